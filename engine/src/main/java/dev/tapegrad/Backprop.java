@@ -1,0 +1,166 @@
+package dev.tapegrad;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The reverse sweep: from an output and its cotangent, visit the recorded nodes it depends on in
+ * decreasing tape position, apply each node's rule to the gradient accumulated for its output, and pass
+ * the results on to the node's inputs. Gradients from several uses of a tensor add up (never overwrite).
+ */
+final class Backprop {
+    private Backprop() {}
+
+    /**
+     * Runs one backward pass.
+     *
+     * @param wanted tensors whose total gradient should be returned (functional form), or {@code null} to
+     *               accumulate into the {@code grad} of every leaf that requires it (the
+     *               {@code loss.backward()} form)
+     * @return the gradients of {@code wanted}, in order (zeros for tensors the output does not depend on)
+     */
+    static Tensor[] run(Tensor output, Tensor cotangent, Tensor[] wanted, boolean retainGraph, boolean createGraph) {
+        if (!output.requiresGrad) {
+            throw new IllegalStateException("backward: the output (shape " + Shapes.str(output.shape)
+                    + ") does not require grad: no input requires grad, or it was computed under noGrad()");
+        }
+        Tensor seed = seed(output, cotangent);
+        Map<Tensor, Tensor> wantedGrads = new IdentityHashMap<>();
+        if (wanted != null) for (Tensor w : wanted) wantedGrads.put(w, null);
+        Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
+
+        Tape.State state = Tape.state();
+        boolean wasRecording = state.recording;
+        state.recording = createGraph;
+        List<Node> order = List.of();
+        try {
+            if (output.gradFn == null) { // the output is itself a leaf
+                leafGrads.put(output, seed);
+            } else {
+                order = reachable(output.gradFn);
+                output.gradFn.pendingGrad = seed;
+                for (Node node : order) step(node, wantedGrads, leafGrads, state.anomaly);
+            }
+            for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
+                Tensor leaf = e.getKey();
+                Tensor g = applyHooks(leaf, e.getValue());
+                if (wantedGrads.containsKey(leaf)) wantedGrads.put(leaf, g);
+                if (wanted == null) accumulateIntoLeaf(leaf, g, createGraph);
+            }
+        } finally {
+            state.recording = wasRecording;
+            for (Node node : order) {
+                node.pendingGrad = null;
+                if (!retainGraph) node.release();
+            }
+        }
+        if (wanted == null) return new Tensor[0];
+        Tensor[] result = new Tensor[wanted.length];
+        for (int i = 0; i < wanted.length; i++) {
+            Tensor g = wantedGrads.get(wanted[i]);
+            result[i] = g != null ? g : Tensor.zeros(wanted[i].dtype(), wanted[i].shape);
+        }
+        return result;
+    }
+
+    private static Tensor seed(Tensor output, Tensor cotangent) {
+        if (cotangent == null) {
+            if (output.numel() != 1) {
+                throw new IllegalArgumentException("backward: the output has shape " + Shapes.str(output.shape)
+                        + "; backward without a cotangent needs a single-element output (reduce it, e.g. with"
+                        + " sum(), or pass a cotangent of the output's shape)");
+            }
+            return Tensor.ones(output.dtype(), output.shape);
+        }
+        if (!Arrays.equals(cotangent.shape, output.shape) || cotangent.dtype() != output.dtype()) {
+            throw new IllegalArgumentException("backward: the cotangent (" + Shapes.str(cotangent.shape) + " "
+                    + cotangent.dtype() + ") must match the output (" + Shapes.str(output.shape) + " "
+                    + output.dtype() + ")");
+        }
+        return cotangent;
+    }
+
+    /** All nodes the root depends on, in decreasing tape position. */
+    private static List<Node> reachable(Node root) {
+        List<Node> nodes = new ArrayList<>();
+        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        ArrayList<Node> stack = new ArrayList<>();
+        stack.add(root);
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Node n = stack.removeLast();
+            nodes.add(n);
+            if (n.isReleased()) continue;
+            for (Tensor in : n.inputs) {
+                Node p = in.gradFn;
+                if (p != null && seen.put(p, Boolean.TRUE) == null) stack.add(p);
+            }
+        }
+        nodes.sort((a, b) -> Long.compare(b.seq, a.seq));
+        return nodes;
+    }
+
+    private static void step(Node node, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads, boolean anomaly) {
+        Tensor g = node.pendingGrad;
+        if (g == null) return;
+        g = applyHooks(node.output, g);
+        if (node.output.retainsGrad) node.output.grad = createGradCopy(node.output.grad, g);
+        if (wanted.containsKey(node.output)) wanted.put(node.output, g);
+        if (node.isReleased()) {
+            throw new IllegalStateException("backward through '" + node.op + "' a second time: its saved values were"
+                    + " released by the first backward. Pass retainGraph=true to the first backward if you need"
+                    + " to call it twice" + node.where());
+        }
+        node.checkSavedVersions();
+        Tensor[] grads = node.rule.apply(g);
+        if (grads.length != node.inputs.length) {
+            throw new IllegalStateException("backward of '" + node.op + "' returned " + grads.length
+                    + " gradients for " + node.inputs.length + " inputs");
+        }
+        for (int i = 0; i < grads.length; i++) {
+            Tensor in = node.inputs[i];
+            Tensor gi = grads[i];
+            if (gi == null || !in.requiresGrad) continue;
+            if (!Arrays.equals(gi.shape, in.shape) || gi.dtype() != in.dtype()) {
+                throw new IllegalStateException("backward of '" + node.op + "' returned a gradient of "
+                        + Shapes.str(gi.shape) + " " + gi.dtype() + " for input " + i + " of "
+                        + Shapes.str(in.shape) + " " + in.dtype());
+            }
+            if (anomaly && !gi.isAllFinite() && g.isAllFinite()) {
+                throw new AnomalyException("anomaly: backward of '" + node.op + "' produced NaN or Inf in the gradient"
+                        + " of input " + i + " (inputs: " + node.describeInputs() + ")" + node.where());
+            }
+            if (in.gradFn == null) {
+                leafGrads.merge(in, gi, Tensor::add);
+            } else {
+                Node p = in.gradFn;
+                p.pendingGrad = p.pendingGrad == null ? gi : p.pendingGrad.add(gi);
+            }
+        }
+    }
+
+    private static Tensor applyHooks(Tensor t, Tensor g) {
+        if (t.hooks != null) {
+            for (UnaryOperator<Tensor> hook : t.hooks) {
+                Tensor r = hook.apply(g);
+                if (r != null) g = r;
+            }
+        }
+        return g;
+    }
+
+    private static void accumulateIntoLeaf(Tensor leaf, Tensor g, boolean createGraph) {
+        leaf.grad = createGraph ? (leaf.grad == null ? g : leaf.grad.add(g)) : createGradCopy(leaf.grad, g);
+    }
+
+    /** previous + g as a fresh, contiguous tensor that shares no storage with the tape. */
+    private static Tensor createGradCopy(Tensor previous, Tensor g) {
+        try (var scope = Autograd.noGrad()) {
+            return previous == null ? g.detach().clone() : previous.add(g);
+        }
+    }
+}

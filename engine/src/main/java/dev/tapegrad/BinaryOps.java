@@ -1,0 +1,117 @@
+package dev.tapegrad;
+
+import dev.tapegrad.kernels.BinaryOp;
+import dev.tapegrad.kernels.CompareOp;
+import dev.tapegrad.kernels.Elementwise;
+
+/**
+ * Elementwise functions of two tensors with NumPy broadcasting, each next to its derivative rule.
+ *
+ * <p>Broadcasting repeats an input along axes where its size is 1 (or missing); the adjoint of repeating is
+ * summing, so every rule ends with {@link Tensor#sumToSize} back to the input's own shape.
+ */
+final class BinaryOps {
+    private BinaryOps() {}
+
+    /** Checks dtypes, broadcasts and computes op(a, b) (no tape). */
+    static Tensor compute(String name, BinaryOp op, Tensor a, Tensor b) {
+        UnaryOps.requireFloating(name, a);
+        UnaryOps.requireFloating(name, b);
+        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch(name, a, b);
+        int[] shape = Shapes.broadcast(name, a.shape, b.shape);
+        Tensor out = Tensor.allocate(a.dtype(), shape);
+        Elementwise.binary(op, ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(), out.data());
+        return out;
+    }
+
+    private static Tensor record(String name, Tensor out, Tensor a, Tensor b, Tensor[] saved, Rule rule) {
+        return Tape.record(name, out, new Tensor[] {a, b}, saved, rule);
+    }
+
+    /** ∂(a + b) = (ḡ, ḡ), each summed back to its input's shape. */
+    static Tensor add(Tensor a, Tensor b) {
+        Tensor out = compute("add", BinaryOp.ADD, a, b);
+        return record("add", out, a, b, new Tensor[0], g -> new Tensor[] {g.sumToSize(a.shape), g.sumToSize(b.shape)});
+    }
+
+    static Tensor sub(Tensor a, Tensor b) {
+        Tensor out = compute("sub", BinaryOp.SUB, a, b);
+        return record("sub", out, a, b, new Tensor[0],
+                g -> new Tensor[] {g.sumToSize(a.shape), g.neg().sumToSize(b.shape)});
+    }
+
+    /** ∂(a·b) = (ḡ·b, ḡ·a). */
+    static Tensor mul(Tensor a, Tensor b) {
+        Tensor out = compute("mul", BinaryOp.MUL, a, b);
+        return record("mul", out, a, b, new Tensor[] {a, b},
+                g -> new Tensor[] {a.requiresGrad ? g.mul(b).sumToSize(a.shape) : null,
+                                   b.requiresGrad ? g.mul(a).sumToSize(b.shape) : null});
+    }
+
+    /** ∂(a/b) = (ḡ/b, −ḡ·a/b²). */
+    static Tensor div(Tensor a, Tensor b) {
+        Tensor out = compute("div", BinaryOp.DIV, a, b);
+        return record("div", out, a, b, new Tensor[] {a, b},
+                g -> new Tensor[] {a.requiresGrad ? g.div(b).sumToSize(a.shape) : null,
+                                   b.requiresGrad ? g.mul(a).div(b.mul(b)).neg().sumToSize(b.shape) : null});
+    }
+
+    /** ∂(aᵇ) = (ḡ·b·a^(b−1), ḡ·aᵇ·log a). */
+    static Tensor pow(Tensor a, Tensor b) {
+        Tensor out = compute("pow", BinaryOp.POW, a, b);
+        return record("pow", out, a, b, new Tensor[] {a, b, out},
+                g -> new Tensor[] {a.requiresGrad ? g.mul(b).mul(a.pow(b.sub(1.0))).sumToSize(a.shape) : null,
+                                   b.requiresGrad ? g.mul(out).mul(a.log()).sumToSize(b.shape) : null});
+    }
+
+    static Tensor maximum(Tensor a, Tensor b) {
+        return extremum("maximum", BinaryOp.MAXIMUM, a, b);
+    }
+
+    static Tensor minimum(Tensor a, Tensor b) {
+        return extremum("minimum", BinaryOp.MINIMUM, a, b);
+    }
+
+    /** The gradient goes to the selected input; at ties it is split half and half. */
+    private static Tensor extremum(String name, BinaryOp op, Tensor a, Tensor b) {
+        Tensor out = compute(name, op, a, b);
+        return record(name, out, a, b, new Tensor[] {a, b}, g -> {
+            Tensor wins = (op == BinaryOp.MAXIMUM ? a.gt(b) : a.lt(b)).to(g.dtype());
+            Tensor share = wins.add(a.eq(b).to(g.dtype()).mul(0.5)); // a's share of the gradient
+            return new Tensor[] {g.mul(share).sumToSize(a.shape), g.mul(share.neg().add(1.0)).sumToSize(b.shape)};
+        });
+    }
+
+    /** An elementwise comparison: a bool mask, not differentiable. */
+    static Tensor compare(String name, Tensor a, Tensor b) {
+        if (a.dtype() == DType.BOOL || b.dtype() == DType.BOOL) {
+            if (!name.equals("eq") && !name.equals("ne")) {
+                throw new IllegalArgumentException(name + ": cannot order bool masks");
+            }
+        }
+        int[] shape = Shapes.broadcast(name, a.shape, b.shape);
+        Tensor out = Tensor.allocate(DType.BOOL, shape);
+        Elementwise.compare(CompareOp.valueOf(name.toUpperCase(java.util.Locale.ROOT)),
+                ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(), (int[]) out.data());
+        return out;
+    }
+
+    /** where(m, a, b)′ = (ḡ where m, ḡ where not m). */
+    static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        if (mask.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("where: the mask must be bool (from a comparison), got " + mask.dtype()
+                    + " " + Shapes.str(mask.shape));
+        }
+        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch("where", a, b);
+        int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
+        Tensor out = Tensor.allocate(a.dtype(), shape);
+        Elementwise.where(ViewOps.expandRaw(mask, shape).strided(), ViewOps.expandRaw(a, shape).strided(),
+                ViewOps.expandRaw(b, shape).strided(), out.data());
+        if (!a.dtype().isFloating()) return out;
+        return record("where", out, a, b, new Tensor[] {mask}, g -> {
+            Tensor zero = g.constant(0.0);
+            return new Tensor[] {a.requiresGrad ? Tensor.where(mask, g, zero).sumToSize(a.shape) : null,
+                                 b.requiresGrad ? Tensor.where(mask, zero, g).sumToSize(b.shape) : null};
+        });
+    }
+}

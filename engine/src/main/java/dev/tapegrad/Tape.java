@@ -1,0 +1,98 @@
+package dev.tapegrad;
+
+/**
+ * Records op applications while ops run (reverse-mode automatic differentiation).
+ *
+ * <p>Every op computes its output, then calls {@link #record}. When recording is on (the default; see
+ * {@link Autograd#noGrad()}) and some input requires a gradient, a {@link Node} is appended: the op's name,
+ * its inputs, the values its rule needs (saved with their version numbers) and the rule itself. The node
+ * gets the next tape position and becomes the output's {@code gradFn}. Nothing is recorded otherwise, so
+ * inference costs no tape.
+ *
+ * <p>The tape is not one global list: each tensor points to the node that made it, and a node to its
+ * inputs, so the part of the tape a loss depends on is exactly what is reachable from the loss, and the
+ * rest is garbage-collected with the tensors. Tape positions still give the reverse order for backward.
+ * State is per thread, like PyTorch's grad mode.
+ */
+final class Tape {
+    private Tape() {}
+
+    /** Per-thread recording state. */
+    static final class State {
+        boolean recording = true;
+        boolean anomaly = false;
+        long nextSeq = 0;
+    }
+
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    private static final java.net.URL ENGINE_CODE = location(Tape.class);
+
+    static State state() {
+        return STATE.get();
+    }
+
+    static boolean isRecording() {
+        return STATE.get().recording;
+    }
+
+    /**
+     * Records one op application and returns its output.
+     *
+     * @param op     the op's name, as shown in error messages
+     * @param out    the freshly computed output
+     * @param inputs the differentiable inputs, in the order the rule returns their gradients
+     * @param saved  tensors the rule reads (inputs or the output), checked for in-place changes at backward
+     * @param rule   maps the output's gradient to the inputs' gradients
+     */
+    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule) {
+        State s = STATE.get();
+        if (s.anomaly) checkForward(op, out, inputs);
+        if (!s.recording) return out;
+        boolean any = false;
+        for (Tensor t : inputs) any |= t.requiresGrad;
+        if (!any) return out;
+        out.gradFn = new Node(s.nextSeq++, op, out, inputs, saved, rule, s.anomaly ? callSite() : null);
+        out.requiresGrad = true;
+        return out;
+    }
+
+    /** Convenience for ops with one input. */
+    static Tensor record(String op, Tensor out, Tensor input, Tensor[] saved, Rule rule) {
+        return record(op, out, new Tensor[] {input}, saved, rule);
+    }
+
+    private static void checkForward(String op, Tensor out, Tensor[] inputs) {
+        if (!out.dtype().isFloating() || out.isAllFinite()) return;
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].dtype().isFloating() && !inputs[i].isAllFinite()) {
+                throw new AnomalyException("anomaly: input " + i + " of '" + op + "' (shape "
+                        + Shapes.str(inputs[i].shape) + ") already contains NaN or Inf; it was not produced by a"
+                        + " recorded op (a leaf or data?)" + at());
+            }
+        }
+        StringBuilder shapes = new StringBuilder();
+        for (Tensor t : inputs) shapes.append(shapes.isEmpty() ? "" : ", ").append(Shapes.str(t.shape));
+        throw new AnomalyException("anomaly: forward of '" + op + "' produced NaN or Inf from finite inputs of shapes "
+                + shapes + at());
+    }
+
+    private static String at() {
+        StackTraceElement e = callSite();
+        return e == null ? "" : "; called at " + e;
+    }
+
+    /** The first stack frame outside the engine's own classes: the user's line that called the op. */
+    static StackTraceElement callSite() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .filter(f -> !f.getDeclaringClass().getPackageName().startsWith("dev.tapegrad")
+                        || !java.util.Objects.equals(location(f.getDeclaringClass()), ENGINE_CODE))
+                .findFirst()
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .orElse(null));
+    }
+
+    private static java.net.URL location(Class<?> c) {
+        var source = c.getProtectionDomain().getCodeSource();
+        return source == null ? null : source.getLocation();
+    }
+}

@@ -1,0 +1,611 @@
+package dev.tapegrad;
+
+import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.Elementwise;
+import dev.tapegrad.kernels.Strided;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * An n-dimensional array of numbers that remembers how it was computed, so that gradients can flow back
+ * through it.
+ *
+ * <p>A tensor is a view of a flat {@link Storage}: element {@code (i0, ..., ik)} lives at
+ * {@code offset + Σ iⱼ·strides[j]}. Reshape, transpose, permute, slice, expand and squeeze return views
+ * that share storage; {@link #contiguous()} copies only when needed. Ops follow NumPy broadcasting and
+ * return new tensors; the few in-place methods (named {@code ...InPlace}) bump the storage's version.
+ *
+ * <p>When recording is on and an input {@linkplain #requiresGrad() requires grad}, each op appends a node
+ * to the tape; {@link #backward()} then fills {@link #grad()} of every leaf the result depends on:
+ * <pre>{@code
+ * Tensor w = Tensor.randn(new Generator(0), DType.FLOAT64, 3).requiresGrad(true);
+ * Tensor loss = w.mul(w).sum();   // Σ w²
+ * loss.backward();
+ * w.grad();                       // 2·w
+ * }</pre>
+ */
+public final class Tensor {
+    final Storage storage;
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+
+    boolean requiresGrad;
+    Tensor grad;
+    /** The tape node that produced this tensor; {@code null} for a leaf. */
+    Node gradFn;
+    boolean retainsGrad;
+    List<UnaryOperator<Tensor>> hooks;
+
+    Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    /** A fresh contiguous tensor of this shape, zero-filled. */
+    static Tensor allocate(DType dtype, int[] shape) {
+        Shapes.checkNonNegative("allocate", shape);
+        int[] s = shape.clone();
+        return new Tensor(Storage.allocate(dtype, Shapes.numel(s)), s, Shapes.contiguousStrides(s), 0);
+    }
+
+    /** A view of this tensor's storage with another layout (no tape). */
+    Tensor view(int[] newShape, int[] newStrides, int newOffset) {
+        return new Tensor(storage, newShape, newStrides, newOffset);
+    }
+
+    /** This tensor's layout, for kernels. */
+    Strided strided() {
+        return new Strided(storage.data, offset, shape, strides);
+    }
+
+    /** The backing array of a contiguous tensor with offset 0 (kernels write outputs here). */
+    Object data() {
+        return storage.data;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Zeros of the given shape, float32. */
+    public static Tensor zeros(int... shape) {
+        return zeros(DType.FLOAT32, shape);
+    }
+
+    /** Zeros of the given dtype and shape. */
+    public static Tensor zeros(DType dtype, int... shape) {
+        return Creation.full(0.0, dtype, shape);
+    }
+
+    /** Ones of the given shape, float32. */
+    public static Tensor ones(int... shape) {
+        return ones(DType.FLOAT32, shape);
+    }
+
+    /** Ones of the given dtype and shape. */
+    public static Tensor ones(DType dtype, int... shape) {
+        return Creation.full(1.0, dtype, shape);
+    }
+
+    /** A tensor filled with one value. */
+    public static Tensor full(double value, DType dtype, int... shape) {
+        return Creation.full(value, dtype, shape);
+    }
+
+    /** A zero-dimensional float32 tensor holding one value. */
+    public static Tensor scalar(double value) {
+        return scalar(value, DType.FLOAT32);
+    }
+
+    /** A zero-dimensional tensor holding one value. */
+    public static Tensor scalar(double value, DType dtype) {
+        return Creation.full(value, dtype);
+    }
+
+    /** 0, 1, ..., end-1 as int32. */
+    public static Tensor arange(int end) {
+        return Creation.arange(0, end, 1, DType.INT32);
+    }
+
+    /** start, start+step, ... (excluding end), like NumPy's arange. */
+    public static Tensor arange(double start, double end, double step, DType dtype) {
+        return Creation.arange(start, end, step, dtype);
+    }
+
+    /** {@code steps} evenly spaced values from start to end inclusive. */
+    public static Tensor linspace(double start, double end, int steps, DType dtype) {
+        return Creation.linspace(start, end, steps, dtype);
+    }
+
+    /** The n×n identity matrix. */
+    public static Tensor eye(int n, DType dtype) {
+        return Creation.eye(n, dtype);
+    }
+
+    /** A float64 tensor with these values (copied); shape defaults to {@code [values.length]}. */
+    public static Tensor of(double[] values, int... shape) {
+        return Creation.fromArray(values.clone(), DType.FLOAT64, values.length, shape);
+    }
+
+    /** A float32 tensor with these values (copied); shape defaults to {@code [values.length]}. */
+    public static Tensor of(float[] values, int... shape) {
+        return Creation.fromArray(values.clone(), DType.FLOAT32, values.length, shape);
+    }
+
+    /** An int32 tensor with these values (copied); shape defaults to {@code [values.length]}. */
+    public static Tensor of(int[] values, int... shape) {
+        return Creation.fromArray(values.clone(), DType.INT32, values.length, shape);
+    }
+
+    /** A float64 matrix from rows of equal length. */
+    public static Tensor of(double[][] rows) {
+        return Creation.fromRows(rows);
+    }
+
+    /** Standard normal samples, float32. */
+    public static Tensor randn(Generator gen, int... shape) {
+        return randn(gen, DType.FLOAT32, shape);
+    }
+
+    /** Standard normal samples. */
+    public static Tensor randn(Generator gen, DType dtype, int... shape) {
+        return Creation.random(gen, dtype, shape, Generator::nextGaussian);
+    }
+
+    /** Uniform samples in [0, 1), float32. */
+    public static Tensor rand(Generator gen, int... shape) {
+        return uniform(gen, 0.0, 1.0, DType.FLOAT32, shape);
+    }
+
+    /** Uniform samples in [low, high). */
+    public static Tensor uniform(Generator gen, double low, double high, DType dtype, int... shape) {
+        return Creation.random(gen, dtype, shape, g -> low + (high - low) * g.nextDouble());
+    }
+
+    /** 1 with probability p, else 0. */
+    public static Tensor bernoulli(Generator gen, double p, DType dtype, int... shape) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli: p must be in [0, 1], got " + p);
+        return Creation.random(gen, dtype, shape, g -> g.nextDouble() < p ? 1.0 : 0.0);
+    }
+
+    /** Uniform integers in [low, high), int32. */
+    public static Tensor randint(Generator gen, int low, int high, int... shape) {
+        if (high <= low) throw new IllegalArgumentException("randint: need low < high, got " + low + ", " + high);
+        return Creation.random(gen, DType.INT32, shape, g -> low + g.nextInt(high - low));
+    }
+
+    /** A uniformly random permutation of 0..n-1 (Fisher–Yates), int32. */
+    public static Tensor randperm(Generator gen, int n) {
+        return Creation.randperm(gen, n);
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** The element type. */
+    public DType dtype() {
+        return storage.dtype;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The size along one axis (negative axes count from the end). */
+    public int size(int axis) {
+        return shape[Shapes.axis("size", axis, shape.length)];
+    }
+
+    /** Number of axes. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public int numel() {
+        return Shapes.numel(shape);
+    }
+
+    /** A copy of the strides (in elements). */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** Whether the elements are stored row-major without gaps. */
+    public boolean isContiguous() {
+        return strided().isContiguous();
+    }
+
+    /** The value of a single-element tensor. */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + numel()
+                    + " elements, not 1");
+        }
+        return Arrays1.get(storage.data, offset);
+    }
+
+    /** The element at an index (one coordinate per axis, negative counts from the end). */
+    public double get(int... index) {
+        return Arrays1.get(storage.data, position("get", index));
+    }
+
+    int position(String op, int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(op + ": index " + Arrays.toString(index) + " has " + index.length
+                    + " coordinates for a tensor of shape " + Shapes.str(shape));
+        }
+        int p = offset;
+        for (int i = 0; i < index.length; i++) {
+            int k = index[i] < 0 ? index[i] + shape[i] : index[i];
+            if (k < 0 || k >= shape[i]) {
+                throw new IndexOutOfBoundsException(op + ": index " + Arrays.toString(index) + " is out of bounds for shape "
+                        + Shapes.str(shape));
+            }
+            p += k * strides[i];
+        }
+        return p;
+    }
+
+    /** All elements in row-major order, as doubles. */
+    public double[] toDoubleArray() {
+        double[] out = new double[numel()];
+        Elementwise.copy(strided(), out);
+        return out;
+    }
+
+    /** All elements in row-major order, as floats. */
+    public float[] toFloatArray() {
+        float[] out = new float[numel()];
+        Elementwise.copy(strided(), out);
+        return out;
+    }
+
+    /** All elements in row-major order, as ints (floats truncated toward zero). */
+    public int[] toIntArray() {
+        int[] out = new int[numel()];
+        Elementwise.copy(strided(), out);
+        return out;
+    }
+
+    /** Whether no element is NaN or infinite. */
+    public boolean isAllFinite() {
+        if (!dtype().isFloating()) return true;
+        for (double v : toDoubleArray()) if (!Double.isFinite(v)) return false;
+        return true;
+    }
+
+    /** Whether shapes match and |a − b| ≤ atol + rtol·|b| elementwise (NaNs never match). */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!Arrays.equals(shape, other.shape)) return false;
+        double[] a = toDoubleArray(), b = other.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i]))) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return Printer.format(this);
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    /** Whether gradients flow to (leaf) or through (result of a recorded op) this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks a leaf as a variable to differentiate with respect to (returns this, for chaining). Only
+     * floating-point leaves can require grad.
+     */
+    public Tensor requiresGrad(boolean flag) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad: only leaves can change this flag; this tensor was made by '"
+                    + gradFn.op + "' (use detach() to get a leaf)");
+        }
+        if (flag && !dtype().isFloating()) {
+            throw new IllegalArgumentException("requiresGrad: only float32/float64 tensors can require grad, not "
+                    + dtype());
+        }
+        requiresGrad = flag;
+        return this;
+    }
+
+    /** The gradient accumulated by {@link #backward()}; {@code null} until then. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Sets (or clears, with {@code null}) the accumulated gradient. */
+    public void setGrad(Tensor g) {
+        if (g != null && (!Arrays.equals(g.shape, shape) || g.dtype() != dtype())) {
+            throw new IllegalArgumentException("setGrad: gradient " + Shapes.str(g.shape) + " " + g.dtype()
+                    + " does not match tensor " + Shapes.str(shape) + " " + dtype());
+        }
+        grad = g;
+    }
+
+    /** Clears the accumulated gradient (gradients accumulate across backward calls until cleared). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Whether this tensor was not produced by a recorded op. */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** The name of the op that produced this tensor on the tape, or {@code null} for a leaf. */
+    public String gradFnName() {
+        return gradFn == null ? null : gradFn.op;
+    }
+
+    /** Asks backward to keep this non-leaf tensor's gradient in {@link #grad()}. Returns this. */
+    public Tensor retainGrad() {
+        if (gradFn != null) retainsGrad = true;
+        return this;
+    }
+
+    /**
+     * Registers a function applied to this tensor's gradient during backward before it flows further
+     * (it may return a replacement, or {@code null} to keep the gradient).
+     */
+    public Tensor registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) throw new IllegalStateException("registerHook: tensor does not require grad");
+        if (hooks == null) hooks = new ArrayList<>();
+        hooks.add(hook);
+        return this;
+    }
+
+    /** Back-propagates from this single-element tensor: accumulates d(this)/d(leaf) into every leaf's grad. */
+    public void backward() {
+        Backprop.run(this, null, null, false, false);
+    }
+
+    /** Back-propagates the cotangent c (of this tensor's shape): leaf.grad += cᵀ·∂this/∂leaf. */
+    public void backward(Tensor cotangent) {
+        Backprop.run(this, cotangent, null, false, false);
+    }
+
+    /**
+     * Back-propagates with options.
+     *
+     * @param cotangent   {@code null} for a single-element tensor
+     * @param retainGraph keep saved values so that backward can run again through the same graph
+     * @param createGraph record the backward pass, so leaf gradients are differentiable (higher order)
+     */
+    public void backward(Tensor cotangent, boolean retainGraph, boolean createGraph) {
+        Backprop.run(this, cotangent, null, retainGraph || createGraph, createGraph);
+    }
+
+    /** The same values as a new leaf that shares storage but is cut from the tape (stop-gradient). */
+    public Tensor detach() {
+        return new Tensor(storage, shape, strides, offset);
+    }
+
+    // ---------------------------------------------------------------- elementwise, one input
+
+    public Tensor neg() { return UnaryOps.neg(this); }
+    public Tensor abs() { return UnaryOps.abs(this); }
+    /** −1, 0 or 1 (gradient zero). */
+    public Tensor sign() { return UnaryOps.sign(this); }
+    public Tensor exp() { return UnaryOps.exp(this); }
+    /** eˣ − 1, accurate near 0. */
+    public Tensor expm1() { return UnaryOps.expm1(this); }
+    public Tensor log() { return UnaryOps.log(this); }
+    /** log(1 + x), accurate near 0. */
+    public Tensor log1p() { return UnaryOps.log1p(this); }
+    public Tensor sqrt() { return UnaryOps.sqrt(this); }
+    /** 1/√x. */
+    public Tensor rsqrt() { return UnaryOps.rsqrt(this); }
+    public Tensor square() { return UnaryOps.square(this); }
+    /** 1/x. */
+    public Tensor reciprocal() { return UnaryOps.reciprocal(this); }
+    public Tensor sin() { return UnaryOps.sin(this); }
+    public Tensor cos() { return UnaryOps.cos(this); }
+    public Tensor tanh() { return UnaryOps.tanh(this); }
+    /** σ(x) = 1/(1 + e^−x). */
+    public Tensor sigmoid() { return UnaryOps.sigmoid(this); }
+    /** log σ(x) = −softplus(−x), stable for large |x|. */
+    public Tensor logSigmoid() { return UnaryOps.logSigmoid(this); }
+    /** max(x, 0). */
+    public Tensor relu() { return UnaryOps.relu(this); }
+    /** log(1 + eˣ), stable for large |x|. */
+    public Tensor softplus() { return UnaryOps.softplus(this); }
+    /** The error function. */
+    public Tensor erf() { return UnaryOps.erf(this); }
+    /** xᵖ for a constant exponent. */
+    public Tensor pow(double exponent) { return UnaryOps.pow(this, exponent); }
+    /** min(max(x, low), high). */
+    public Tensor clamp(double low, double high) { return UnaryOps.clamp(this, low, high); }
+    /** max(x, low). */
+    public Tensor clampMin(double low) { return UnaryOps.clamp(this, low, Double.POSITIVE_INFINITY); }
+    /** min(x, high). */
+    public Tensor clampMax(double high) { return UnaryOps.clamp(this, Double.NEGATIVE_INFINITY, high); }
+
+    // ---------------------------------------------------------------- elementwise, two inputs (broadcasting)
+
+    public Tensor add(Tensor other) { return BinaryOps.add(this, other); }
+    public Tensor add(double other) { return BinaryOps.add(this, constant(other)); }
+    public Tensor sub(Tensor other) { return BinaryOps.sub(this, other); }
+    public Tensor sub(double other) { return BinaryOps.sub(this, constant(other)); }
+    public Tensor mul(Tensor other) { return BinaryOps.mul(this, other); }
+    public Tensor mul(double other) { return BinaryOps.mul(this, constant(other)); }
+    public Tensor div(Tensor other) { return BinaryOps.div(this, other); }
+    public Tensor div(double other) { return BinaryOps.div(this, constant(other)); }
+    /** xʸ elementwise (x &gt; 0 where y is differentiated). */
+    public Tensor pow(Tensor exponent) { return BinaryOps.pow(this, exponent); }
+    /** Elementwise maximum; at ties the gradient is split evenly. */
+    public Tensor maximum(Tensor other) { return BinaryOps.maximum(this, other); }
+    /** Elementwise minimum; at ties the gradient is split evenly. */
+    public Tensor minimum(Tensor other) { return BinaryOps.minimum(this, other); }
+
+    /** A zero-dimensional tensor of this tensor's dtype holding a Java number. */
+    Tensor constant(double value) {
+        return Creation.full(value, dtype().isFloating() ? dtype() : DType.FLOAT64);
+    }
+
+    // ---------------------------------------------------------------- comparisons and selection
+
+    /** Elementwise x == y as a bool mask. */
+    public Tensor eq(Tensor other) { return BinaryOps.compare("eq", this, other); }
+    public Tensor eq(double other) { return BinaryOps.compare("eq", this, constant(other)); }
+    public Tensor ne(Tensor other) { return BinaryOps.compare("ne", this, other); }
+    public Tensor ne(double other) { return BinaryOps.compare("ne", this, constant(other)); }
+    public Tensor lt(Tensor other) { return BinaryOps.compare("lt", this, other); }
+    public Tensor lt(double other) { return BinaryOps.compare("lt", this, constant(other)); }
+    public Tensor le(Tensor other) { return BinaryOps.compare("le", this, other); }
+    public Tensor le(double other) { return BinaryOps.compare("le", this, constant(other)); }
+    public Tensor gt(Tensor other) { return BinaryOps.compare("gt", this, other); }
+    public Tensor gt(double other) { return BinaryOps.compare("gt", this, constant(other)); }
+    public Tensor ge(Tensor other) { return BinaryOps.compare("ge", this, other); }
+    public Tensor ge(double other) { return BinaryOps.compare("ge", this, constant(other)); }
+
+    /** Elementwise mask ? a : b, broadcasting all three; {@code mask} is bool. */
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) { return BinaryOps.where(mask, a, b); }
+
+    /** This tensor with {@code value} wherever the bool mask is true. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return BinaryOps.where(mask, constant(value), this);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements (a scalar). */
+    public Tensor sum() { return ReduceOps.sum(this, new int[0], false); }
+    /** Sum over the given axes, which are removed. */
+    public Tensor sum(int... axes) { return ReduceOps.sum(this, axes, false); }
+    /** Sum over the given axes; with keepDim they stay with size 1. */
+    public Tensor sum(int[] axes, boolean keepDim) { return ReduceOps.sum(this, axes, keepDim); }
+    public Tensor mean() { return ReduceOps.mean(this, new int[0], false); }
+    public Tensor mean(int... axes) { return ReduceOps.mean(this, axes, false); }
+    public Tensor mean(int[] axes, boolean keepDim) { return ReduceOps.mean(this, axes, keepDim); }
+    public Tensor prod() { return ReduceOps.prod(this, new int[0], false); }
+    public Tensor prod(int... axes) { return ReduceOps.prod(this, axes, false); }
+    public Tensor prod(int[] axes, boolean keepDim) { return ReduceOps.prod(this, axes, keepDim); }
+    /** Largest element; the gradient is shared evenly among ties. */
+    public Tensor max() { return ReduceOps.max(this, new int[0], false); }
+    public Tensor max(int... axes) { return ReduceOps.max(this, axes, false); }
+    public Tensor max(int[] axes, boolean keepDim) { return ReduceOps.max(this, axes, keepDim); }
+    public Tensor min() { return ReduceOps.min(this, new int[0], false); }
+    public Tensor min(int... axes) { return ReduceOps.min(this, axes, false); }
+    public Tensor min(int[] axes, boolean keepDim) { return ReduceOps.min(this, axes, keepDim); }
+    /** Index of the first largest element along an axis (int32). */
+    public Tensor argmax(int axis, boolean keepDim) { return ReduceOps.argReduce(this, axis, keepDim, true); }
+    /** Index of the first largest element of the flattened tensor (int32 scalar). */
+    public Tensor argmax() { return ReduceOps.argReduce(this.reshape(-1), 0, false, true); }
+    public Tensor argmin(int axis, boolean keepDim) { return ReduceOps.argReduce(this, axis, keepDim, false); }
+    public Tensor argmin() { return ReduceOps.argReduce(this.reshape(-1), 0, false, false); }
+    /** Variance with Bessel's correction (divides by N − 1) over all elements. */
+    public Tensor var() { return ReduceOps.var(this, new int[0], 1, false); }
+    /** Variance Σ(x − mean)²/(N − correction) over the given axes. */
+    public Tensor var(int[] axes, int correction, boolean keepDim) { return ReduceOps.var(this, axes, correction, keepDim); }
+    public Tensor std() { return ReduceOps.std(this, new int[0], 1, false); }
+    public Tensor std(int[] axes, int correction, boolean keepDim) { return ReduceOps.std(this, axes, correction, keepDim); }
+    /** log Σ exp(x) over the given axes, computed stably (shifted by the maximum). */
+    public Tensor logsumexp(int... axes) { return ReduceOps.logsumexp(this, axes, false); }
+    public Tensor logsumexp(int[] axes, boolean keepDim) { return ReduceOps.logsumexp(this, axes, keepDim); }
+    /** The p-norm (Σ|x|ᵖ)^(1/p) of all elements; p may be infinite. */
+    public Tensor norm(double p) { return ReduceOps.norm(this, p, new int[0], false); }
+    public Tensor norm(double p, int[] axes, boolean keepDim) { return ReduceOps.norm(this, p, axes, keepDim); }
+    /** Running sum along an axis. */
+    public Tensor cumsum(int axis) { return ReduceOps.cumsum(this, axis, false); }
+    /** Sums broadcast axes away so the result has the given shape (the adjoint of {@link #expand}). */
+    public Tensor sumToSize(int... shape) { return ReduceOps.sumToSize(this, shape); }
+
+    // ---------------------------------------------------------------- softmax family
+
+    /** exp(x)/Σexp(x) along an axis, computed stably. */
+    public Tensor softmax(int axis) { return SoftmaxOps.softmax(this, axis); }
+    /** x − logsumexp(x) along an axis. */
+    public Tensor logSoftmax(int axis) { return SoftmaxOps.logSoftmax(this, axis); }
+
+    // ---------------------------------------------------------------- views and shape
+
+    /** The same elements with a new shape (one size may be −1); a view when the layout allows, else a copy. */
+    public Tensor reshape(int... newShape) { return ViewOps.reshape(this, newShape); }
+    /** Like {@link #reshape} but never copies: fails if the layout does not allow a view. */
+    public Tensor view(int... newShape) { return ViewOps.view(this, newShape); }
+    /** All axes flattened into one. */
+    public Tensor flatten() { return ViewOps.flatten(this, 0, -1); }
+    /** Axes start..end (inclusive) flattened into one. */
+    public Tensor flatten(int startAxis, int endAxis) { return ViewOps.flatten(this, startAxis, endAxis); }
+    /** Swaps two axes (a view). */
+    public Tensor transpose(int axis0, int axis1) { return ViewOps.transpose(this, axis0, axis1); }
+    /** The transpose of a matrix (rank 2), or this tensor for rank ≤ 1. */
+    public Tensor t() { return ViewOps.t(this); }
+    /** Reorders the axes (a view): result axis i is this tensor's axis {@code order[i]}. */
+    public Tensor permute(int... order) { return ViewOps.permute(this, order); }
+    /** Elements start, start+step, ... below end along an axis (a view); negative bounds count from the end. */
+    public Tensor slice(int axis, int start, int end, int step) { return ViewOps.slice(this, axis, start, end, step); }
+    public Tensor slice(int axis, int start, int end) { return ViewOps.slice(this, axis, start, end, 1); }
+    /** The slice at one index along an axis, with that axis removed (a view). */
+    public Tensor select(int axis, int index) { return ViewOps.select(this, axis, index); }
+    /** Repeats size-1 axes (and prepends axes) to the given shape without copying (stride 0). */
+    public Tensor expand(int... newShape) { return ViewOps.expand(this, newShape); }
+    /** Removes all size-1 axes. */
+    public Tensor squeeze() { return ViewOps.squeeze(this); }
+    /** Removes one size-1 axis. */
+    public Tensor squeeze(int axis) { return ViewOps.squeeze(this, axis); }
+    /** Inserts a size-1 axis at the given position. */
+    public Tensor unsqueeze(int axis) { return ViewOps.unsqueeze(this, axis); }
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() { return ViewOps.contiguous(this); }
+    /** A contiguous copy with its own storage (differentiable). */
+    @Override
+    public Tensor clone() { return ViewOps.copy(this); }
+    /** Conversion to another dtype (differentiable between float types). */
+    public Tensor to(DType dtype) { return ViewOps.to(this, dtype); }
+    /** A differentiable identity (a new tape node viewing the same values). */
+    Tensor identity() { return ViewOps.identity(this); }
+
+    // ---------------------------------------------------------------- indexing, joining, splitting
+
+    /** out[..., i, ...] = this[..., index[..., i, ...], ...] along an axis (index is int32, same rank). */
+    public Tensor gather(int axis, Tensor index) { return IndexOps.gather(this, axis, index); }
+    /** The slices at the given indices (1-D int32) along an axis. */
+    public Tensor indexSelect(int axis, Tensor index) { return IndexOps.indexSelect(this, axis, index); }
+    /** A copy of this tensor with src added at positions given by index along an axis (the adjoint of gather). */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor src) { return IndexOps.scatterAdd(this, axis, index, src); }
+    /** Rows of {@code weight} ([vocab, dim]) for each int32 index: shape = indices.shape + [dim]. */
+    public static Tensor embedding(Tensor weight, Tensor indices) { return IndexOps.embedding(weight, indices); }
+    /** One-hot float32 encoding of this int32 tensor: shape + [classes]. */
+    public Tensor oneHot(int classes) { return IndexOps.oneHot(this, classes); }
+    /** Joins tensors along an existing axis. */
+    public static Tensor concat(int axis, Tensor... tensors) { return IndexOps.concat(axis, tensors); }
+    /** Joins tensors of equal shape along a new axis. */
+    public static Tensor stack(int axis, Tensor... tensors) { return IndexOps.stack(axis, tensors); }
+    /** Pieces of at most {@code size} along an axis (views). */
+    public List<Tensor> split(int size, int axis) { return IndexOps.split(this, size, axis); }
+    /** Pieces of the given sizes along an axis (views). */
+    public List<Tensor> split(int[] sizes, int axis) { return IndexOps.split(this, sizes, axis); }
+    /** {@code chunks} pieces of (nearly) equal size along an axis. */
+    public List<Tensor> chunk(int chunks, int axis) { return IndexOps.chunk(this, chunks, axis); }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * Matrix product with NumPy semantics: 1-D operands are promoted to a row (left) or a column (right)
+     * and the added axis removed; leading (batch) axes broadcast.
+     */
+    public Tensor matmul(Tensor other) { return LinalgOps.matmul(this, other); }
+
+    // ---------------------------------------------------------------- in place (not recorded)
+
+    /** Copies src (broadcast to this shape, converted to this dtype) into this tensor's elements. */
+    public Tensor copyInPlace(Tensor src) { return InPlace.copy(this, src); }
+    /** Sets every element to value. */
+    public Tensor fillInPlace(double value) { return InPlace.fill(this, value); }
+    /** this += other (broadcast). */
+    public Tensor addInPlace(Tensor other) { return InPlace.add(this, other, 1.0); }
+    /** this += alpha·other (broadcast). */
+    public Tensor addInPlace(Tensor other, double alpha) { return InPlace.add(this, other, alpha); }
+    /** this *= factor. */
+    public Tensor mulInPlace(double factor) { return InPlace.scale(this, factor); }
+}

@@ -1,0 +1,320 @@
+package dev.tapegrad;
+
+import dev.tapegrad.kernels.Elementwise;
+import java.util.Arrays;
+
+/**
+ * Movement ops: new shapes and strides over the same storage (views), and the copies that are needed when
+ * no view can express the result. Each rule moves the gradient back by the inverse movement: reshape back,
+ * permute by the inverse permutation, sum over expanded axes, scatter a slice's gradient into zeros.
+ */
+final class ViewOps {
+    private ViewOps() {}
+
+    /** Broadcasts a tensor to a larger shape with stride 0 on repeated axes (no tape, no checks of intent). */
+    static Tensor expandRaw(Tensor x, int[] shape) {
+        if (Arrays.equals(x.shape, shape)) return x;
+        int[] strides = new int[shape.length];
+        int lead = shape.length - x.shape.length;
+        if (lead < 0) {
+            throw new IllegalArgumentException("expand: cannot expand " + Shapes.str(x.shape) + " to fewer axes "
+                    + Shapes.str(shape));
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (i < lead) continue;
+            int size = x.shape[i - lead];
+            if (size == shape[i]) strides[i] = x.strides[i - lead];
+            else if (size == 1) strides[i] = 0;
+            else {
+                throw new IllegalArgumentException("expand: cannot expand " + Shapes.str(x.shape) + " to "
+                        + Shapes.str(shape) + " (axis " + i + ": " + size + " is neither " + shape[i] + " nor 1)");
+            }
+        }
+        return x.view(shape.clone(), strides, x.offset);
+    }
+
+    static Tensor expand(Tensor x, int[] shape) {
+        Tensor out = expandRaw(x, shape).detach();
+        if (out.storage == x.storage && Arrays.equals(out.shape, x.shape)) out = x.detach();
+        return Tape.record("expand", out, x, new Tensor[0], g -> new Tensor[] {g.sumToSize(x.shape)});
+    }
+
+    /** Resolves a −1 in a requested shape and checks the element count. */
+    private static int[] inferShape(String op, Tensor x, int[] requested) {
+        int[] shape = requested.clone();
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == -1) {
+                if (unknown >= 0) throw new IllegalArgumentException(op + ": only one size may be -1 in " + Shapes.str(requested));
+                unknown = i;
+            } else if (shape[i] < 0) {
+                throw new IllegalArgumentException(op + ": negative size in " + Shapes.str(requested));
+            } else {
+                known *= shape[i];
+            }
+        }
+        int n = x.numel();
+        if (unknown >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException(op + ": cannot reshape " + Shapes.str(x.shape) + " (" + n
+                        + " elements) to " + Shapes.str(requested));
+            }
+            shape[unknown] = (int) (n / known);
+        } else if (known != n) {
+            throw new IllegalArgumentException(op + ": cannot reshape " + Shapes.str(x.shape) + " (" + n
+                    + " elements) to " + Shapes.str(requested) + " (" + known + " elements)");
+        }
+        return shape;
+    }
+
+    /**
+     * Strides that let the existing layout be read as the new shape, or {@code null} when impossible
+     * (the view must merge or split only axes that are laid out contiguously with respect to each other).
+     */
+    private static int[] viewStrides(Tensor x, int[] shape) {
+        // Drop size-1 axes of the source: they do not constrain the layout.
+        int[] oldShape = Arrays.stream(range(x.shape.length)).filter(i -> x.shape[i] != 1).map(i -> x.shape[i]).toArray();
+        int[] oldStrides = Arrays.stream(range(x.shape.length)).filter(i -> x.shape[i] != 1).map(i -> x.strides[i]).toArray();
+        int[] strides = new int[shape.length];
+        int oi = 0, ni = 0;
+        while (ni < shape.length) {
+            if (shape[ni] == 1) {
+                strides[ni] = ni + 1 < shape.length ? 0 : 1;
+                ni++;
+                continue;
+            }
+            if (oi >= oldShape.length) return null;
+            // Group old axes [oi, oj) and new axes [ni, nj) with equal products.
+            long oldProd = oldShape[oi], newProd = shape[ni];
+            int oj = oi + 1, nj = ni + 1;
+            while (oldProd != newProd) {
+                if (oldProd < newProd) {
+                    if (oj >= oldShape.length) return null;
+                    oldProd *= oldShape[oj++];
+                } else {
+                    if (nj >= shape.length) return null;
+                    newProd *= shape[nj++];
+                }
+            }
+            for (int k = oi; k < oj - 1; k++) {
+                if (oldStrides[k] != oldStrides[k + 1] * oldShape[k + 1]) return null; // not mergeable
+            }
+            int stride = oldStrides[oj - 1];
+            for (int k = nj - 1; k >= ni; k--) {
+                strides[k] = stride;
+                stride *= shape[k];
+            }
+            oi = oj;
+            ni = nj;
+        }
+        return oi == oldShape.length ? strides : null;
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
+
+    static Tensor reshape(Tensor x, int[] requested) {
+        int[] shape = inferShape("reshape", x, requested);
+        int[] strides = x.numel() == 0 ? Shapes.contiguousStrides(shape) : viewStrides(x, shape);
+        Tensor out = strides != null ? x.view(shape, strides, x.offset) : contiguousRaw(x).view(shape, Shapes.contiguousStrides(shape), 0);
+        return Tape.record("reshape", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
+    }
+
+    static Tensor view(Tensor x, int[] requested) {
+        int[] shape = inferShape("view", x, requested);
+        int[] strides = x.numel() == 0 ? Shapes.contiguousStrides(shape) : viewStrides(x, shape);
+        if (strides == null) {
+            throw new IllegalArgumentException("view: a tensor of shape " + Shapes.str(x.shape) + " and strides "
+                    + Arrays.toString(x.strides) + " cannot be viewed as " + Shapes.str(shape)
+                    + " without copying; use reshape() or contiguous() first");
+        }
+        Tensor out = x.view(shape, strides, x.offset);
+        return Tape.record("view", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
+    }
+
+    static Tensor flatten(Tensor x, int startAxis, int endAxis) {
+        if (x.shape.length == 0) return reshape(x, new int[] {1});
+        int s = Shapes.axis("flatten", startAxis, x.shape.length);
+        int e = Shapes.axis("flatten", endAxis, x.shape.length);
+        if (s > e) throw new IllegalArgumentException("flatten: start axis " + startAxis + " is after end axis " + endAxis);
+        int[] shape = new int[x.shape.length - (e - s)];
+        int k = 0;
+        for (int i = 0; i < s; i++) shape[k++] = x.shape[i];
+        int merged = 1;
+        for (int i = s; i <= e; i++) merged *= x.shape[i];
+        shape[k++] = merged;
+        for (int i = e + 1; i < x.shape.length; i++) shape[k++] = x.shape[i];
+        return reshape(x, shape);
+    }
+
+    static Tensor permute(Tensor x, int[] order) {
+        int rank = x.shape.length;
+        if (order.length != rank) {
+            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " has " + order.length
+                    + " axes for a tensor of shape " + Shapes.str(x.shape));
+        }
+        int[] axes = new int[rank];
+        boolean[] seen = new boolean[rank];
+        for (int i = 0; i < rank; i++) {
+            axes[i] = Shapes.axis("permute", order[i], rank);
+            if (seen[axes[i]]) throw new IllegalArgumentException("permute: axis " + order[i] + " repeated in " + Arrays.toString(order));
+            seen[axes[i]] = true;
+        }
+        int[] shape = new int[rank], strides = new int[rank], inverse = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            shape[i] = x.shape[axes[i]];
+            strides[i] = x.strides[axes[i]];
+            inverse[axes[i]] = i;
+        }
+        Tensor out = x.view(shape, strides, x.offset);
+        return Tape.record("permute", out, x, new Tensor[0], g -> new Tensor[] {g.permute(inverse)});
+    }
+
+    static Tensor transpose(Tensor x, int axis0, int axis1) {
+        int rank = x.shape.length;
+        int a = Shapes.axis("transpose", axis0, rank), b = Shapes.axis("transpose", axis1, rank);
+        int[] order = range(rank);
+        order[a] = b;
+        order[b] = a;
+        return permute(x, order);
+    }
+
+    static Tensor t(Tensor x) {
+        if (x.shape.length > 2) {
+            throw new IllegalArgumentException("t: expects a tensor of rank <= 2, got " + Shapes.str(x.shape)
+                    + "; use transpose(a, b) for higher ranks");
+        }
+        return x.shape.length < 2 ? x.identity() : transpose(x, 0, 1);
+    }
+
+    static Tensor slice(Tensor x, int axis, int start, int end, int step) {
+        int a = Shapes.axis("slice", axis, x.shape.length);
+        if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        int n = x.shape[a];
+        int s = clampIndex(start, n), e = clampIndex(end, n);
+        int count = e > s ? (e - s + step - 1) / step : 0;
+        int[] shape = x.shape.clone();
+        int[] strides = x.strides.clone();
+        shape[a] = count;
+        strides[a] = x.strides[a] * step;
+        Tensor out = x.view(shape, strides, x.offset + (count > 0 ? s * x.strides[a] : 0));
+        int[] inShape = x.shape;
+        return Tape.record("slice", out, x, new Tensor[0], g -> new Tensor[] {unslice(g, inShape, a, s, step)});
+    }
+
+    /** Python-style bound: negative counts from the end, then clamped to [0, n]. */
+    private static int clampIndex(int i, int n) {
+        int k = i < 0 ? i + n : i;
+        return Math.max(0, Math.min(n, k));
+    }
+
+    /**
+     * The adjoint of slice: zeros of {@code shape} with {@code g} written at positions start, start+step, ...
+     * along the axis. Its own rule is the slice again.
+     */
+    static Tensor unslice(Tensor g, int[] shape, int axis, int start, int step) {
+        Tensor out = Tensor.allocate(g.dtype(), shape);
+        int count = g.shape[axis];
+        if (count > 0) {
+            int[] strides = out.strides.clone();
+            strides[axis] *= step;
+            Tensor target = out.view(g.shape.clone(), strides, start * out.strides[axis]);
+            Object tmp = g.dtype().newArray(g.numel());
+            Elementwise.copy(g.strided(), tmp);
+            Elementwise.scatterInto(tmp, target.strided());
+        }
+        return Tape.record("unslice", out, g, new Tensor[0],
+                gg -> new Tensor[] {gg.slice(axis, start, start + (count - 1) * step + 1, step)});
+    }
+
+    static Tensor select(Tensor x, int axis, int index) {
+        int a = Shapes.axis("select", axis, x.shape.length);
+        int n = x.shape[a];
+        int i = index < 0 ? index + n : index;
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException("select: index " + index + " is out of range for axis " + axis
+                    + " of size " + n + " (shape " + Shapes.str(x.shape) + ")");
+        }
+        return slice(x, a, i, i + 1, 1).squeeze(a);
+    }
+
+    static Tensor squeeze(Tensor x) {
+        int[] shape = Arrays.stream(x.shape).filter(s -> s != 1).toArray();
+        int[] strides = Arrays.stream(range(x.shape.length)).filter(i -> x.shape[i] != 1).map(i -> x.strides[i]).toArray();
+        Tensor out = x.view(shape, strides, x.offset);
+        return Tape.record("squeeze", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
+    }
+
+    static Tensor squeeze(Tensor x, int axis) {
+        int a = Shapes.axis("squeeze", axis, x.shape.length);
+        if (x.shape[a] != 1) {
+            throw new IllegalArgumentException("squeeze: axis " + axis + " has size " + x.shape[a] + ", not 1 (shape "
+                    + Shapes.str(x.shape) + ")");
+        }
+        int[] shape = new int[x.shape.length - 1], strides = new int[x.shape.length - 1];
+        for (int i = 0, k = 0; i < x.shape.length; i++) {
+            if (i == a) continue;
+            shape[k] = x.shape[i];
+            strides[k++] = x.strides[i];
+        }
+        Tensor out = x.view(shape, strides, x.offset);
+        return Tape.record("squeeze", out, x, new Tensor[0], g -> new Tensor[] {g.unsqueeze(a)});
+    }
+
+    static Tensor unsqueeze(Tensor x, int axis) {
+        int a = Shapes.axis("unsqueeze", axis, x.shape.length + 1);
+        int[] shape = new int[x.shape.length + 1], strides = new int[x.shape.length + 1];
+        for (int i = 0, k = 0; i < shape.length; i++) {
+            if (i == a) {
+                shape[i] = 1;
+                strides[i] = a < x.shape.length ? x.strides[a] * x.shape[a] : 1;
+            } else {
+                shape[i] = x.shape[k];
+                strides[i] = x.strides[k++];
+            }
+        }
+        Tensor out = x.view(shape, strides, x.offset);
+        return Tape.record("unsqueeze", out, x, new Tensor[0], g -> new Tensor[] {g.squeeze(a)});
+    }
+
+    /** A contiguous copy of x's elements with its own storage (no tape). */
+    static Tensor contiguousRaw(Tensor x) {
+        Tensor out = Tensor.allocate(x.dtype(), x.shape);
+        Elementwise.copy(x.strided(), out.data());
+        return out;
+    }
+
+    static Tensor contiguous(Tensor x) {
+        if (x.isContiguous()) return x;
+        return copy(x);
+    }
+
+    static Tensor copy(Tensor x) {
+        Tensor out = contiguousRaw(x);
+        if (!x.dtype().isFloating()) return out;
+        return Tape.record("copy", out, x, new Tensor[0], g -> new Tensor[] {g});
+    }
+
+    static Tensor identity(Tensor x) {
+        Tensor out = x.detach();
+        return Tape.record("identity", out, x, new Tensor[0], g -> new Tensor[] {g});
+    }
+
+    /** Conversion between dtypes; the gradient converts back. */
+    static Tensor to(Tensor x, DType dtype) {
+        if (x.dtype() == dtype) return x;
+        Tensor out = Tensor.allocate(dtype, x.shape);
+        if (dtype == DType.BOOL) {
+            Tensor mask = BinaryOps.compare("ne", x, Creation.full(0.0, x.dtype()));
+            return mask;
+        }
+        Elementwise.copy(x.strided(), out.data());
+        if (!x.dtype().isFloating() || !dtype.isFloating()) return out;
+        DType from = x.dtype();
+        return Tape.record("to", out, x, new Tensor[0], g -> new Tensor[] {g.to(from)});
+    }
+}
