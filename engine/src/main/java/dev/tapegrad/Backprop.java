@@ -116,7 +116,15 @@ final class Backprop {
                     + " to call it twice" + node.where());
         }
         node.checkSavedVersions();
-        Tensor[] grads = node.rule.apply(g);
+        Tape.State state = Tape.state();
+        Node outerRule = state.inBackwardOf;
+        state.inBackwardOf = node;
+        Tensor[] grads;
+        try {
+            grads = node.rule.apply(g);
+        } finally {
+            state.inBackwardOf = outerRule;
+        }
         if (grads.length != node.inputs.length) {
             throw new IllegalStateException("backward of '" + node.op + "' returned " + grads.length
                     + " gradients for " + node.inputs.length + " inputs");

@@ -22,10 +22,11 @@ final class Tape {
         boolean recording = true;
         boolean anomaly = false;
         long nextSeq = 0;
+        /** The node whose rule is running during backward, so anomalies inside a rule are blamed on it. */
+        Node inBackwardOf;
     }
 
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
-    private static final java.net.URL ENGINE_CODE = location(Tape.class);
 
     static State state() {
         return STATE.get();
@@ -63,6 +64,12 @@ final class Tape {
 
     private static void checkForward(String op, Tensor out, Tensor[] inputs) {
         if (!out.dtype().isFloating() || out.isAllFinite()) return;
+        Node rule = STATE.get().inBackwardOf;
+        if (rule != null) {
+            for (Tensor in : inputs) if (in.dtype().isFloating() && !in.isAllFinite()) return; // checked upstream
+            throw new AnomalyException("anomaly: backward of '" + rule.op + "' produced NaN or Inf (in its '" + op
+                    + "' step; inputs of '" + rule.op + "': " + rule.describeInputs() + ")" + rule.where());
+        }
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i].dtype().isFloating() && !inputs[i].isAllFinite()) {
                 throw new AnomalyException("anomaly: input " + i + " of '" + op + "' (shape "
@@ -81,18 +88,25 @@ final class Tape {
         return e == null ? "" : "; called at " + e;
     }
 
-    /** The first stack frame outside the engine's own classes: the user's line that called the op. */
+    /**
+     * The first stack frame outside the engine's own code: the user's line that called the op. Engine code
+     * is the packages {@code dev.tapegrad} and {@code dev.tapegrad.kernels}, except test classes (named
+     * like {@code *Test}), which count as user code.
+     */
     static StackTraceElement callSite() {
         return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
-                .filter(f -> !f.getDeclaringClass().getPackageName().startsWith("dev.tapegrad")
-                        || !java.util.Objects.equals(location(f.getDeclaringClass()), ENGINE_CODE))
+                .filter(f -> !isEngineClass(f.getDeclaringClass()))
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)
                 .orElse(null));
     }
 
-    private static java.net.URL location(Class<?> c) {
-        var source = c.getProtectionDomain().getCodeSource();
-        return source == null ? null : source.getLocation();
+    private static boolean isEngineClass(Class<?> c) {
+        String pkg = c.getPackageName();
+        if (!pkg.equals("dev.tapegrad") && !pkg.equals("dev.tapegrad.kernels")) return false;
+        Class<?> top = c;
+        while (top.getEnclosingClass() != null) top = top.getEnclosingClass();
+        String name = top.getSimpleName();
+        return !(name.endsWith("Test") || name.endsWith("Tests") || name.startsWith("Test"));
     }
 }
