@@ -161,31 +161,62 @@ class GoldenTest {
         return byFamily;
     }
 
+    /**
+     * One dynamic test per case, per family. The container "strided" repeats every case that has a float
+     * input with two or more non-trivial axes, giving those inputs as non-contiguous views, so the strided
+     * paths of the kernels and rules are checked against the same values.
+     */
     @TestFactory
     Stream<DynamicNode> matchesPyTorch() {
-        return load().entrySet().stream().map(e -> DynamicContainer.dynamicContainer(e.getKey(),
-                e.getValue().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)))));
+        Map<String, List<GoldenCase>> byFamily = load();
+        Stream<DynamicNode> contiguous = byFamily.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(
+                e.getKey(), e.getValue().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, false)))));
+        Stream<DynamicTest> strided = byFamily.values().stream().flatMap(List::stream)
+                .filter(c -> c.inputs().values().stream().anyMatch(GoldenTest::stridable))
+                .map(c -> DynamicTest.dynamicTest(c.name() + " (strided)", () -> check(c, true)));
+        return Stream.concat(contiguous, Stream.of(DynamicContainer.dynamicContainer("strided", strided)));
     }
 
-    /** Runs one case: forward, compare, backward with the cotangent, compare each gradient. */
-    static void check(GoldenCase c) {
+    /** Float inputs with two or more axes of size &gt; 1 can be given as a transposed (non-contiguous) view. */
+    private static boolean stridable(GoldenCase.Value v) {
+        return v.dtype().equals("f64") && Arrays.stream(v.shape()).filter(n -> n > 1).count() >= 2;
+    }
+
+    /** Reverses the axes: its own inverse. */
+    private static int[] reversed(int rank) {
+        return IntStream.range(0, rank).map(i -> rank - 1 - i).toArray();
+    }
+
+    /**
+     * Runs one case: forward, compare, backward with the cotangent, compare each gradient. With
+     * {@code strided}, each stridable input is the view {@code leaf.permute(reversed)} of a leaf holding
+     * the transposed values, and the leaf's gradient is permuted back before the comparison.
+     */
+    static void check(GoldenCase c, boolean strided) {
+        String where = c.name() + " (" + c.source() + "): ";
         OpCall call = OPS.get(c.op());
-        if (call == null) fail(c.source() + ": op '" + c.op() + "' has no entry in GoldenTest.OPS");
+        if (call == null) fail(where + "op '" + c.op() + "' has no entry in GoldenTest.OPS");
         List<String> names = new ArrayList<>(c.inputs().keySet());
-        Tensor[] in = new Tensor[names.size()];
+        Tensor[] leaves = new Tensor[names.size()], in = new Tensor[names.size()];
+        boolean[] permuted = new boolean[names.size()];
         for (int i = 0; i < in.length; i++) {
-            in[i] = c.inputs().get(names.get(i)).toTensor();
-            if (c.grads().containsKey(names.get(i))) in[i].requiresGrad(true);
+            GoldenCase.Value v = c.inputs().get(names.get(i));
+            permuted[i] = strided && stridable(v);
+            leaves[i] = permuted[i] ? v.toTensor().permute(reversed(v.shape().length)).contiguous() : v.toTensor();
+            if (c.grads().containsKey(names.get(i))) leaves[i].requiresGrad(true);
+            in[i] = permuted[i] ? leaves[i].permute(reversed(v.shape().length)) : leaves[i];
+            if (permuted[i]) assertTrue(!in[i].isContiguous(), where + "a strided input should not be contiguous");
         }
         Tensor out = call.apply(c, in);
-        assertEquals(DType.FLOAT64, out.dtype(), "output dtype");
-        assertClose("output", c.output(), out);
+        assertEquals(DType.FLOAT64, out.dtype(), where + "output dtype");
+        assertClose(where + "output", c.output(), out);
         out.backward(c.cotangent().toTensor());
         for (int i = 0; i < in.length; i++) {
             GoldenCase.Value expected = c.grads().get(names.get(i));
             if (expected == null) continue;
-            assertNotNull(in[i].grad(), "no gradient reached input '" + names.get(i) + "'");
-            assertClose("grad " + names.get(i), expected, in[i].grad());
+            Tensor g = leaves[i].grad();
+            assertNotNull(g, where + "no gradient reached input '" + names.get(i) + "'");
+            assertClose(where + "grad " + names.get(i), expected, permuted[i] ? g.permute(reversed(g.dim())) : g);
         }
     }
 
