@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Generates the golden fixtures that GoldenTest compares tapegrad against.
 
-Run from the repository root with a Python that has PyTorch (fixtures were generated with torch 1.13.0):
+Run with a Python that has PyTorch (the committed fixtures came from torch 1.13.0a0, the system Python's;
+the working directory does not matter):
 
     /usr/bin/python3 tools/golden/generate_golden.py
 
 It (re)writes engine/src/test/resources/golden/<family>.txt. Commit the result: the Java build never runs
-Python. Everything is float64, drawn after torch.manual_seed(SEED); re-running with the same torch version
-reproduces the files byte for byte.
+Python. Everything is float64, drawn in a fixed order after torch.manual_seed(SEED), SEED = 20240611;
+re-running with the same torch version reproduces the files byte for byte. A new op needs a case here and
+a row in GoldenTest.OPS (a case whose op has no row fails).
 
 Each case is a record of lines (tokens separated by single spaces, '#' starts a comment line):
 
@@ -34,7 +36,8 @@ import torch
 import torch.nn.functional as F
 
 SEED = 20240611
-OUT_DIR = os.path.join("engine", "src", "test", "resources", "golden")
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+OUT_DIR = os.path.join(ROOT, "engine", "src", "test", "resources", "golden")
 MARGIN = 0.1  # minimum distance of an input from a kink
 
 torch.manual_seed(SEED)
@@ -160,6 +163,7 @@ def unary_cases():
         x = randn(3, 5)
         x = torch.where((x - low).abs() < MARGIN, x + 2 * MARGIN, x)
         x = torch.where((x - high).abs() < MARGIN, x + 2 * MARGIN, x)
+        assert min((x - low).abs().min().item(), (x - high).abs().min().item()) >= MARGIN / 2, "near a clamp bound"
         fn = lambda t, low=low, high=high: torch.clamp(t, None if low == -math.inf else low,
                                                        None if high == math.inf else high)
         case("unary", "clamp." + tag, "clamp", fn, {"x": x}, {"low": low, "high": high})
@@ -374,7 +378,7 @@ def main():
             f.write("# Do not edit by hand; re-run the generator.\n\n")
             f.write("\n\n".join(records) + "\n")
         total += len(records)
-        print("%-40s %3d cases %7d bytes" % (path, len(records), os.path.getsize(path)))
+        print("%-45s %3d cases %7d bytes" % (os.path.relpath(path, ROOT), len(records), os.path.getsize(path)))
     print("total", total, "cases")
 
 
