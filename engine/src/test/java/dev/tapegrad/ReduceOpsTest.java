@@ -100,6 +100,20 @@ class ReduceOpsTest {
         assertArrayEquals(new double[] {0, 0}, empty.norm(2, new int[] {1}, false).toDoubleArray());
     }
 
+    @Test
+    void float32GradientsAgreeWithFloat64() {
+        Tensor x = Tensor.of(new double[] {0.5, -1.5, 0, 2, 1.25, -0.75}, 2, 3);
+        java.util.List<Function<Tensor, Tensor>> ops = java.util.List.of(
+                t -> t.prod(1).sum(), t -> t.max(0).sum(), t -> t.var(), t -> t.std(new int[] {1}, 0, false).sum(),
+                t -> t.logsumexp(1).sum(), t -> t.norm(2), t -> t.norm(3, new int[] {0}, false).sum(),
+                t -> t.cumsum(1).square().sum(), t -> t.softmax(1).square().sum(), t -> t.logSoftmax(0).select(0, 1).sum());
+        for (int i = 0; i < ops.size(); i++) {
+            Tensor g32 = Autograd.grad(ops.get(i), x.to(DType.FLOAT32));
+            assertEquals(DType.FLOAT32, g32.dtype());
+            assertArrayEquals(grad(ops.get(i), x), g32.toDoubleArray(), 1e-5, "op " + i);
+        }
+    }
+
     // ------------------------------------------------------------------ prod
 
     @Test
