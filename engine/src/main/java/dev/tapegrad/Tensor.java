@@ -483,36 +483,56 @@ public final class Tensor {
     public Tensor sum(int... axes) { return ReduceOps.sum(this, axes, false); }
     /** Sum over the given axes; with keepDim they stay with size 1. */
     public Tensor sum(int[] axes, boolean keepDim) { return ReduceOps.sum(this, axes, keepDim); }
+    /** Mean of all elements (a scalar). */
     public Tensor mean() { return ReduceOps.mean(this, new int[0], false); }
+    /** Mean Σx/N over the given axes, which are removed. */
     public Tensor mean(int... axes) { return ReduceOps.mean(this, axes, false); }
+    /** Mean over the given axes; with keepDim they stay with size 1. */
     public Tensor mean(int[] axes, boolean keepDim) { return ReduceOps.mean(this, axes, keepDim); }
+    /** Product of all elements; its gradient ∏_{j≠i} x_j is exact when x contains zeros. */
     public Tensor prod() { return ReduceOps.prod(this, new int[0], false); }
+    /** Product over the given axes, which are removed. */
     public Tensor prod(int... axes) { return ReduceOps.prod(this, axes, false); }
+    /** Product over the given axes; with keepDim they stay with size 1. */
     public Tensor prod(int[] axes, boolean keepDim) { return ReduceOps.prod(this, axes, keepDim); }
     /** Largest element; the gradient is shared evenly among ties. */
     public Tensor max() { return ReduceOps.max(this, new int[0], false); }
+    /** Largest element over the given axes, which are removed; ties share the gradient. */
     public Tensor max(int... axes) { return ReduceOps.max(this, axes, false); }
+    /** Largest element over the given axes; with keepDim they stay with size 1. */
     public Tensor max(int[] axes, boolean keepDim) { return ReduceOps.max(this, axes, keepDim); }
+    /** Smallest element; the gradient is shared evenly among ties. */
     public Tensor min() { return ReduceOps.min(this, new int[0], false); }
+    /** Smallest element over the given axes, which are removed. */
     public Tensor min(int... axes) { return ReduceOps.min(this, axes, false); }
+    /** Smallest element over the given axes; with keepDim they stay with size 1. */
     public Tensor min(int[] axes, boolean keepDim) { return ReduceOps.min(this, axes, keepDim); }
     /** Index of the first largest element along an axis (int32). */
     public Tensor argmax(int axis, boolean keepDim) { return ReduceOps.argReduce(this, axis, keepDim, true); }
     /** Index of the first largest element of the flattened tensor (int32 scalar). */
     public Tensor argmax() { return ReduceOps.argReduce(this.reshape(-1), 0, false, true); }
+    /** Index of the first smallest element along an axis (int32). */
     public Tensor argmin(int axis, boolean keepDim) { return ReduceOps.argReduce(this, axis, keepDim, false); }
+    /** Index of the first smallest element of the flattened tensor (int32 scalar). */
     public Tensor argmin() { return ReduceOps.argReduce(this.reshape(-1), 0, false, false); }
     /** Variance with Bessel's correction (divides by N − 1) over all elements. */
     public Tensor var() { return ReduceOps.var(this, new int[0], 1, false); }
-    /** Variance Σ(x − mean)²/(N − correction) over the given axes. */
+    /**
+     * Variance Σ(x − mean)²/max(0, N − correction) over the given axes (as in PyTorch: +∞, or NaN for
+     * equal entries, when N ≤ correction).
+     */
     public Tensor var(int[] axes, int correction, boolean keepDim) { return ReduceOps.var(this, axes, correction, keepDim); }
+    /** Standard deviation √var with Bessel's correction over all elements. */
     public Tensor std() { return ReduceOps.std(this, new int[0], 1, false); }
+    /** √var over the given axes; at zero variance the gradient is 0 (a subgradient), not NaN. */
     public Tensor std(int[] axes, int correction, boolean keepDim) { return ReduceOps.std(this, axes, correction, keepDim); }
     /** log Σ exp(x) over the given axes, computed stably (shifted by the maximum). */
     public Tensor logsumexp(int... axes) { return ReduceOps.logsumexp(this, axes, false); }
+    /** log Σ exp(x) over the given axes (all −∞ gives −∞); with keepDim they stay with size 1. */
     public Tensor logsumexp(int[] axes, boolean keepDim) { return ReduceOps.logsumexp(this, axes, keepDim); }
     /** The p-norm (Σ|x|ᵖ)^(1/p) of all elements; p may be infinite. */
     public Tensor norm(double p) { return ReduceOps.norm(this, p, new int[0], false); }
+    /** The p-norm over the given axes (p &gt; 0 or ±∞); at the zero vector the gradient is 0. */
     public Tensor norm(double p, int[] axes, boolean keepDim) { return ReduceOps.norm(this, p, axes, keepDim); }
     /** Running sum along an axis. */
     public Tensor cumsum(int axis) { return ReduceOps.cumsum(this, axis, false); }
@@ -521,7 +541,7 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- softmax family
 
-    /** exp(x)/Σexp(x) along an axis, computed stably. */
+    /** exp(x)/Σexp(x) along an axis, computed stably (a row of all −∞ gives NaN, as in PyTorch). */
     public Tensor softmax(int axis) { return SoftmaxOps.softmax(this, axis); }
     /** x − logsumexp(x) along an axis. */
     public Tensor logSoftmax(int axis) { return SoftmaxOps.logSoftmax(this, axis); }
