@@ -62,25 +62,35 @@ final class Tape {
         return record(op, out, new Tensor[] {input}, saved, rule);
     }
 
+    /**
+     * Anomaly check of one op's output: the op is blamed when it produced a NaN from inputs without NaN, or
+     * an infinity from finite inputs. Non-finite values that merely flow through (a −∞ mask before a
+     * softmax, say) are not anomalies.
+     */
     private static void checkForward(String op, Tensor out, Tensor[] inputs) {
         if (!out.dtype().isFloating() || out.isAllFinite()) return;
+        boolean inNaN = false, inInf = false;
+        for (Tensor in : inputs) {
+            if (!in.dtype().isFloating()) continue;
+            for (double v : in.toDoubleArray()) {
+                inNaN |= Double.isNaN(v);
+                inInf |= Double.isInfinite(v);
+            }
+        }
+        boolean outNaN = false;
+        for (double v : out.toDoubleArray()) outNaN |= Double.isNaN(v);
+        boolean produced = outNaN ? !inNaN : !inNaN && !inInf;
+        if (!produced) return;
+        String what = outNaN ? "NaN" : "an infinity";
         Node rule = STATE.get().inBackwardOf;
         if (rule != null) {
-            for (Tensor in : inputs) if (in.dtype().isFloating() && !in.isAllFinite()) return; // checked upstream
-            throw new AnomalyException("anomaly: backward of '" + rule.op + "' produced NaN or Inf (in its '" + op
+            throw new AnomalyException("anomaly: backward of '" + rule.op + "' produced " + what + " (in its '" + op
                     + "' step; inputs of '" + rule.op + "': " + rule.describeInputs() + ")" + rule.where());
-        }
-        for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].dtype().isFloating() && !inputs[i].isAllFinite()) {
-                throw new AnomalyException("anomaly: input " + i + " of '" + op + "' (shape "
-                        + Shapes.str(inputs[i].shape) + ") already contains NaN or Inf; it was not produced by a"
-                        + " recorded op (a leaf or data?)" + at());
-            }
         }
         StringBuilder shapes = new StringBuilder();
         for (Tensor t : inputs) shapes.append(shapes.isEmpty() ? "" : ", ").append(Shapes.str(t.shape));
-        throw new AnomalyException("anomaly: forward of '" + op + "' produced NaN or Inf from finite inputs of shapes "
-                + shapes + at());
+        throw new AnomalyException("anomaly: forward of '" + op + "' produced " + what + " from inputs of shapes "
+                + shapes + " that had none" + at());
     }
 
     private static String at() {

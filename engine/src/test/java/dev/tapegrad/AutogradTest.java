@@ -269,6 +269,23 @@ class AutogradTest {
     }
 
     @Test
+    void anomalyModeLetsDeliberateInfinitiesFlowThrough() {
+        // A −∞ mask before a softmax is not an anomaly: no op *produces* a non-finite value from finite inputs.
+        Tensor logits = leaf(1.0, 2.0, 3.0);
+        Tensor mask = Tensor.of(new double[] {0, 1, 0}).gt(0.5);
+        try (var a = Autograd.detectAnomaly()) {
+            Tensor p = logits.maskedFill(mask, Double.NEGATIVE_INFINITY).softmax(0);
+            assertEquals(0.0, p.get(1));
+            p.mul(Tensor.of(new double[] {1, 2, 3})).sum().backward();
+            assertTrue(logits.grad().isAllFinite());
+            // ...but ∞ − ∞ = NaN is produced by the subtraction, and is reported.
+            Tensor inf = Tensor.of(new double[] {Double.POSITIVE_INFINITY});
+            AnomalyException e = assertThrows(AnomalyException.class, () -> inf.sub(inf));
+            assertTrue(e.getMessage().contains("'sub' produced NaN"), e.getMessage());
+        }
+    }
+
+    @Test
     void backwardOnTensorThatDoesNotRequireGradFails() {
         Tensor y = Tensor.of(new double[] {1}).exp();
         assertThrows(IllegalStateException.class, y::backward);
