@@ -103,15 +103,16 @@ public final class Autograd {
      */
     public static List<Tensor> grad(Function<List<Tensor>, Tensor> f, List<Tensor> at, boolean createGraph) {
         Tensor[] leaves = new Tensor[at.size()];
-        for (int i = 0; i < leaves.length; i++) {
-            Tensor a = at.get(i);
-            // With createGraph the point stays connected to the caller's graph (a differentiable identity).
-            leaves[i] = createGraph && a.requiresGrad ? a.identity() : a.detach().requiresGrad(true);
-        }
         Tensor out;
         try (var scope = enableGrad()) {
+            for (int i = 0; i < leaves.length; i++) {
+                Tensor a = at.get(i);
+                // With createGraph the point stays connected to the caller's graph (a differentiable identity).
+                leaves[i] = createGraph && a.requiresGrad ? a.identity() : a.detach().requiresGrad(true);
+            }
             out = f.apply(List.of(leaves));
         }
+        // A function that ignores its inputs has zero gradient (Backprop returns zeros for that case).
         return Arrays.asList(grad(out, leaves, null, createGraph, createGraph));
     }
 
@@ -130,7 +131,7 @@ public final class Autograd {
             Tensor y = f.apply(leaf);
             Tensor g = grad(y, new Tensor[] {leaf}, null, true, true)[0];
             Tensor gv = g.mul(v.detach()).sum();
-            return grad(gv, new Tensor[] {leaf})[0];
+            return grad(gv, new Tensor[] {leaf})[0]; // zeros when ∇f does not depend on x (f linear)
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,6 +26,7 @@ final class Backprop {
      */
     static Tensor[] run(Tensor output, Tensor cotangent, Tensor[] wanted, boolean retainGraph, boolean createGraph) {
         if (!output.requiresGrad) {
+            if (wanted != null) return zerosLike(wanted); // the output does not depend on anything wanted
             throw new IllegalStateException("backward: the output (shape " + Shapes.str(output.shape)
                     + ") does not require grad: no input requires grad, or it was computed under noGrad()");
         }
@@ -37,34 +39,43 @@ final class Backprop {
         boolean wasRecording = state.recording;
         state.recording = createGraph;
         List<Node> order = List.of();
+        List<Node> ran = new ArrayList<>();
         try {
             if (output.gradFn == null) { // the output is itself a leaf
                 leafGrads.put(output, seed);
             } else {
                 order = reachable(output.gradFn);
+                Set<Node> useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
                 output.gradFn.pendingGrad = seed;
-                for (Node node : order) step(node, wantedGrads, leafGrads, state.anomaly);
+                for (Node node : order) {
+                    if (step(node, wanted == null, useful, wantedGrads, leafGrads, state.anomaly)) ran.add(node);
+                }
             }
             for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
                 Tensor leaf = e.getKey();
                 Tensor g = applyHooks(leaf, e.getValue());
                 if (wantedGrads.containsKey(leaf)) wantedGrads.put(leaf, g);
-                if (wanted == null) accumulateIntoLeaf(leaf, g, createGraph);
+                if (wanted == null) leaf.grad = accumulate(leaf.grad, g, createGraph);
             }
         } finally {
             state.recording = wasRecording;
-            for (Node node : order) {
-                node.pendingGrad = null;
-                if (!retainGraph) node.release();
-            }
+            for (Node node : order) node.pendingGrad = null;
+            if (!retainGraph) for (Node node : ran) node.release();
         }
         if (wanted == null) return new Tensor[0];
         Tensor[] result = new Tensor[wanted.length];
         for (int i = 0; i < wanted.length; i++) {
             Tensor g = wantedGrads.get(wanted[i]);
-            result[i] = g != null ? g : Tensor.zeros(wanted[i].dtype(), wanted[i].shape);
+            // A fresh tensor per input: gradients never alias each other, the cotangent or the tape.
+            result[i] = g != null ? accumulate(null, g, createGraph) : Tensor.zeros(wanted[i].dtype(), wanted[i].shape);
         }
         return result;
+    }
+
+    private static Tensor[] zerosLike(Tensor[] tensors) {
+        Tensor[] out = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) out[i] = Tensor.zeros(tensors[i].dtype(), tensors[i].shape);
+        return out;
     }
 
     private static Tensor seed(Tensor output, Tensor cotangent) {
@@ -104,12 +115,34 @@ final class Backprop {
         return nodes;
     }
 
-    private static void step(Node node, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads, boolean anomaly) {
+    /**
+     * The nodes whose rule must run to reach a wanted tensor: those with a wanted tensor, or a node
+     * leading to one, among their inputs. Computed in increasing tape position, inputs before users.
+     */
+    private static Set<Node> leadingToWanted(List<Node> order, Map<Tensor, Tensor> wanted) {
+        Set<Node> useful = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int k = order.size() - 1; k >= 0; k--) {
+            Node n = order.get(k);
+            if (n.isReleased()) continue;
+            for (Tensor in : n.inputs) {
+                if (wanted.containsKey(in) || (in.gradFn != null && useful.contains(in.gradFn))) {
+                    useful.add(n);
+                    break;
+                }
+            }
+        }
+        return useful;
+    }
+
+    /** Applies one node's rule if it has a gradient to pass on; returns whether the rule ran. */
+    private static boolean step(Node node, boolean backwardForm, Set<Node> useful, Map<Tensor, Tensor> wanted,
+                                Map<Tensor, Tensor> leafGrads, boolean anomaly) {
         Tensor g = node.pendingGrad;
-        if (g == null) return;
+        if (g == null) return false;
         g = applyHooks(node.output, g);
-        if (node.output.retainsGrad) node.output.grad = createGradCopy(node.output.grad, g);
+        if (backwardForm && node.output.retainsGrad) node.output.grad = accumulate(node.output.grad, g, false);
         if (wanted.containsKey(node.output)) wanted.put(node.output, g);
+        if (useful != null && !useful.contains(node)) return false;
         if (node.isReleased()) {
             throw new IllegalStateException("backward through '" + node.op + "' a second time: its saved values were"
                     + " released by the first backward. Pass retainGraph=true to the first backward if you need"
@@ -149,24 +182,31 @@ final class Backprop {
                 p.pendingGrad = p.pendingGrad == null ? gi : p.pendingGrad.add(gi);
             }
         }
+        return true;
     }
 
     private static Tensor applyHooks(Tensor t, Tensor g) {
         if (t.hooks != null) {
             for (UnaryOperator<Tensor> hook : t.hooks) {
                 Tensor r = hook.apply(g);
-                if (r != null) g = r;
+                if (r == null) continue;
+                if (!Arrays.equals(r.shape, t.shape) || r.dtype() != t.dtype()) {
+                    throw new IllegalStateException("a gradient hook on a tensor of " + Shapes.str(t.shape) + " "
+                            + t.dtype() + " returned a gradient of " + Shapes.str(r.shape) + " " + r.dtype());
+                }
+                g = r;
             }
         }
         return g;
     }
 
-    private static void accumulateIntoLeaf(Tensor leaf, Tensor g, boolean createGraph) {
-        leaf.grad = createGraph ? (leaf.grad == null ? g : leaf.grad.add(g)) : createGradCopy(leaf.grad, g);
-    }
-
-    /** previous + g as a fresh, contiguous tensor that shares no storage with the tape. */
-    private static Tensor createGradCopy(Tensor previous, Tensor g) {
+    /**
+     * previous + g as a fresh contiguous tensor that shares no storage with the tape, the cotangent or
+     * another gradient. With createGraph the sum stays on the tape (differentiable); otherwise it is a
+     * plain value.
+     */
+    private static Tensor accumulate(Tensor previous, Tensor g, boolean createGraph) {
+        if (createGraph) return previous == null ? g.clone() : previous.add(g);
         try (var scope = Autograd.noGrad()) {
             return previous == null ? g.detach().clone() : previous.add(g);
         }

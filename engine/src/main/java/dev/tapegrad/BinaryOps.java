@@ -51,17 +51,32 @@ final class BinaryOps {
     /** ∂(a/b) = (ḡ/b, −ḡ·a/b²). */
     static Tensor div(Tensor a, Tensor b) {
         Tensor out = compute("div", BinaryOp.DIV, a, b);
+        // −ḡ·(a/b)/b rather than −ḡ·a/b²: b² under- or overflows long before a/b does.
         return record("div", out, a, b, new Tensor[] {a, b},
                 g -> new Tensor[] {a.requiresGrad ? g.div(b).sumToSize(a.shape) : null,
-                                   b.requiresGrad ? g.mul(a).div(b.mul(b)).neg().sumToSize(b.shape) : null});
+                                   b.requiresGrad ? g.mul(a.div(b)).div(b).neg().sumToSize(b.shape) : null});
     }
 
-    /** ∂(aᵇ) = (ḡ·b·a^(b−1), ḡ·aᵇ·log a). */
+    /**
+     * ∂(aᵇ) = (ḡ·b·a^(b−1), ḡ·aᵇ·log a), with the limits PyTorch uses at a zero base: the a-gradient is 0
+     * where b = 0, and the b-gradient is 0 where a = 0 and b ≥ 0. Both are computed on substituted safe
+     * values (not by masking a NaN afterwards), so that second derivatives stay finite too.
+     */
     static Tensor pow(Tensor a, Tensor b) {
         Tensor out = compute("pow", BinaryOp.POW, a, b);
-        return record("pow", out, a, b, new Tensor[] {a, b, out},
-                g -> new Tensor[] {a.requiresGrad ? g.mul(b).mul(a.pow(b.sub(1.0))).sumToSize(a.shape) : null,
-                                   b.requiresGrad ? g.mul(out).mul(a.log()).sumToSize(b.shape) : null});
+        return record("pow", out, a, b, new Tensor[] {a, b, out}, g -> {
+            Tensor gradA = null, gradB = null;
+            if (a.requiresGrad) {
+                Tensor bZero = b.eq(0.0);
+                Tensor safeB = Tensor.where(bZero, b.constant(1.0), b); // a^(1−1) = 1 where b = 0
+                gradA = g.mul(b).mul(a.pow(safeB.sub(1.0))).sumToSize(a.shape);
+            }
+            if (b.requiresGrad) {
+                Tensor safeLog = Tensor.where(a.eq(0.0), a.constant(1.0), a).log(); // log 1 = 0 where a = 0
+                gradB = g.mul(out).mul(safeLog).sumToSize(b.shape);
+            }
+            return new Tensor[] {gradA, gradB};
+        });
     }
 
     static Tensor maximum(Tensor a, Tensor b) {

@@ -10,7 +10,8 @@ final class Creation {
 
     static Tensor full(double value, DType dtype, int... shape) {
         Tensor t = Tensor.allocate(dtype, shape);
-        if (value != 0.0) {
+        if (dtype == DType.BOOL) value = value != 0 ? 1 : 0; // masks hold only 0 and 1
+        if (Double.doubleToRawLongBits(value) != 0L) { // −0.0 must be written too
             switch (t.data()) {
                 case float[] f -> Arrays.fill(f, (float) value);
                 case double[] d -> Arrays.fill(d, value);
@@ -26,7 +27,13 @@ final class Creation {
             throw new IllegalArgumentException("arange: need finite start, end and a non-zero step, got "
                     + start + ", " + end + ", " + step);
         }
-        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        if (dtype == DType.BOOL) throw new IllegalArgumentException("arange: bool is not a numeric dtype");
+        double count = Math.max(0, Math.ceil((end - start) / step));
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("arange: " + start + ".." + end + " by " + step + " has " + (long) count
+                    + " elements, more than a tensor can hold");
+        }
+        int n = (int) count;
         Tensor t = Tensor.allocate(dtype, new int[] {n});
         for (int i = 0; i < n; i++) Arrays1.set(t.data(), i, start + i * step);
         return t;
@@ -73,6 +80,7 @@ final class Creation {
     }
 
     static Tensor random(Generator gen, DType dtype, int[] shape, ToDoubleFunction<Generator> sample) {
+        if (dtype == DType.BOOL) throw new IllegalArgumentException("random tensors of dtype bool are not supported; compare a random tensor instead");
         Tensor t = Tensor.allocate(dtype, shape);
         int n = t.numel();
         for (int i = 0; i < n; i++) Arrays1.set(t.data(), i, sample.applyAsDouble(gen));

@@ -44,7 +44,7 @@ public interface CustomOp {
                     break;
                 }
             }
-            if (out.gradFn != null) out = out.detach();
+            if (out.requiresGrad()) out = out.detach(); // never adopt a caller's parameter or graph node
         }
         Tensor[] ins = inputs.clone();
         Tensor output = out;

@@ -5,8 +5,9 @@ package dev.tapegrad;
  *
  * <p>{@link #FLOAT32} and {@link #FLOAT64} hold values and can be differentiated; {@link #INT32} holds
  * indices and labels; {@link #BOOL} holds masks (stored as 0/1 ints) such as the result of a comparison.
- * Ops never mix dtypes silently: combining a float32 and a float64 tensor is an error that asks for an
- * explicit {@link Tensor#to(DType)}.
+ * Arithmetic never mixes dtypes silently: combining a float32 and a float64 tensor is an error that asks for
+ * an explicit {@link Tensor#to(DType)}. Comparisons are the exception: they compare values, whatever their
+ * types, and produce a bool mask.
  */
 public enum DType {
     /** IEEE 754 binary32, stored in a {@code float[]}. */

@@ -37,7 +37,7 @@ final class Printer {
     }
 
     private static void appendValue(StringBuilder sb, DType dtype, double x) {
-        if (dtype.isFloating()) sb.append(String.format("%.4g", x));
+        if (dtype.isFloating()) sb.append(String.format(java.util.Locale.ROOT, "%.4g", x));
         else if (dtype == DType.BOOL) sb.append(x != 0);
         else sb.append((long) x);
     }

@@ -21,10 +21,15 @@ final class Tape {
     static final class State {
         boolean recording = true;
         boolean anomaly = false;
-        long nextSeq = 0;
         /** The node whose rule is running during backward, so anomalies inside a rule are blamed on it. */
         Node inBackwardOf;
     }
+
+    /**
+     * Tape positions, shared by all threads: a graph built partly on one thread and differentiated on
+     * another still gets a valid order.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_POSITION = new java.util.concurrent.atomic.AtomicLong();
 
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
@@ -48,11 +53,11 @@ final class Tape {
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule) {
         State s = STATE.get();
         if (s.anomaly) checkForward(op, out, inputs);
-        if (!s.recording) return out;
+        if (!s.recording || !out.dtype().isFloating()) return out; // masks and indices carry no gradient
         boolean any = false;
         for (Tensor t : inputs) any |= t.requiresGrad;
         if (!any) return out;
-        out.gradFn = new Node(s.nextSeq++, op, out, inputs, saved, rule, s.anomaly ? callSite() : null);
+        out.gradFn = new Node(NEXT_POSITION.getAndIncrement(), op, out, inputs, saved, rule, s.anomaly ? callSite() : null);
         out.requiresGrad = true;
         return out;
     }

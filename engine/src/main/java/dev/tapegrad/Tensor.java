@@ -162,7 +162,12 @@ public final class Tensor {
 
     /** Uniform samples in [low, high). */
     public static Tensor uniform(Generator gen, double low, double high, DType dtype, int... shape) {
-        return Creation.random(gen, dtype, shape, g -> low + (high - low) * g.nextDouble());
+        if (!(low < high) || !Double.isFinite(high - low)) {
+            throw new IllegalArgumentException("uniform: need finite low < high, got " + low + ", " + high);
+        }
+        // Rounding to float32 could turn a value just below high into high itself: step back one float.
+        double top = dtype == DType.FLOAT32 ? Math.nextDown((float) high) : high;
+        return Creation.random(gen, dtype, shape, g -> Math.min(low + (high - low) * g.nextDouble(), top));
     }
 
     /** 1 with probability p, else 0. */
@@ -173,8 +178,11 @@ public final class Tensor {
 
     /** Uniform integers in [low, high), int32. */
     public static Tensor randint(Generator gen, int low, int high, int... shape) {
-        if (high <= low) throw new IllegalArgumentException("randint: need low < high, got " + low + ", " + high);
-        return Creation.random(gen, DType.INT32, shape, g -> low + g.nextInt(high - low));
+        long span = (long) high - low;
+        if (span <= 0 || span > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("randint: need low < high with high - low < 2^31, got " + low + ", " + high);
+        }
+        return Creation.random(gen, DType.INT32, shape, g -> low + g.nextInt((int) span));
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher–Yates), int32. */
@@ -472,7 +480,7 @@ public final class Tensor {
 
     /** This tensor with {@code value} wherever the bool mask is true. */
     public Tensor maskedFill(Tensor mask, double value) {
-        return BinaryOps.where(mask, constant(value), this);
+        return BinaryOps.where(mask, Creation.full(value, dtype()), this);
     }
 
     // ---------------------------------------------------------------- reductions

@@ -138,7 +138,8 @@ final class UnaryOps {
 
     /** (xᵖ)′ = p·x^(p−1); for p = 0 the gradient is 0. */
     static Tensor pow(Tensor x, double p) {
-        if (p == 1.0) return x.identity();
+        requireFloating("pow", x);
+        if (p == 1.0) return x.clone();
         Tensor out = BinaryOps.compute("pow", dev.tapegrad.kernels.BinaryOp.POW, x, x.constant(p));
         return Tape.record("pow", out, x, new Tensor[] {x},
                 g -> new Tensor[] {p == 0.0 ? g.mul(0.0) : g.mul(x.pow(p - 1.0)).mul(p)});

@@ -323,4 +323,112 @@ class AutogradTest {
         assertEquals(DType.FLOAT32, x.grad().dtype());
         assertArrayEquals(new float[] {2f, 4f}, x.grad().toFloatArray());
     }
+
+    // ---- regressions found in review
+
+    @Test
+    void graphBuiltOnAnotherThreadIsDifferentiatedCorrectly() throws Exception {
+        Tensor x = leaf(1, 2);
+        Tensor[] h = new Tensor[1];
+        Thread worker = new Thread(() -> {
+            Tensor t = x;
+            for (int i = 0; i < 50; i++) t = t.add(0.0);
+            h[0] = t.mul(2.0);
+        });
+        worker.start();
+        worker.join();
+        h[0].mul(3.0).sum().backward();
+        assertArrayEquals(new double[] {6, 6}, x.grad().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void functionalGradStopsAtTheWantedTensors() {
+        Tensor x = leaf(1, 2);
+        Tensor w = leaf(3, 4);
+        Tensor h = x.mul(w);
+        h.sum().backward(null, false, false); // releases the 'mul' that made h
+        try (var s = Autograd.noGrad()) {
+            w.mulInPlace(2.0); // and invalidates its saved values
+        }
+        // Neither matters for ∂(3h)/∂h: nothing below h needs to run.
+        assertArrayEquals(new double[] {3, 3}, Autograd.grad(h.mul(3.0).sum(), new Tensor[] {h})[0].toDoubleArray());
+    }
+
+    @Test
+    void hookReturningWrongShapeIsReported() {
+        Tensor x = leaf(1, 2, 3);
+        x.registerHook(g -> Tensor.scalar(7, DType.FLOAT64));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> x.mul(2.0).sum().backward());
+        assertTrue(e.getMessage().contains("hook") && e.getMessage().contains("[3]"), e.getMessage());
+    }
+
+    @Test
+    void powWithZeroBaseHasPyTorchsLimits() {
+        Tensor a = leaf(0, 0, 2);
+        Tensor b = leaf(0, 2, 3);
+        a.pow(b).sum().backward();
+        assertArrayEquals(new double[] {0, 0, 12}, a.grad().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {0, 0, 8 * Math.log(2)}, b.grad().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void functionalFormsReturnZerosForFunctionsThatIgnoreTheirInput() {
+        Tensor x = Tensor.of(new double[] {1, 2});
+        assertArrayEquals(new double[] {0, 0}, Autograd.hvp(t -> t.mul(3.0).sum(), x, x).toDoubleArray());
+        assertArrayEquals(new double[] {0, 0}, Autograd.grad(t -> Tensor.scalar(1, DType.FLOAT64), x).toDoubleArray());
+    }
+
+    @Test
+    void functionalGradTouchesNoGradField() {
+        Tensor x = leaf(1, 2);
+        Tensor h = x.mul(2.0).retainGrad();
+        Autograd.grad(h.sum(), new Tensor[] {x});
+        assertNull(h.grad());
+        assertNull(x.grad());
+    }
+
+    @Test
+    void gradientsNeverAliasEachOtherOrTheCotangent() {
+        Tensor a = leaf(1, 2), b = leaf(3, 4);
+        Tensor c = Tensor.of(new double[] {1, 1});
+        Tensor[] g = Autograd.grad(a.add(b), new Tensor[] {a, b}, c, false, false);
+        assertNotSame(g[0], g[1]);
+        assertNotSame(c, g[0]);
+        Tensor x = leaf(1, 2);
+        x.sum().backward(null, false, true);
+        try (var s = Autograd.noGrad()) {
+            x.grad().mulInPlace(0.5); // a gradient is a plain tensor one may scale in place (clipping)
+        }
+        assertArrayEquals(new double[] {0.5, 0.5}, x.grad().toDoubleArray());
+    }
+
+    @Test
+    void functionalGradWithCreateGraphWorksInsideNoGrad() {
+        try (var s = Autograd.noGrad()) {
+            List<Tensor> g = Autograd.grad(a -> a.get(0).square().sum(), List.of(Tensor.of(new double[] {3})), true);
+            assertEquals(6.0, g.get(0).item(), 1e-12);
+        }
+    }
+
+    @Test
+    void nonFloatOutputsAndCapturedTensorsAreNeverRecorded() {
+        Tensor param = leaf(5);
+        CustomOp leaky = CustomOp.of("leaky", in -> param, (g, in, out) -> new Tensor[] {g});
+        Tensor out = leaky.apply(leaf(1));
+        assertTrue(param.isLeaf(), "the op must not adopt a tensor it merely returned");
+        assertNotSame(param, out);
+        CustomOp toInt = CustomOp.of("toInt", in -> in[0].to(DType.INT32), (g, in, o) -> new Tensor[] {null});
+        assertFalse(toInt.apply(leaf(1.5)).requiresGrad());
+    }
+
+    @Test
+    void maskedFillKeepsTheTensorsDtypeAndPowOfOneIsACopy() {
+        Tensor ints = Tensor.of(new int[] {1, 2, 3});
+        assertArrayEquals(new int[] {1, 0, 3}, ints.maskedFill(ints.eq(2.0), 0).toIntArray());
+        Tensor x = Tensor.of(new double[] {1, 2});
+        Tensor y = x.pow(1.0);
+        y.mulInPlace(10);
+        assertArrayEquals(new double[] {1, 2}, x.toDoubleArray());
+        assertThrows(IllegalArgumentException.class, () -> ints.pow(1.0));
+    }
 }
