@@ -90,7 +90,11 @@ public final class TensorGen {
         return tensors(shapes, values(-2, 2));
     }
 
-    /** float64 tensors with shapes from {@code shapes} and independent elements from {@code values}. */
+    /**
+     * float64 tensors with shapes from {@code shapes} and independent elements from {@code values}. Shrinks
+     * the shape first (values are then redrawn from the same seed, so the leading elements stay the same),
+     * then each element. A failure caused by one late element may therefore keep a larger shape.
+     */
     public static Gen<Tensor> tensors(Gen<int[]> shapes, Gen<Double> values) {
         return shapes.flatMap(shape -> tensor(shape, values));
     }
