@@ -143,7 +143,14 @@ public interface Gen<T> {
         return zip(a, b, Pair::new);
     }
 
-    /** Two values. */
+    /**
+     * Two values.
+     *
+     * @param first  the first value
+     * @param second the second value
+     * @param <A>    the type of the first value
+     * @param <B>    the type of the second value
+     */
     record Pair<A, B>(A first, B second) {}
 
     /** A list with one value from each generator, in order (a fixed-length tuple); shrinks element by element. */

@@ -69,6 +69,7 @@ public final class GradCheck {
         /** ε = 1e-6, atol = 1e-5, rtol = 1e-3, AUTO with 256 elements, 2 directions, seed 0. */
         public static final Options DEFAULT = new Options(1e-6, 1e-5, 1e-3, Mode.AUTO, 2, 256, 0);
 
+        /** Validates the settings. */
         public Options {
             if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0) || mode == null || directions < 1 || elementwiseLimit < 0) {
                 throw new IllegalArgumentException("GradCheck.Options: need eps > 0, atol >= 0, rtol >= 0, a mode,"
@@ -77,12 +78,19 @@ public final class GradCheck {
             }
         }
 
+        /** These options with another step ε. */
         public Options withEps(double e) { return new Options(e, atol, rtol, mode, directions, elementwiseLimit, seed); }
+        /** These options with another absolute tolerance. */
         public Options withAtol(double a) { return new Options(eps, a, rtol, mode, directions, elementwiseLimit, seed); }
+        /** These options with another relative tolerance. */
         public Options withRtol(double r) { return new Options(eps, atol, r, mode, directions, elementwiseLimit, seed); }
+        /** These options with another mode. */
         public Options withMode(Mode m) { return new Options(eps, atol, rtol, m, directions, elementwiseLimit, seed); }
+        /** These options with another number of random directions. */
         public Options withDirections(int d) { return new Options(eps, atol, rtol, mode, d, elementwiseLimit, seed); }
+        /** These options with another size limit for {@link Mode#AUTO}'s elementwise check. */
         public Options withElementwiseLimit(int n) { return new Options(eps, atol, rtol, mode, directions, n, seed); }
+        /** These options with another seed for the random cotangents and tangents. */
         public Options withSeed(long s) { return new Options(eps, atol, rtol, mode, directions, elementwiseLimit, s); }
     }
 

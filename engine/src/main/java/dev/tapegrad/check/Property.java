@@ -39,9 +39,14 @@ public final class Property<T> {
     /** System property that forces the number of tries of every property. */
     public static final String TRIES_PROPERTY = "tapegrad.tries";
 
-    /** A check of one value: returns normally to pass, throws (usually an {@link AssertionError}) to fail. */
+    /**
+     * A check of one value: returns normally to pass, throws (usually an {@link AssertionError}) to fail.
+     *
+     * @param <T> the type of the checked values
+     */
     @FunctionalInterface
     public interface Check<T> {
+        /** Checks one value; throws to report a failure. */
         void accept(T value) throws Throwable;
     }
 

@@ -61,6 +61,13 @@ class GradCheckTest {
     }
 
     @Test
+    void readmeExample() {
+        Function<List<Tensor>, Tensor> f = xs -> xs.get(0).sub(xs.get(1)).tanh().mul(xs.get(0)).sum();
+        Property.forAll(TensorGen.broadcastTensors(2, TensorGen.values(-2, 2))).tries(30)
+                .check(xs -> { GradCheck.check(f, xs); GradCheck.checkSecondOrder(f, xs); });
+    }
+
+    @Test
     void directionalModePassesForCorrectOpsToo() {
         GradCheck.Options directional = GradCheck.Options.DEFAULT.withMode(GradCheck.Mode.DIRECTIONAL).withDirections(3);
         Property.forAll(TensorGen.broadcastTensors(2, TensorGen.values(-2, 2))).tries(20).seed(7).check(xs -> {
