@@ -8,5 +8,5 @@ module dev.tapegrad.engine {
     requires org.eclipse.collections.impl;
 
     exports dev.tapegrad;
-    // exports dev.tapegrad.check;
+    exports dev.tapegrad.check;
 }
