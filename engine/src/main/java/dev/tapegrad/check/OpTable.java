@@ -1,0 +1,291 @@
+package dev.tapegrad.check;
+
+import dev.tapegrad.DType;
+import dev.tapegrad.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The table of differentiable ops: one {@link OpInfo} per op (or overload) with the inputs it is defined on,
+ * in the spirit of PyTorch's OpInfo and JAX's grad-test specs. Generic property tests iterate it (every op,
+ * random shapes with broadcasting and size-1 axes, first and second order), and a coverage test fails when
+ * a public differentiable method of {@link Tensor} has no entry.
+ *
+ * <p>Non-differentiable arguments (axes, indices, masks, split sizes) are derived deterministically from the
+ * generated inputs' shapes, so each random case exercises them too.
+ */
+public final class OpTable {
+    private OpTable() {}
+
+    private static final Map<String, OpInfo> ENTRIES = new LinkedHashMap<>();
+
+    /** Every entry, in a stable order. */
+    public static List<OpInfo> all() {
+        return List.copyOf(ENTRIES.values());
+    }
+
+    /** The entry with this name. */
+    public static OpInfo get(String name) {
+        OpInfo e = ENTRIES.get(name);
+        if (e == null) throw new IllegalArgumentException("OpTable: no op named '" + name + "'; known: " + ENTRIES.keySet());
+        return e;
+    }
+
+    /**
+     * Tensor methods that return tensors but have no gradient to check, with the reason. The coverage
+     * test accepts these and nothing else without an entry.
+     */
+    public static final Map<String, String> NOT_DIFFERENTIABLE = Map.ofEntries(
+            Map.entry("zeros", "creation"), Map.entry("ones", "creation"), Map.entry("full", "creation"),
+            Map.entry("scalar", "creation"), Map.entry("arange", "creation"), Map.entry("linspace", "creation"),
+            Map.entry("eye", "creation"), Map.entry("of", "creation"), Map.entry("randn", "creation"),
+            Map.entry("rand", "creation"), Map.entry("uniform", "creation"), Map.entry("bernoulli", "creation"),
+            Map.entry("randint", "creation"), Map.entry("randperm", "creation"),
+            Map.entry("eq", "comparison: bool mask"), Map.entry("ne", "comparison: bool mask"),
+            Map.entry("lt", "comparison: bool mask"), Map.entry("le", "comparison: bool mask"),
+            Map.entry("gt", "comparison: bool mask"), Map.entry("ge", "comparison: bool mask"),
+            Map.entry("argmax", "int32 indices"), Map.entry("argmin", "int32 indices"),
+            Map.entry("oneHot", "int32 labels to a constant encoding"),
+            Map.entry("detach", "stops the gradient by definition"),
+            Map.entry("grad", "accessor"), Map.entry("requiresGrad", "flag setter"),
+            Map.entry("retainGrad", "flag setter"), Map.entry("registerHook", "hook registration"),
+            Map.entry("copyInPlace", "in-place, not recorded"), Map.entry("fillInPlace", "in-place, not recorded"),
+            Map.entry("addInPlace", "in-place, not recorded"), Map.entry("mulInPlace", "in-place, not recorded"));
+
+    // ------------------------------------------------------------------ value ranges
+
+    private static final Gen<Double> ANY = TensorGen.values(-2, 2);
+    private static final Gen<Double> POSITIVE = TensorGen.values(0.2, 2.5);
+    private static final Gen<Double> NONZERO = TensorGen.valuesAwayFrom(-2, 2, 0.2, 0.0);
+
+    private static Gen<int[]> shapes(int minRank) {
+        return TensorGen.shapes(minRank, 3, 1, 4);
+    }
+
+    /** One tensor of random shape (rank ≥ minRank) with values from {@code values}. */
+    private static Gen<List<Tensor>> one(int minRank, Gen<Double> values) {
+        return TensorGen.tensors(shapes(minRank), values).map(List::of);
+    }
+
+    /** Tensors whose shapes broadcast together, the i-th with values from {@code values[i]}. */
+    @SafeVarargs
+    private static Gen<List<Tensor>> broadcasting(Gen<Double>... values) {
+        return TensorGen.broadcastShapes(values.length).flatMap(shapes -> {
+            List<Gen<Tensor>> gens = new ArrayList<>();
+            for (int i = 0; i < values.length; i++) gens.add(TensorGen.tensor(shapes.get(i), values[i]));
+            return Gen.sequence(gens);
+        });
+    }
+
+    /** Tensors of the given fixed shapes, derived from one random draw of small sizes. */
+    private static Gen<List<Tensor>> shaped(Function<List<Integer>, List<int[]>> shapesFromSizes, int sizeCount, Gen<Double> values) {
+        return Gen.sequence(Collections.nCopies(sizeCount, Gen.ints(1, 4))).flatMap(sizes -> {
+            List<Gen<Tensor>> gens = new ArrayList<>();
+            for (int[] s : shapesFromSizes.apply(sizes)) gens.add(TensorGen.tensor(s, values));
+            return Gen.sequence(gens);
+        });
+    }
+
+    private static void add(String name, Gen<List<Tensor>> inputs, Function<List<Tensor>, Tensor> f) {
+        add(new OpInfo(name, inputs, f, GradCheck.Options.DEFAULT, true));
+    }
+
+    private static void add(OpInfo info) {
+        if (ENTRIES.putIfAbsent(info.name(), info) != null) throw new IllegalStateException("duplicate op " + info.name());
+    }
+
+    private static void unary(String name, Gen<Double> values, Function<Tensor, Tensor> f) {
+        add(name, one(0, values), xs -> f.apply(xs.get(0)));
+    }
+
+    // ------------------------------------------------------------------ derived arguments
+
+    /** Axes to reduce for a tensor: the first and the last (one axis for rank 1, none for rank 0). */
+    private static int[] someAxes(Tensor x) {
+        return x.dim() == 0 ? new int[0] : x.dim() == 1 ? new int[] {0} : new int[] {0, -1};
+    }
+
+    /** Deterministic valid indices 0..size-1 of a given shape (mixed, with repeats). */
+    private static Tensor indices(int size, int... shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = (i * 7 + 3) % size;
+        return Tensor.of(idx, shape);
+    }
+
+    /** A fixed mask pattern of the given shape (true at every other element). */
+    private static Tensor mask(int[] shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = (i % 3 == 1) ? 1 : 0;
+        Tensor m = shape.length == 0 ? Tensor.scalar(1, DType.FLOAT64) : Tensor.of(v, shape);
+        return m.gt(0.5);
+    }
+
+    private static int[] with(int[] shape, int axis, int size) {
+        int[] s = shape.clone();
+        s[axis] = size;
+        return s;
+    }
+
+    static {
+        // ---- elementwise, one input
+        unary("neg", ANY, Tensor::neg);
+        unary("abs", NONZERO, Tensor::abs);
+        unary("sign", NONZERO, x -> x.sign().add(x)); // sign alone has gradient 0 everywhere: add x to see it flow
+        unary("exp", ANY, Tensor::exp);
+        unary("expm1", ANY, Tensor::expm1);
+        unary("log", POSITIVE, Tensor::log);
+        unary("log1p", TensorGen.values(-0.8, 2), Tensor::log1p);
+        unary("sqrt", POSITIVE, Tensor::sqrt);
+        unary("rsqrt", POSITIVE, Tensor::rsqrt);
+        unary("square", ANY, Tensor::square);
+        unary("reciprocal", NONZERO, Tensor::reciprocal);
+        unary("sin", TensorGen.values(-4, 4), Tensor::sin);
+        unary("cos", TensorGen.values(-4, 4), Tensor::cos);
+        unary("tanh", TensorGen.values(-3, 3), Tensor::tanh);
+        unary("sigmoid", TensorGen.values(-5, 5), Tensor::sigmoid);
+        unary("logSigmoid", TensorGen.values(-5, 5), Tensor::logSigmoid);
+        unary("relu", NONZERO, Tensor::relu);
+        unary("softplus", TensorGen.values(-5, 5), Tensor::softplus);
+        unary("erf", TensorGen.values(-2.5, 2.5), Tensor::erf);
+        unary("pow/scalar", POSITIVE, x -> x.pow(2.5));
+        unary("pow/negative-exponent", POSITIVE, x -> x.pow(-1.5));
+        unary("pow/integer-exponent-negative-base", ANY, x -> x.pow(3.0));
+        unary("clamp", TensorGen.valuesAwayFrom(-2, 2, 0.1, -1, 1), x -> x.clamp(-1, 1));
+        unary("clampMin", TensorGen.valuesAwayFrom(-2, 2, 0.1, 0.5), x -> x.clampMin(0.5));
+        unary("clampMax", TensorGen.valuesAwayFrom(-2, 2, 0.1, 0.5), x -> x.clampMax(0.5));
+
+        // ---- elementwise, two inputs, broadcasting
+        add("add", broadcasting(ANY, ANY), xs -> xs.get(0).add(xs.get(1)));
+        unary("add/scalar", ANY, x -> x.add(1.5));
+        add("sub", broadcasting(ANY, ANY), xs -> xs.get(0).sub(xs.get(1)));
+        unary("sub/scalar", ANY, x -> x.sub(1.5));
+        add("mul", broadcasting(ANY, ANY), xs -> xs.get(0).mul(xs.get(1)));
+        unary("mul/scalar", ANY, x -> x.mul(-2.5));
+        add("div", broadcasting(ANY, NONZERO), xs -> xs.get(0).div(xs.get(1)));
+        unary("div/scalar", ANY, x -> x.div(-2.5));
+        add("pow", broadcasting(POSITIVE, ANY), xs -> xs.get(0).pow(xs.get(1)));
+        add("maximum", broadcasting(ANY, ANY), xs -> xs.get(0).maximum(xs.get(1)));
+        add("minimum", broadcasting(ANY, ANY), xs -> xs.get(0).minimum(xs.get(1)));
+        add("where", broadcasting(ANY, ANY), xs -> Tensor.where(mask(xs.get(0).shape()), xs.get(0), xs.get(1)));
+        unary("maskedFill", ANY, x -> x.maskedFill(mask(x.shape()), 0.25));
+
+        // ---- reductions
+        unary("sum", ANY, Tensor::sum);
+        unary("sum/axes", ANY, x -> x.sum(someAxes(x)));
+        unary("sum/axes-keepdim", ANY, x -> x.sum(someAxes(x), true));
+        unary("mean", ANY, Tensor::mean);
+        unary("mean/axes-keepdim", ANY, x -> x.mean(someAxes(x), true));
+        unary("prod", NONZERO, Tensor::prod);
+        unary("prod/axes", NONZERO, x -> x.prod(someAxes(x)));
+        unary("max", ANY, Tensor::max);
+        unary("max/axes", ANY, x -> x.max(someAxes(x)));
+        unary("min/axes-keepdim", ANY, x -> x.min(someAxes(x), true));
+        unary("min", ANY, Tensor::min);
+        add("var", one(1, ANY).filter(xs -> xs.get(0).numel() > 1), xs -> xs.get(0).var());
+        unary("var/axes-correction", ANY, x -> x.var(someAxes(x), 0, true));
+        add("std", one(1, ANY).filter(xs -> xs.get(0).numel() > 1), xs -> xs.get(0).std());
+        unary("std/axes-correction", NONZERO, x -> x.std(someAxes(x), 0, false).add(x.sum().mul(0.0))); // σ > 0 away from constant rows
+        unary("logsumexp", ANY, x -> x.logsumexp(someAxes(x)));
+        unary("logsumexp/keepdim", ANY, x -> x.logsumexp(someAxes(x), true));
+        unary("norm/p2", NONZERO, x -> x.norm(2));
+        unary("norm/p1-axes", NONZERO, x -> x.norm(1, someAxes(x), true));
+        unary("norm/p3", NONZERO, x -> x.norm(3));
+        unary("norm/inf", ANY, x -> x.norm(Double.POSITIVE_INFINITY));
+        add("cumsum", one(1, ANY), xs -> xs.get(0).cumsum(-1));
+        add("sumToSize", one(1, ANY), xs -> {
+            int[] s = xs.get(0).shape();
+            for (int a = 0; a < s.length; a += 2) s[a] = 1;
+            return xs.get(0).sumToSize(s);
+        });
+
+        // ---- softmax family
+        add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
+        add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
+
+        // ---- views and movement
+        unary("reshape", ANY, x -> x.reshape(-1));
+        add("reshape/of-transposed", one(2, ANY), xs -> xs.get(0).transpose(0, -1).reshape(-1, 1));
+        unary("view", ANY, x -> x.view(-1).view(x.shape()));
+        unary("flatten", ANY, Tensor::flatten);
+        add("flatten/range", one(2, ANY), xs -> xs.get(0).flatten(0, 1));
+        add("transpose", one(1, ANY), xs -> xs.get(0).transpose(0, -1));
+        add("t", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY), xs -> xs.get(0).t());
+        unary("permute", ANY, x -> {
+            int[] order = new int[x.dim()];
+            for (int i = 0; i < order.length; i++) order[i] = order.length - 1 - i;
+            return x.permute(order);
+        });
+        add("slice", one(1, ANY), xs -> xs.get(0).slice(0, 0, xs.get(0).size(0), 2));
+        add("slice/negative-bounds", one(1, ANY), xs -> xs.get(0).slice(-1, -3, -1));
+        add("select", one(1, ANY), xs -> xs.get(0).select(0, -1));
+        unary("expand", ANY, x -> {
+            int[] s = x.shape();
+            int[] target = new int[s.length + 1];
+            target[0] = 2;
+            for (int i = 0; i < s.length; i++) target[i + 1] = s[i] == 1 ? 3 : s[i];
+            return x.expand(target);
+        });
+        unary("squeeze", ANY, Tensor::squeeze);
+        unary("squeeze/axis", ANY, x -> x.unsqueeze(0).squeeze(0));
+        unary("unsqueeze", ANY, x -> x.unsqueeze(x.dim()));
+        add("contiguous", one(2, ANY), xs -> xs.get(0).transpose(0, 1).contiguous());
+        unary("clone", ANY, Tensor::clone);
+        add(new OpInfo("to", one(0, ANY), xs -> xs.get(0).to(DType.FLOAT32).to(DType.FLOAT64),
+                GradCheck.Options.DEFAULT.withEps(1e-2).withAtol(1e-3), true));
+
+        // ---- indexing, joining, splitting
+        add("gather", one(1, ANY), xs -> {
+            Tensor x = xs.get(0);
+            int[] s = x.shape();
+            return x.gather(-1, indices(s[s.length - 1], with(s, s.length - 1, s[s.length - 1] + 1)));
+        });
+        add("indexSelect", one(1, ANY), xs -> xs.get(0).indexSelect(0, indices(xs.get(0).size(0), 5)));
+        add("scatterAdd", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                xs -> xs.get(0).scatterAdd(0, indices(xs.get(0).size(0), xs.get(1).shape()), xs.get(1)));
+        add("embedding", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY),
+                xs -> Tensor.embedding(xs.get(0), indices(xs.get(0).size(0), 2, 3)));
+        add("concat", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                xs -> Tensor.concat(0, xs.get(0), xs.get(1)));
+        add("stack", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
+                xs -> Tensor.stack(-1, xs.get(0), xs.get(1)));
+        add("split", one(1, ANY), xs -> weightedConcat(xs.get(0).split(2, 0)));
+        add("split/sizes", shaped(s -> List.of(new int[] {s.get(0) + 2, s.get(1)}), 2, ANY),
+                xs -> weightedConcat(xs.get(0).split(new int[] {1, xs.get(0).size(0) - 1}, 0)));
+        add("chunk", one(1, ANY), xs -> weightedConcat(xs.get(0).chunk(3, -1)));
+
+        // ---- linear algebra
+        add("matmul", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),
+                xs -> xs.get(0).matmul(xs.get(1)));
+        add("matmul/vector-vector", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0)}), 1, ANY),
+                xs -> xs.get(0).matmul(xs.get(1)));
+        add("matmul/matrix-vector", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
+                xs -> xs.get(0).matmul(xs.get(1)));
+        add("matmul/vector-matrix", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
+                xs -> xs.get(0).matmul(xs.get(1)));
+        add("matmul/batched-broadcast", shaped(s -> List.of(new int[] {2, 1, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1), s.get(0)}), 3, ANY),
+                xs -> xs.get(0).matmul(xs.get(1)));
+        add("matmul/transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                xs -> xs.get(0).t().matmul(xs.get(1).t()));
+    }
+
+    /** Joins pieces with different weights, so the check sees whether each piece's gradient reaches its source. */
+    private static Tensor weightedConcat(List<Tensor> pieces) {
+        Tensor[] scaled = new Tensor[pieces.size()];
+        for (int i = 0; i < scaled.length; i++) scaled[i] = pieces.get(i).mul(i + 1.0).reshape(-1);
+        return Tensor.concat(0, scaled);
+    }
+
+    /** Names of all entries, for messages. */
+    public static List<String> names() {
+        return Arrays.asList(ENTRIES.keySet().toArray(new String[0]));
+    }
+}
