@@ -5,7 +5,6 @@ import dev.tapegrad.kernels.StridedIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * Indexing, joining and splitting, each next to its rule.
@@ -275,14 +274,11 @@ final class IndexOps {
 
     /** Sizes of consecutive pieces of at most {@code size} covering n (one empty piece when n = 0). */
     private static int[] equalSizes(int n, int size) {
-        IntArrayList sizes = new IntArrayList();
-        for (int start = 0; start < n; ) {
-            int s = Math.min(size, n - start);
-            sizes.add(s);
-            start += s;
-        }
-        if (sizes.isEmpty()) sizes.add(0);
-        return sizes.toArray();
+        int count = Math.max(1, (int) ((n + (long) size - 1) / size));
+        int[] sizes = new int[count];
+        Arrays.fill(sizes, size);
+        sizes[count - 1] = n - (count - 1) * size;
+        return sizes;
     }
 
     static List<Tensor> split(Tensor x, int[] sizes, int axis) {
