@@ -1,19 +1,318 @@
 package dev.tapegrad;
 
+import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.StridedIndex;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Indexing, joining and splitting ops. */
+/**
+ * Indexing, joining and splitting, each next to its rule.
+ *
+ * <p>Two primitives move values by index along an axis. For a position p of the index (p with its
+ * {@code axis} coordinate replaced by a value v is written p[axis ← v]):
+ * <ul>
+ *   <li>gather: {@code out[p] = x[p[axis ← index[p]]]};
+ *   <li>scatterAdd: {@code out = x}, then {@code out[p[axis ← index[p]]] += src[p]} for every p.
+ * </ul>
+ * Each is the other's adjoint, so each rule is the other op, and gradients of any order work. indexSelect
+ * and embedding are gathers whose index is a 1-D index repeated (stride 0) over the other axes. concat
+ * copies its inputs into slices of the output, and its rule slices; split and chunk are slices.
+ *
+ * <p>Indices are int32 and must lie in [0, size); everything is checked before any work is done.
+ */
 final class IndexOps {
     private IndexOps() {}
 
-    static Tensor gather(Tensor x, int axis, Tensor index) { throw new UnsupportedOperationException("gather"); }
-    static Tensor indexSelect(Tensor x, int axis, Tensor index) { throw new UnsupportedOperationException("indexSelect"); }
-    static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) { throw new UnsupportedOperationException("scatterAdd"); }
-    static Tensor embedding(Tensor weight, Tensor indices) { throw new UnsupportedOperationException("embedding"); }
-    static Tensor oneHot(Tensor x, int classes) { throw new UnsupportedOperationException("oneHot"); }
-    static Tensor concat(int axis, Tensor... tensors) { throw new UnsupportedOperationException("concat"); }
-    static Tensor stack(int axis, Tensor... tensors) { throw new UnsupportedOperationException("stack"); }
-    static List<Tensor> split(Tensor x, int size, int axis) { throw new UnsupportedOperationException("split"); }
-    static List<Tensor> split(Tensor x, int[] sizes, int axis) { throw new UnsupportedOperationException("split"); }
-    static List<Tensor> chunk(Tensor x, int chunks, int axis) { throw new UnsupportedOperationException("chunk"); }
+    // ---------------------------------------------------------------- checks
+
+    private static void requireIndexType(String op, Tensor index) {
+        if (index.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": indices must be int32, got " + index.dtype() + " "
+                    + Shapes.str(index.shape) + "; convert them with to(DType.INT32)");
+        }
+    }
+
+    /** Fails on the first index value outside [0, size), naming the value, where it is and {@code what}. */
+    private static void checkRange(String op, Tensor index, int size, String what) {
+        int[] values = (int[]) index.storage.data;
+        StridedIndex it = new StridedIndex(index.shape, index.strides, index.offset);
+        for (int i = 0, n = index.numel(); i < n; i++) {
+            int v = values[it.next()];
+            if (v < 0 || v >= size) {
+                throw new IndexOutOfBoundsException(op + ": index " + v + " (at position "
+                        + Arrays.toString(coordinates(i, index.shape)) + " of the indices) is out of range for "
+                        + what + " (valid: 0.." + (size - 1) + ")");
+            }
+        }
+    }
+
+    /** The coordinates of the i-th element in row-major order. */
+    private static int[] coordinates(int i, int[] shape) {
+        int[] c = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            c[d] = i % shape[d];
+            i /= shape[d];
+        }
+        return c;
+    }
+
+    private static String axisOf(int axis, Tensor x) {
+        return "axis " + axis + " of size " + x.shape[axis] + " (shape " + Shapes.str(x.shape) + ")";
+    }
+
+    /** index has x's rank and is no larger than x on every axis but {@code axis} (where any size is fine). */
+    private static void checkIndexShape(String op, String name, Tensor x, int axis, Tensor index) {
+        if (index.shape.length != x.shape.length) {
+            throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(index.shape)
+                    + " must have the same rank as the " + name + " of shape " + Shapes.str(x.shape));
+        }
+        for (int d = 0; d < x.shape.length; d++) {
+            if (d != axis && index.shape[d] > x.shape[d]) {
+                throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(index.shape)
+                        + " is larger than the " + name + " of shape " + Shapes.str(x.shape) + " at axis " + d);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the two primitives
+
+    /**
+     * Walks the positions of x at p[axis ← 0] for every p of {@code shape}, in row-major order: the same
+     * layout as x but with stride 0 along the axis (the index value supplies that coordinate).
+     */
+    private static StridedIndex alongIndex(Tensor x, int axis, int[] shape) {
+        int[] strides = x.strides.clone();
+        strides[axis] = 0;
+        return new StridedIndex(shape, strides, x.offset);
+    }
+
+    /** gather without checks; the rule scatters ḡ into zeros of x's shape. */
+    private static Tensor gatherCore(String op, Tensor x, int axis, Tensor index) {
+        Tensor out = Tensor.allocate(x.dtype(), index.shape);
+        Object src = x.storage.data, dst = out.data();
+        int[] values = (int[]) index.storage.data;
+        StridedIndex at = alongIndex(x, axis, index.shape);
+        StridedIndex idx = new StridedIndex(index.shape, index.strides, index.offset);
+        int step = x.strides[axis];
+        for (int i = 0, n = out.numel(); i < n; i++) {
+            Arrays1.set(dst, i, Arrays1.get(src, at.next() + values[idx.next()] * step));
+        }
+        int[] xShape = x.shape;
+        return Tape.record(op, out, x, new Tensor[] {index},
+                g -> new Tensor[] {scatterCore("scatterAdd", Tensor.zeros(g.dtype(), xShape), axis, index, g)});
+    }
+
+    /** scatterAdd without checks, for src of the index's shape; the rule is (ḡ, gather(ḡ)). */
+    private static Tensor scatterCore(String op, Tensor x, int axis, Tensor index, Tensor src) {
+        Tensor out = ViewOps.contiguousRaw(x);
+        Object from = src.storage.data, dst = out.data();
+        int[] values = (int[]) index.storage.data;
+        StridedIndex at = alongIndex(out, axis, index.shape);
+        StridedIndex idx = new StridedIndex(index.shape, index.strides, index.offset);
+        StridedIndex s = new StridedIndex(src.shape, src.strides, src.offset);
+        int step = out.strides[axis];
+        for (int i = 0, n = index.numel(); i < n; i++) {
+            int p = at.next() + values[idx.next()] * step;
+            Arrays1.set(dst, p, Arrays1.get(dst, p) + Arrays1.get(from, s.next()));
+        }
+        return Tape.record(op, out, new Tensor[] {x, src}, new Tensor[] {index},
+                g -> new Tensor[] {g, src.requiresGrad ? gatherCore("gather", g, axis, index) : null});
+    }
+
+    // ---------------------------------------------------------------- gather family
+
+    static Tensor gather(Tensor x, int axis, Tensor index) {
+        int a = Shapes.axis("gather", axis, x.shape.length);
+        requireIndexType("gather", index);
+        checkIndexShape("gather", "input", x, a, index);
+        checkRange("gather", index, x.shape[a], axisOf(a, x));
+        return gatherCore("gather", x, a, index);
+    }
+
+    /** A 1-D index viewed (no copy) as x's shape with {@code axis} resized: repeated over the other axes. */
+    private static Tensor broadcastIndex(Tensor index, int[] xShape, int axis) {
+        int[] shape = xShape.clone();
+        shape[axis] = index.shape[0];
+        int[] strides = new int[shape.length];
+        strides[axis] = index.strides[0];
+        return index.view(shape, strides, index.offset);
+    }
+
+    static Tensor indexSelect(Tensor x, int axis, Tensor index) {
+        int a = Shapes.axis("indexSelect", axis, x.shape.length);
+        requireIndexType("indexSelect", index);
+        if (index.shape.length != 1) {
+            throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Shapes.str(index.shape));
+        }
+        checkRange("indexSelect", index, x.shape[a], axisOf(a, x));
+        return gatherCore("indexSelect", x, a, broadcastIndex(index, x.shape, a));
+    }
+
+    static Tensor embedding(Tensor weight, Tensor indices) {
+        if (weight.shape.length != 2) {
+            throw new IllegalArgumentException("embedding: weight must be a [vocab, dim] matrix, got shape "
+                    + Shapes.str(weight.shape));
+        }
+        requireIndexType("embedding", indices);
+        checkRange("embedding", indices, weight.shape[0], "a vocabulary of " + weight.shape[0]
+                + " rows (weight shape " + Shapes.str(weight.shape) + ")");
+        int[] shape = Arrays.copyOf(indices.shape, indices.shape.length + 1);
+        shape[indices.shape.length] = weight.shape[1];
+        Tensor flat = indices.reshape(-1);
+        return gatherCore("embedding", weight, 0, broadcastIndex(flat, weight.shape, 0)).reshape(shape);
+    }
+
+    static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {
+        int a = Shapes.axis("scatterAdd", axis, x.shape.length);
+        requireIndexType("scatterAdd", index);
+        if (x.dtype() != src.dtype()) throw InPlace.dtypeMismatch("scatterAdd", x, src);
+        checkIndexShape("scatterAdd", "input", x, a, index);
+        if (src.shape.length != index.shape.length) {
+            throw new IllegalArgumentException("scatterAdd: src of shape " + Shapes.str(src.shape)
+                    + " must have the same rank as the index of shape " + Shapes.str(index.shape));
+        }
+        for (int d = 0; d < src.shape.length; d++) {
+            if (index.shape[d] > src.shape[d]) {
+                throw new IllegalArgumentException("scatterAdd: index of shape " + Shapes.str(index.shape)
+                        + " is larger than src of shape " + Shapes.str(src.shape) + " at axis " + d);
+            }
+        }
+        checkRange("scatterAdd", index, x.shape[a], axisOf(a, x));
+        // Only src's leading block of the index's shape is read (PyTorch): take it as a differentiable view.
+        Tensor block = src;
+        for (int d = 0; d < src.shape.length; d++) {
+            if (src.shape[d] != index.shape[d]) block = block.slice(d, 0, index.shape[d]);
+        }
+        return scatterCore("scatterAdd", x, a, index, block);
+    }
+
+    static Tensor oneHot(Tensor x, int classes) {
+        requireIndexType("oneHot", x);
+        if (classes <= 0) throw new IllegalArgumentException("oneHot: classes must be positive, got " + classes);
+        checkRange("oneHot", x, classes, classes + " classes");
+        int[] shape = Arrays.copyOf(x.shape, x.shape.length + 1);
+        shape[x.shape.length] = classes;
+        Tensor out = Tensor.allocate(DType.FLOAT32, shape);
+        float[] dst = (float[]) out.data();
+        int[] labels = (int[]) x.storage.data;
+        StridedIndex it = new StridedIndex(x.shape, x.strides, x.offset);
+        for (int i = 0, n = x.numel(); i < n; i++) dst[i * classes + labels[it.next()]] = 1f;
+        return out;
+    }
+
+    // ---------------------------------------------------------------- joining
+
+    static Tensor concat(int axis, Tensor... tensors) {
+        return join("concat", axis, tensors);
+    }
+
+    /**
+     * Copies the tensors one after another along an existing axis; the rule hands each input its slice of
+     * ḡ. {@code op} names the public op in error messages.
+     */
+    private static Tensor join(String op, int axis, Tensor[] tensors) {
+        if (tensors.length == 0) throw new IllegalArgumentException(op + ": needs at least one tensor");
+        Tensor first = tensors[0];
+        int a = Shapes.axis(op, axis, first.shape.length);
+        int[] offsets = new int[tensors.length + 1];
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            if (t.dtype() != first.dtype()) {
+                throw new IllegalArgumentException(op + ": tensor " + i + " is " + t.dtype() + " but tensor 0 is "
+                        + first.dtype() + "; convert with to(DType)");
+            }
+            boolean same = t.shape.length == first.shape.length;
+            for (int d = 0; same && d < t.shape.length; d++) same = d == a || t.shape[d] == first.shape[d];
+            if (!same) {
+                throw new IllegalArgumentException(op + ": tensor " + i + " has shape " + Shapes.str(t.shape)
+                        + " but tensor 0 has shape " + Shapes.str(first.shape) + "; shapes must match except along axis "
+                        + a);
+            }
+            long end = (long) offsets[i] + t.shape[a];
+            if (end > Integer.MAX_VALUE) throw new IllegalArgumentException(op + ": result too large along axis " + a);
+            offsets[i + 1] = (int) end;
+        }
+        int[] shape = first.shape.clone();
+        shape[a] = offsets[tensors.length];
+        Tensor out = Tensor.allocate(first.dtype(), shape);
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            ViewOps.copyInto(t, out.view(t.shape, out.strides, offsets[i] * out.strides[a]));
+        }
+        Tensor[] inputs = tensors.clone();
+        return Tape.record(op, out, inputs, new Tensor[0], g -> {
+            Tensor[] grads = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                if (inputs[i].requiresGrad) grads[i] = g.slice(a, offsets[i], offsets[i + 1]);
+            }
+            return grads;
+        });
+    }
+
+    static Tensor stack(int axis, Tensor... tensors) {
+        if (tensors.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
+        int a = Shapes.axis("stack", axis, tensors[0].shape.length + 1);
+        Tensor[] parts = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            if (!Arrays.equals(tensors[i].shape, tensors[0].shape)) {
+                throw new IllegalArgumentException("stack: tensor " + i + " has shape " + Shapes.str(tensors[i].shape)
+                        + " but tensor 0 has shape " + Shapes.str(tensors[0].shape) + "; stack needs equal shapes");
+            }
+            parts[i] = tensors[i].unsqueeze(a);
+        }
+        return join("stack", a, parts);
+    }
+
+    // ---------------------------------------------------------------- splitting
+
+    static List<Tensor> split(Tensor x, int size, int axis) {
+        int a = Shapes.axis("split", axis, x.shape.length);
+        if (size <= 0) throw new IllegalArgumentException("split: size must be positive, got " + size);
+        return pieces(x, a, equalSizes(x.shape[a], size));
+    }
+
+    /** Sizes of consecutive pieces of at most {@code size} covering n (one empty piece when n = 0). */
+    private static int[] equalSizes(int n, int size) {
+        int count = Math.max(1, (int) ((n + (long) size - 1) / size));
+        int[] sizes = new int[count];
+        Arrays.fill(sizes, size);
+        sizes[count - 1] = n - (count - 1) * size;
+        return sizes;
+    }
+
+    static List<Tensor> split(Tensor x, int[] sizes, int axis) {
+        int a = Shapes.axis("split", axis, x.shape.length);
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) throw new IllegalArgumentException("split: negative size in " + Arrays.toString(sizes));
+            total += s;
+        }
+        if (total != x.shape[a]) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
+                    + ", but axis " + axis + " of shape " + Shapes.str(x.shape) + " has size " + x.shape[a]);
+        }
+        return pieces(x, a, sizes);
+    }
+
+    static List<Tensor> chunk(Tensor x, int chunks, int axis) {
+        int a = Shapes.axis("chunk", axis, x.shape.length);
+        if (chunks <= 0) throw new IllegalArgumentException("chunk: chunks must be positive, got " + chunks);
+        int n = x.shape[a];
+        // PyTorch: pieces of ceil(n / chunks), so there may be fewer than `chunks`; an empty axis gives
+        // `chunks` empty pieces.
+        if (n == 0) return pieces(x, a, new int[chunks]);
+        return pieces(x, a, equalSizes(n, (int) ((n + (long) chunks - 1) / chunks)));
+    }
+
+    /** Consecutive slices (views) of the given sizes along an axis. */
+    private static List<Tensor> pieces(Tensor x, int axis, int[] sizes) {
+        List<Tensor> out = new ArrayList<>(sizes.length);
+        int start = 0;
+        for (int s : sizes) {
+            out.add(x.slice(axis, start, start + s));
+            start += s;
+        }
+        return List.copyOf(out);
+    }
 }

@@ -1,6 +1,8 @@
 package dev.tapegrad;
 
+import dev.tapegrad.kernels.Arrays1;
 import dev.tapegrad.kernels.Elementwise;
+import dev.tapegrad.kernels.StridedIndex;
 import java.util.Arrays;
 
 /**
@@ -33,9 +35,21 @@ final class ViewOps {
         return x.view(shape.clone(), strides, x.offset);
     }
 
-    static Tensor expand(Tensor x, int[] shape) {
+    /**
+     * x broadcast to {@code requested} (a view, stride 0 on repeated axes); a size of −1 keeps x's size on
+     * that axis. The rule sums ḡ back over the repeated axes.
+     */
+    static Tensor expand(Tensor x, int[] requested) {
+        int[] shape = requested.clone();
+        int lead = shape.length - x.shape.length;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == -1 && i >= lead) shape[i] = x.shape[i - lead];
+            else if (shape[i] < 0) {
+                throw new IllegalArgumentException("expand: invalid size " + shape[i] + " at axis " + i + " in "
+                        + Shapes.str(requested) + " for a tensor of shape " + Shapes.str(x.shape));
+            }
+        }
         Tensor out = expandRaw(x, shape).detach();
-        if (out.storage == x.storage && Arrays.equals(out.shape, x.shape)) out = x.detach();
         return Tape.record("expand", out, x, new Tensor[0], g -> new Tensor[] {g.sumToSize(x.shape)});
     }
 
@@ -117,6 +131,7 @@ final class ViewOps {
         return r;
     }
 
+    /** The same elements in row-major order with a new shape: a view when {@link #viewStrides} allows, else a copy. */
     static Tensor reshape(Tensor x, int[] requested) {
         int[] shape = inferShape("reshape", x, requested);
         int[] strides = x.numel() == 0 ? Shapes.contiguousStrides(shape) : viewStrides(x, shape);
@@ -124,6 +139,7 @@ final class ViewOps {
         return Tape.record("reshape", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
     }
 
+    /** Like {@link #reshape} but always a view; fails when the layout cannot be read in the new shape. */
     static Tensor view(Tensor x, int[] requested) {
         int[] shape = inferShape("view", x, requested);
         int[] strides = x.numel() == 0 ? Shapes.contiguousStrides(shape) : viewStrides(x, shape);
@@ -136,6 +152,7 @@ final class ViewOps {
         return Tape.record("view", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
     }
 
+    /** Axes start..end (inclusive) merged into one of their product's size; a scalar becomes {@code [1]}. */
     static Tensor flatten(Tensor x, int startAxis, int endAxis) {
         if (x.shape.length == 0) return reshape(x, new int[] {1});
         int s = Shapes.axis("flatten", startAxis, x.shape.length);
@@ -151,6 +168,7 @@ final class ViewOps {
         return reshape(x, shape);
     }
 
+    /** out axis i = x axis order[i] (a view); the rule permutes by the inverse order. */
     static Tensor permute(Tensor x, int[] order) {
         int rank = x.shape.length;
         if (order.length != rank) {
@@ -191,6 +209,10 @@ final class ViewOps {
         return x.shape.length < 2 ? x.identity() : transpose(x, 0, 1);
     }
 
+    /**
+     * x[start:end:step] along one axis (a view), with Python's bounds: negative counts from the end, then
+     * clamped to [0, n]. The rule is {@link #unslice}.
+     */
     static Tensor slice(Tensor x, int axis, int start, int end, int step) {
         int a = Shapes.axis("slice", axis, x.shape.length);
         if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
@@ -222,15 +244,14 @@ final class ViewOps {
         if (count > 0) {
             int[] strides = out.strides.clone();
             strides[axis] *= step;
-            Tensor target = out.view(g.shape.clone(), strides, start * out.strides[axis]);
-            Object tmp = g.dtype().newArray(g.numel());
-            Elementwise.copy(g.strided(), tmp);
-            Elementwise.scatterInto(tmp, target.strided());
+            copyInto(g, out.view(g.shape.clone(), strides, start * out.strides[axis]));
         }
-        return Tape.record("unslice", out, g, new Tensor[0],
-                gg -> new Tensor[] {gg.slice(axis, start, start + (count - 1) * step + 1, step)});
+        // For an empty slice the end must not be start − step + 1, which could be negative (= from the end).
+        int end = count == 0 ? start : start + (count - 1) * step + 1;
+        return Tape.record("unslice", out, g, new Tensor[0], gg -> new Tensor[] {gg.slice(axis, start, end, step)});
     }
 
+    /** x[..., index, ...] along one axis, which is removed (a view); negative index counts from the end. */
     static Tensor select(Tensor x, int axis, int index) {
         int a = Shapes.axis("select", axis, x.shape.length);
         int n = x.shape[a];
@@ -242,6 +263,7 @@ final class ViewOps {
         return slice(x, a, i, i + 1, 1).squeeze(a);
     }
 
+    /** x without its size-1 axes (a view). */
     static Tensor squeeze(Tensor x) {
         int[] shape = Arrays.stream(x.shape).filter(s -> s != 1).toArray();
         int[] strides = Arrays.stream(range(x.shape.length)).filter(i -> x.shape[i] != 1).map(i -> x.strides[i]).toArray();
@@ -249,6 +271,7 @@ final class ViewOps {
         return Tape.record("squeeze", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
     }
 
+    /** x without one size-1 axis (a view); the rule unsqueezes. */
     static Tensor squeeze(Tensor x, int axis) {
         int a = Shapes.axis("squeeze", axis, x.shape.length);
         if (x.shape[a] != 1) {
@@ -265,6 +288,7 @@ final class ViewOps {
         return Tape.record("squeeze", out, x, new Tensor[0], g -> new Tensor[] {g.unsqueeze(a)});
     }
 
+    /** x with a new size-1 axis at position {@code axis} of the result (a view); the rule squeezes it. */
     static Tensor unsqueeze(Tensor x, int axis) {
         int a = Shapes.axis("unsqueeze", axis, x.shape.length + 1);
         int[] shape = new int[x.shape.length + 1], strides = new int[x.shape.length + 1];
@@ -281,6 +305,17 @@ final class ViewOps {
         return Tape.record("unsqueeze", out, x, new Tensor[0], g -> new Tensor[] {g.squeeze(a)});
     }
 
+    /**
+     * dst[i] = src[i] for every index i of their common shape, whatever both layouts (no tape, no version
+     * bump; for filling freshly allocated outputs, which must not overlap src).
+     */
+    static void copyInto(Tensor src, Tensor dst) {
+        StridedIndex from = new StridedIndex(src.shape, src.strides, src.offset);
+        StridedIndex to = new StridedIndex(dst.shape, dst.strides, dst.offset);
+        Object in = src.storage.data, out = dst.storage.data;
+        for (int i = 0, n = dst.numel(); i < n; i++) Arrays1.set(out, to.next(), Arrays1.get(in, from.next()));
+    }
+
     /** A contiguous copy of x's elements with its own storage (no tape). */
     static Tensor contiguousRaw(Tensor x) {
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
@@ -288,17 +323,19 @@ final class ViewOps {
         return out;
     }
 
+    /** x itself when its layout is row-major without gaps, else {@link #copy}. */
     static Tensor contiguous(Tensor x) {
         if (x.isContiguous()) return x;
         return copy(x);
     }
 
+    /** A contiguous copy with its own storage; the rule passes ḡ through. */
     static Tensor copy(Tensor x) {
         Tensor out = contiguousRaw(x);
-        if (!x.dtype().isFloating()) return out;
         return Tape.record("copy", out, x, new Tensor[0], g -> new Tensor[] {g});
     }
 
+    /** A new tape node viewing x's values; the rule passes ḡ through. */
     static Tensor identity(Tensor x) {
         Tensor out = x.detach();
         return Tape.record("identity", out, x, new Tensor[0], g -> new Tensor[] {g});
@@ -307,11 +344,8 @@ final class ViewOps {
     /** Conversion between dtypes; the gradient converts back. */
     static Tensor to(Tensor x, DType dtype) {
         if (x.dtype() == dtype) return x;
+        if (dtype == DType.BOOL) return BinaryOps.compare("ne", x, Creation.full(0.0, x.dtype()));
         Tensor out = Tensor.allocate(dtype, x.shape);
-        if (dtype == DType.BOOL) {
-            Tensor mask = BinaryOps.compare("ne", x, Creation.full(0.0, x.dtype()));
-            return mask;
-        }
         Elementwise.copy(x.strided(), out.data());
         if (!x.dtype().isFloating() || !dtype.isFloating()) return out;
         DType from = x.dtype();
