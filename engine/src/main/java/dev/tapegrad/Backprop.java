@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 /**
  * The reverse sweep: from an output and its cotangent, visit the recorded nodes it depends on in
@@ -40,15 +41,21 @@ final class Backprop {
         state.recording = createGraph;
         List<Node> order = List.of();
         List<Node> ran = new ArrayList<>();
+        // Gradients waiting for each node's output, keyed by tape position: per pass, so that a backward
+        // started from inside a hook or a custom rule cannot disturb this one.
+        LongObjectHashMap<Tensor> pending = new LongObjectHashMap<>();
         try {
             if (output.gradFn == null) { // the output is itself a leaf
                 leafGrads.put(output, seed);
             } else {
                 order = reachable(output.gradFn);
-                Set<Node> useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
-                output.gradFn.pendingGrad = seed;
+                LongHashSet useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
+                pending.put(output.gradFn.seq, seed);
                 for (Node node : order) {
-                    if (step(node, wanted == null, useful, wantedGrads, leafGrads, state.anomaly)) ran.add(node);
+                    Tensor g = pending.remove(node.seq);
+                    if (g != null && step(node, g, pending, wanted == null, useful, wantedGrads, leafGrads, state.anomaly)) {
+                        ran.add(node);
+                    }
                 }
             }
             for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
@@ -59,7 +66,6 @@ final class Backprop {
             }
         } finally {
             state.recording = wasRecording;
-            for (Node node : order) node.pendingGrad = null;
             if (!retainGraph) for (Node node : ran) node.release();
         }
         if (wanted == null) return new Tensor[0];
@@ -98,17 +104,17 @@ final class Backprop {
     /** All nodes the root depends on, in decreasing tape position. */
     private static List<Node> reachable(Node root) {
         List<Node> nodes = new ArrayList<>();
-        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        LongHashSet seen = new LongHashSet();
         ArrayList<Node> stack = new ArrayList<>();
         stack.add(root);
-        seen.put(root, Boolean.TRUE);
+        seen.add(root.seq);
         while (!stack.isEmpty()) {
             Node n = stack.removeLast();
             nodes.add(n);
             if (n.isReleased()) continue;
             for (Tensor in : n.inputs) {
                 Node p = in.gradFn;
-                if (p != null && seen.put(p, Boolean.TRUE) == null) stack.add(p);
+                if (p != null && seen.add(p.seq)) stack.add(p);
             }
         }
         nodes.sort((a, b) -> Long.compare(b.seq, a.seq));
@@ -119,14 +125,14 @@ final class Backprop {
      * The nodes whose rule must run to reach a wanted tensor: those with a wanted tensor, or a node
      * leading to one, among their inputs. Computed in increasing tape position, inputs before users.
      */
-    private static Set<Node> leadingToWanted(List<Node> order, Map<Tensor, Tensor> wanted) {
-        Set<Node> useful = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private static LongHashSet leadingToWanted(List<Node> order, Map<Tensor, Tensor> wanted) {
+        LongHashSet useful = new LongHashSet();
         for (int k = order.size() - 1; k >= 0; k--) {
             Node n = order.get(k);
             if (n.isReleased()) continue;
             for (Tensor in : n.inputs) {
-                if (wanted.containsKey(in) || (in.gradFn != null && useful.contains(in.gradFn))) {
-                    useful.add(n);
+                if (wanted.containsKey(in) || (in.gradFn != null && useful.contains(in.gradFn.seq))) {
+                    useful.add(n.seq);
                     break;
                 }
             }
@@ -135,14 +141,13 @@ final class Backprop {
     }
 
     /** Applies one node's rule if it has a gradient to pass on; returns whether the rule ran. */
-    private static boolean step(Node node, boolean backwardForm, Set<Node> useful, Map<Tensor, Tensor> wanted,
-                                Map<Tensor, Tensor> leafGrads, boolean anomaly) {
-        Tensor g = node.pendingGrad;
-        if (g == null) return false;
-        g = applyHooks(node.output, g);
+    private static boolean step(Node node, Tensor gradOutput, LongObjectHashMap<Tensor> pending, boolean backwardForm,
+                                LongHashSet useful, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads,
+                                boolean anomaly) {
+        Tensor g = applyHooks(node.output, gradOutput);
         if (backwardForm && node.output.retainsGrad) node.output.grad = accumulate(node.output.grad, g, false);
         if (wanted.containsKey(node.output)) wanted.put(node.output, g);
-        if (useful != null && !useful.contains(node)) return false;
+        if (useful != null && !useful.contains(node.seq)) return false;
         if (node.isReleased()) {
             throw new IllegalStateException("backward through '" + node.op + "' a second time: its saved values were"
                     + " released by the first backward. Pass retainGraph=true to the first backward if you need"
@@ -178,8 +183,8 @@ final class Backprop {
             if (in.gradFn == null) {
                 leafGrads.merge(in, gi, Tensor::add);
             } else {
-                Node p = in.gradFn;
-                p.pendingGrad = p.pendingGrad == null ? gi : p.pendingGrad.add(gi);
+                Tensor previous = pending.get(in.gradFn.seq);
+                pending.put(in.gradFn.seq, previous == null ? gi : previous.add(gi));
             }
         }
         return true;

@@ -19,8 +19,6 @@ final class Node {
     /** Where the op was called from (user code), kept only in anomaly mode. */
     final StackTraceElement callSite;
     private boolean released;
-    /** The sum of gradient contributions to {@link #output} during one backward pass. */
-    Tensor pendingGrad;
 
     Node(long seq, String op, Tensor output, Tensor[] inputs, Tensor[] saved, Rule rule, StackTraceElement callSite) {
         this.seq = seq;
