@@ -57,6 +57,7 @@ public interface CustomOp {
     /** The backward of {@link #of}. */
     @FunctionalInterface
     interface Backward {
+        /** The gradient of each input (or {@code null}) given the output's gradient, the inputs and the output. */
         Tensor[] apply(Tensor gradOutput, Tensor[] inputs, Tensor output);
     }
 

@@ -10,5 +10,6 @@ package dev.tapegrad;
  */
 @FunctionalInterface
 public interface Rule {
+    /** The gradients of the inputs, in order, given the gradient of the output. */
     Tensor[] apply(Tensor gradOutput);
 }

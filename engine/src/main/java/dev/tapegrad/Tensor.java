@@ -399,24 +399,33 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- elementwise, one input
 
+    /** −x; derivative −1. */
     public Tensor neg() { return UnaryOps.neg(this); }
+    /** |x|; derivative sign(x) (0 at 0). */
     public Tensor abs() { return UnaryOps.abs(this); }
     /** −1, 0 or 1 (gradient zero). */
     public Tensor sign() { return UnaryOps.sign(this); }
+    /** eˣ; derivative eˣ (the rule reuses the output). */
     public Tensor exp() { return UnaryOps.exp(this); }
     /** eˣ − 1, accurate near 0. */
     public Tensor expm1() { return UnaryOps.expm1(this); }
+    /** Natural logarithm; derivative 1/x. */
     public Tensor log() { return UnaryOps.log(this); }
     /** log(1 + x), accurate near 0. */
     public Tensor log1p() { return UnaryOps.log1p(this); }
+    /** √x; derivative 1/(2√x). */
     public Tensor sqrt() { return UnaryOps.sqrt(this); }
     /** 1/√x. */
     public Tensor rsqrt() { return UnaryOps.rsqrt(this); }
+    /** x²; derivative 2x. */
     public Tensor square() { return UnaryOps.square(this); }
     /** 1/x. */
     public Tensor reciprocal() { return UnaryOps.reciprocal(this); }
+    /** sin x; derivative cos x. */
     public Tensor sin() { return UnaryOps.sin(this); }
+    /** cos x; derivative −sin x. */
     public Tensor cos() { return UnaryOps.cos(this); }
+    /** tanh x; derivative 1 − tanh² x. */
     public Tensor tanh() { return UnaryOps.tanh(this); }
     /** σ(x) = 1/(1 + e^−x). */
     public Tensor sigmoid() { return UnaryOps.sigmoid(this); }
@@ -439,13 +448,21 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- elementwise, two inputs (broadcasting)
 
+    /** x + y with broadcasting; each gradient is summed back to its operand's shape. */
     public Tensor add(Tensor other) { return BinaryOps.add(this, other); }
+    /** x + c for a constant c. */
     public Tensor add(double other) { return BinaryOps.add(this, constant(other)); }
+    /** x − y with broadcasting. */
     public Tensor sub(Tensor other) { return BinaryOps.sub(this, other); }
+    /** x − c for a constant c. */
     public Tensor sub(double other) { return BinaryOps.sub(this, constant(other)); }
+    /** x·y elementwise with broadcasting; gradients (ḡ·y, ḡ·x). */
     public Tensor mul(Tensor other) { return BinaryOps.mul(this, other); }
+    /** c·x for a constant c. */
     public Tensor mul(double other) { return BinaryOps.mul(this, constant(other)); }
+    /** x/y elementwise with broadcasting; gradients (ḡ/y, −ḡ·x/y²). */
     public Tensor div(Tensor other) { return BinaryOps.div(this, other); }
+    /** x/c for a constant c. */
     public Tensor div(double other) { return BinaryOps.div(this, constant(other)); }
     /** xʸ elementwise (x &gt; 0 where y is differentiated). */
     public Tensor pow(Tensor exponent) { return BinaryOps.pow(this, exponent); }
@@ -463,16 +480,27 @@ public final class Tensor {
 
     /** Elementwise x == y as a bool mask. */
     public Tensor eq(Tensor other) { return BinaryOps.compare("eq", this, other); }
+    /** Elementwise x == c as a bool mask. */
     public Tensor eq(double other) { return BinaryOps.compare("eq", this, constant(other)); }
+    /** Elementwise x ≠ y as a bool mask (broadcasting). */
     public Tensor ne(Tensor other) { return BinaryOps.compare("ne", this, other); }
+    /** Elementwise x ≠ c as a bool mask. */
     public Tensor ne(double other) { return BinaryOps.compare("ne", this, constant(other)); }
+    /** Elementwise x &lt; y as a bool mask (broadcasting). */
     public Tensor lt(Tensor other) { return BinaryOps.compare("lt", this, other); }
+    /** Elementwise x &lt; c as a bool mask. */
     public Tensor lt(double other) { return BinaryOps.compare("lt", this, constant(other)); }
+    /** Elementwise x ≤ y as a bool mask (broadcasting). */
     public Tensor le(Tensor other) { return BinaryOps.compare("le", this, other); }
+    /** Elementwise x ≤ c as a bool mask. */
     public Tensor le(double other) { return BinaryOps.compare("le", this, constant(other)); }
+    /** Elementwise x &gt; y as a bool mask (broadcasting). */
     public Tensor gt(Tensor other) { return BinaryOps.compare("gt", this, other); }
+    /** Elementwise x &gt; c as a bool mask. */
     public Tensor gt(double other) { return BinaryOps.compare("gt", this, constant(other)); }
+    /** Elementwise x ≥ y as a bool mask (broadcasting). */
     public Tensor ge(Tensor other) { return BinaryOps.compare("ge", this, other); }
+    /** Elementwise x ≥ c as a bool mask. */
     public Tensor ge(double other) { return BinaryOps.compare("ge", this, constant(other)); }
 
     /** Elementwise mask ? a : b, broadcasting all three; {@code mask} is bool. */
@@ -572,6 +600,7 @@ public final class Tensor {
     public Tensor permute(int... order) { return ViewOps.permute(this, order); }
     /** Elements start, start+step, ... below end along an axis (a view); negative bounds count from the end. */
     public Tensor slice(int axis, int start, int end, int step) { return ViewOps.slice(this, axis, start, end, step); }
+    /** Elements start..end−1 along an axis (a view); negative bounds count from the end. */
     public Tensor slice(int axis, int start, int end) { return ViewOps.slice(this, axis, start, end, 1); }
     /** The slice at one index along an axis, with that axis removed (a view). */
     public Tensor select(int axis, int index) { return ViewOps.select(this, axis, index); }
