@@ -39,14 +39,63 @@ final class FloatKernels {
                 for (int j = 0; j < n; j++) out[o + j] = (float) op.apply(xs[xi + j * sx]);
                 continue;
             }
-            int j = 0;
-            for (; j < S.loopBound(n); j += L) {
-                apply(op, FloatVector.fromArray(S, xs, xi + j)).intoArray(out, o + j);
-            }
-            if (j < n) {
-                VectorMask<Float> m = S.indexInRange(j, n);
-                apply(op, FloatVector.fromArray(S, xs, xi + j, m)).intoArray(out, o + j, m);
-            }
+            UNARY_ROWS[op.ordinal()].run(xs, xi, out, o, n);
+        }
+    }
+
+    /** A contiguous row kernel: out[o + j] = f(x[xi + j]) for j &lt; n. */
+    private interface UnaryRow {
+        void run(float[] x, int xi, float[] out, int o, int n);
+    }
+
+    /** A lane-wise function of one vector. */
+    private interface VectorFn {
+        FloatVector apply(FloatVector v);
+    }
+
+    /**
+     * One row kernel per {@link UnaryOp}, each its own compiled method: the call through this table is
+     * megamorphic once per row, while inside each kernel {@link #map} sees a single constant function, so
+     * the JIT inlines it and keeps vectors in registers. (A switch over all ops inside one loop grows past
+     * the JIT's inlining budget once many ops have run, and then boxes every vector.)
+     */
+    private static final UnaryRow[] UNARY_ROWS = new UnaryRow[UnaryOp.values().length];
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) {
+            UNARY_ROWS[op.ordinal()] = switch (op) {
+                case NEG -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.neg());
+                case ABS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.abs());
+                case SIGN -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::sign);
+                case EXP -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.EXP));
+                case EXPM1 -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.EXPM1));
+                case LOG -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.LOG));
+                case LOG1P -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.LOG1P));
+                case SQRT -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.sqrt());
+                case RSQRT -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> reciprocal(v.sqrt()));
+                case SQUARE -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.mul(v));
+                case RECIPROCAL -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::reciprocal);
+                case SIN -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.SIN));
+                case COS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.COS));
+                case TANH -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.TANH));
+                case SIGMOID -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::sigmoid);
+                case LOG_SIGMOID -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.min(0.0f).sub(softplusOfMinusAbs(v)));
+                case RELU -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::relu);
+                case SOFTPLUS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.max(0.0f).add(softplusOfMinusAbs(v)));
+                case ERF -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::erf);
+            };
+        }
+    }
+
+    /** out[o + j] = f(x[xi + j]) for j &lt; n: whole vectors, then one masked vector for the tail. */
+    private static void map(float[] x, int xi, float[] out, int o, int n, VectorFn f) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            f.apply(FloatVector.fromArray(S, x, xi + j)).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            f.apply(FloatVector.fromArray(S, x, xi + j, m)).intoArray(out, o + j, m);
         }
     }
 
@@ -56,23 +105,22 @@ final class FloatKernels {
         Rows rows = new Rows(a.shape(), a, b);
         for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
             int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
-            if (!unitOrZero(sa) || !unitOrZero(sb)) {
-                for (int j = 0; j < n; j++) out[o + j] = (float) op.apply(as[ai + j * sa], bs[bi + j * sb]);
-                continue;
+            // one loop per layout: choosing between a load and a broadcast inside the loop would merge
+            // vector values, which makes the JIT box them
+            int j = 0, end = S.loopBound(n);
+            if (sa == 1 && sb == 1) {
+                for (; j < end; j += L) {
+                    apply(op, FloatVector.fromArray(S, as, ai + j), FloatVector.fromArray(S, bs, bi + j)).intoArray(out, o + j);
+                }
+            } else if (sa == 1 && sb == 0) {
+                FloatVector vb = FloatVector.broadcast(S, bs[bi]);
+                for (; j < end; j += L) apply(op, FloatVector.fromArray(S, as, ai + j), vb).intoArray(out, o + j);
+            } else if (sa == 0 && sb == 1) {
+                FloatVector va = FloatVector.broadcast(S, as[ai]);
+                for (; j < end; j += L) apply(op, va, FloatVector.fromArray(S, bs, bi + j)).intoArray(out, o + j);
             }
-            FloatVector a0 = FloatVector.broadcast(S, as[ai]), b0 = FloatVector.broadcast(S, bs[bi]);
-            int j = 0;
-            for (; j < S.loopBound(n); j += L) {
-                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j);
-                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j);
-                apply(op, va, vb).intoArray(out, o + j);
-            }
-            if (j < n) {
-                VectorMask<Float> m = S.indexInRange(j, n);
-                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j, m);
-                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j, m);
-                apply(op, va, vb).intoArray(out, o + j, m);
-            }
+            // the tail, and rows with other strides, by the scalar definition
+            for (; j < n; j++) out[o + j] = (float) op.apply(as[ai + j * sa], bs[bi + j * sb]);
         }
     }
 
@@ -182,34 +230,27 @@ final class FloatKernels {
         return stride == 0 || stride == 1;
     }
 
-    /** The vector form of each {@link UnaryOp}; compositions follow the scalar definitions. */
-    static FloatVector apply(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case ABS -> x.abs();
-            case SIGN -> x.blend(1.0f, x.compare(VectorOperators.GT, 0.0f)).blend(-1.0f, x.lt(0.0f));
-            case EXP -> x.lanewise(VectorOperators.EXP);
-            case EXPM1 -> x.lanewise(VectorOperators.EXPM1);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case LOG1P -> x.lanewise(VectorOperators.LOG1P);
-            case SQRT -> x.sqrt();
-            case RSQRT -> FloatVector.broadcast(S, 1.0f).div(x.sqrt());
-            case SQUARE -> x.mul(x);
-            case RECIPROCAL -> FloatVector.broadcast(S, 1.0f).div(x);
-            case SIN -> x.lanewise(VectorOperators.SIN);
-            case COS -> x.lanewise(VectorOperators.COS);
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case SIGMOID -> {
-                // e = e^-|x|: σ(x) = 1/(1+e) for x ≥ 0, e/(1+e) below; neither overflows
-                FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-                FloatVector s = FloatVector.broadcast(S, 1.0f).div(e.add(1.0f));
-                yield s.blend(e.mul(s), x.lt(0.0f));
-            }
-            case LOG_SIGMOID -> x.min(0.0f).sub(softplusOfMinusAbs(x));
-            case RELU -> FloatVector.zero(S).blend(x, x.compare(VectorOperators.GT, 0.0f));
-            case SOFTPLUS -> x.max(0.0f).add(softplusOfMinusAbs(x));
-            case ERF -> erf(x);
-        };
+    // ---- compositions used by the unary row kernels; they follow the scalar definitions in UnaryOp
+
+    /** signum: ±1, with ±0 and NaN kept. */
+    private static FloatVector sign(FloatVector x) {
+        return x.blend(1.0f, x.compare(VectorOperators.GT, 0.0f)).blend(-1.0f, x.lt(0.0f));
+    }
+
+    private static FloatVector reciprocal(FloatVector x) {
+        return FloatVector.broadcast(S, 1.0f).div(x);
+    }
+
+    /** x where x &gt; 0, else 0 (NaN gives 0, as in the scalar definition). */
+    private static FloatVector relu(FloatVector x) {
+        return FloatVector.zero(S).blend(x, x.compare(VectorOperators.GT, 0.0f));
+    }
+
+    /** With e = e^-|x|: σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) below; neither overflows. */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector s = reciprocal(e.add(1.0f));
+        return s.blend(e.mul(s), x.lt(0.0f));
     }
 
     /** log1p(e^-|x|). */
@@ -358,7 +399,7 @@ final class FloatKernels {
         int kcMax = Math.min(k, KC);
         float[] bp = new float[kcMax * Math.min(roundUp(n, NR), NC)];
         float[] ap = new float[kcMax * Math.min(roundUp(m, MR), MC)];
-        float[] edge = new float[MR * NR];
+        float[] acc = new float[MR * NR];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -371,7 +412,7 @@ final class FloatKernels {
                     for (int jr = 0; jr < nc; jr += NR) {
                         for (int ir = 0; ir < mc; ir += MR) {
                             tile(ap, ir * kc, bp, jr * kc, kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    Math.min(MR, mc - ir), Math.min(NR, nc - jr), add, edge);
+                                    Math.min(MR, mc - ir), Math.min(NR, nc - jr), add, acc);
                         }
                     }
                 }
@@ -413,10 +454,10 @@ final class FloatKernels {
 
     /**
      * One MR×NR tile of C from packed panels: acc[r][j] = Σ_p ap[p][r]·bp[p][j] in 16 vector registers, then
-     * C = acc (+ C when {@code add}); a partial tile (mr &lt; MR or nr &lt; NR) goes through {@code edge}.
+     * C = acc (+ C when {@code add}) for the mr×nr part that lies inside C.
      */
     private static void tile(float[] ap, int ai, float[] bp, int bi, int kc, float[] c, int ci, int ldc,
-                             int mr, int nr, boolean add, float[] edge) {
+                             int mr, int nr, boolean add, float[] acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -439,35 +480,30 @@ final class FloatKernels {
             x = FloatVector.broadcast(S, ap[ai + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        boolean full = mr == MR && nr == NR;
-        float[] dst = full ? c : edge;
-        int at = full ? ci : 0, ld = full ? ldc : NR;
-        boolean addHere = full && add;
-        store(c00, c01, dst, at, addHere);
-        store(c10, c11, dst, at + ld, addHere);
-        store(c20, c21, dst, at + 2 * ld, addHere);
-        store(c30, c31, dst, at + 3 * ld, addHere);
-        store(c40, c41, dst, at + 4 * ld, addHere);
-        store(c50, c51, dst, at + 5 * ld, addHere);
-        store(c60, c61, dst, at + 6 * ld, addHere);
-        store(c70, c71, dst, at + 7 * ld, addHere);
-        if (!full) {
-            for (int r = 0; r < mr; r++) {
-                for (int j = 0; j < nr; j++) {
-                    int to = ci + r * ldc + j;
-                    c[to] = add ? c[to] + edge[r * NR + j] : edge[r * NR + j];
-                }
+        // spill the accumulators and let a small method update C: keeping this method small in the JIT's
+        // eyes keeps every vector in registers (past its node budget it stops inlining and boxes vectors)
+        c00.intoArray(acc, 0); c01.intoArray(acc, L);
+        c10.intoArray(acc, NR); c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR); c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR); c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR); c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR); c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR); c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR); c71.intoArray(acc, 7 * NR + L);
+        writeTile(acc, c, ci, ldc, mr, nr, add);
+    }
+
+    /** C[r][j] = acc[r][j] (+ C[r][j] when {@code add}) for the mr×nr corner of an MR×NR tile. */
+    private static void writeTile(float[] acc, float[] c, int ci, int ldc, int mr, int nr, boolean add) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, nr);
+                int at = ci + r * ldc + j;
+                FloatVector v = FloatVector.fromArray(S, acc, r * NR + j, m);
+                if (add) v = v.add(FloatVector.fromArray(S, c, at, m));
+                v.intoArray(c, at, m);
             }
         }
     }
 
-    /** Writes one tile row (two vectors) at c[at], adding what is there when {@code add}. */
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int at, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, at));
-            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
-        }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
-    }
 }
