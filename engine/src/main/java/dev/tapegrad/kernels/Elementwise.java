@@ -6,61 +6,56 @@ package dev.tapegrad.kernels;
  * <p>Inputs have already been broadcast to the output shape (stride 0 on broadcast axes). Outputs are
  * contiguous arrays of {@code size} elements starting at index 0, of the same element type as the inputs
  * (an {@code int[]} for comparisons).
+ *
+ * <p>Float and double arrays go to the SIMD kernels ({@code FloatKernels}, {@code DoubleKernels}), which
+ * walk the layout row by row (adjacent axes merged, so contiguous inputs are one row) and vectorise rows
+ * whose inputs have stride 1 or 0; int arrays, mixed element types and conversions use
+ * {@link ReferenceKernels}, the scalar definitions.
  */
 public final class Elementwise {
     private Elementwise() {}
 
     /** out[i] = op(x[i]). */
     public static void unary(UnaryOp op, Strided x, Object out) {
-        int n = x.size();
-        StridedIndex it = new StridedIndex(x.shape(), x.strides(), x.offset());
-        for (int i = 0; i < n; i++) {
-            Arrays1.set(out, i, op.apply(Arrays1.get(x.data(), it.next())));
-        }
+        if (out instanceof float[] o && x.data() instanceof float[]) FloatKernels.unary(op, x, o);
+        else if (out instanceof double[] o && x.data() instanceof double[]) DoubleKernels.unary(op, x, o);
+        else ReferenceKernels.unary(op, x, out);
     }
 
     /** out[i] = op(a[i], b[i]). */
     public static void binary(BinaryOp op, Strided a, Strided b, Object out) {
-        int n = a.size();
-        StridedIndex ia = new StridedIndex(a.shape(), a.strides(), a.offset());
-        StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
-        for (int i = 0; i < n; i++) {
-            Arrays1.set(out, i, op.apply(Arrays1.get(a.data(), ia.next()), Arrays1.get(b.data(), ib.next())));
+        if (out instanceof float[] o && a.data() instanceof float[] && b.data() instanceof float[]) {
+            FloatKernels.binary(op, a, b, o);
+        } else if (out instanceof double[] o && a.data() instanceof double[] && b.data() instanceof double[]) {
+            DoubleKernels.binary(op, a, b, o);
+        } else {
+            ReferenceKernels.binary(op, a, b, out);
         }
     }
 
     /** out[i] = op(a[i], b[i]) ? 1 : 0. */
     public static void compare(CompareOp op, Strided a, Strided b, int[] out) {
-        int n = a.size();
-        StridedIndex ia = new StridedIndex(a.shape(), a.strides(), a.offset());
-        StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
-        for (int i = 0; i < n; i++) {
-            out[i] = op.test(Arrays1.get(a.data(), ia.next()), Arrays1.get(b.data(), ib.next())) ? 1 : 0;
-        }
+        if (a.data() instanceof float[] && b.data() instanceof float[]) FloatKernels.compare(op, a, b, out);
+        else if (a.data() instanceof double[] && b.data() instanceof double[]) DoubleKernels.compare(op, a, b, out);
+        else ReferenceKernels.compare(op, a, b, out);
     }
 
     /** out[i] = mask[i] != 0 ? a[i] : b[i]. */
     public static void where(Strided mask, Strided a, Strided b, Object out) {
-        int n = a.size();
-        int[] m = (int[]) mask.data();
-        StridedIndex im = new StridedIndex(mask.shape(), mask.strides(), mask.offset());
-        StridedIndex ia = new StridedIndex(a.shape(), a.strides(), a.offset());
-        StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
-        for (int i = 0; i < n; i++) {
-            int ai = ia.next(), bi = ib.next();
-            boolean pick = m[im.next()] != 0;
-            Arrays1.set(out, i, pick ? Arrays1.get(a.data(), ai) : Arrays1.get(b.data(), bi));
+        if (out instanceof float[] o && a.data() instanceof float[] && b.data() instanceof float[]) {
+            FloatKernels.where(mask, a, b, o);
+        } else if (out instanceof double[] o && a.data() instanceof double[] && b.data() instanceof double[]) {
+            DoubleKernels.where(mask, a, b, o);
+        } else {
+            ReferenceKernels.where(mask, a, b, out);
         }
     }
 
     /** out[i] = clamp(x[i], lo, hi) (NaN stays NaN). */
     public static void clamp(Strided x, double lo, double hi, Object out) {
-        int n = x.size();
-        StridedIndex it = new StridedIndex(x.shape(), x.strides(), x.offset());
-        for (int i = 0; i < n; i++) {
-            double v = Arrays1.get(x.data(), it.next());
-            Arrays1.set(out, i, v < lo ? lo : v > hi ? hi : v);
-        }
+        if (out instanceof float[] o && x.data() instanceof float[]) FloatKernels.clamp(x, lo, hi, o);
+        else if (out instanceof double[] o && x.data() instanceof double[]) DoubleKernels.clamp(x, lo, hi, o);
+        else ReferenceKernels.clamp(x, lo, hi, out);
     }
 
     /**
@@ -68,19 +63,15 @@ public final class Elementwise {
      * another type (float to int truncates toward zero).
      */
     public static void copy(Strided x, Object out) {
-        int n = x.size();
-        StridedIndex it = new StridedIndex(x.shape(), x.strides(), x.offset());
-        for (int i = 0; i < n; i++) {
-            Arrays1.set(out, i, Arrays1.get(x.data(), it.next()));
-        }
+        if (out instanceof float[] o && x.data() instanceof float[]) FloatKernels.copy(x, o, false);
+        else if (out instanceof double[] o && x.data() instanceof double[]) DoubleKernels.copy(x, o, false);
+        else ReferenceKernels.copy(x, out);
     }
 
     /** Writes the values of a contiguous array into a strided layout (the inverse of {@link #copy}). */
     public static void scatterInto(Object src, Strided dst) {
-        int n = dst.size();
-        StridedIndex it = new StridedIndex(dst.shape(), dst.strides(), dst.offset());
-        for (int i = 0; i < n; i++) {
-            Arrays1.set(dst.data(), it.next(), Arrays1.get(src, i));
-        }
+        if (src instanceof float[] s && dst.data() instanceof float[]) FloatKernels.copy(dst, s, true);
+        else if (src instanceof double[] s && dst.data() instanceof double[]) DoubleKernels.copy(dst, s, true);
+        else ReferenceKernels.scatterInto(src, dst);
     }
 }

@@ -8,18 +8,21 @@ package dev.tapegrad.kernels;
 public final class Gemm {
     private Gemm() {}
 
+    /**
+     * C[i][j] = Σ_{p<k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) for i &lt; m, j &lt; n. Float and
+     * double operands use the packed, register-tiled SIMD kernel (sums in the operands' precision, with
+     * fused multiply-adds); other arrays use the scalar definition.
+     */
     public static void gemm(int m, int n, int k,
                             Object a, int aOff, int aRow, int aCol,
                             Object b, int bOff, int bRow, int bCol,
                             Object c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double acc = accumulate ? Arrays1.get(c, cOff + i * ldc + j) : 0.0;
-                for (int p = 0; p < k; p++) {
-                    acc += Arrays1.get(a, aOff + i * aRow + p * aCol) * Arrays1.get(b, bOff + p * bRow + j * bCol);
-                }
-                Arrays1.set(c, cOff + i * ldc + j, acc);
-            }
+        if (a instanceof float[] x && b instanceof float[] y && c instanceof float[] z) {
+            FloatKernels.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, accumulate);
+        } else if (a instanceof double[] x && b instanceof double[] y && c instanceof double[] z) {
+            DoubleKernels.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, accumulate);
+        } else {
+            ReferenceKernels.gemm(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
         }
     }
 }

@@ -9,48 +9,28 @@ package dev.tapegrad.kernels;
 public final class Reductions {
     private Reductions() {}
 
+    /**
+     * out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]; the identity when length is 0.
+     * Float and double arrays use SIMD kernels (vectors along the run when inner is 1, along the inner axis
+     * otherwise), summing in the array's own precision with several accumulators; MAX and MIN propagate NaN.
+     */
     public static void reduce(ReduceOp op, Object src, int offset, int outer, int length, int inner, Object out) {
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                double acc = op.identity();
-                for (int k = 0; k < length; k++) {
-                    acc = op.combine(acc, Arrays1.get(src, offset + (o * length + k) * inner + i));
-                }
-                Arrays1.set(out, o * inner + i, acc);
-            }
+        if (src instanceof float[] s && out instanceof float[] o) {
+            FloatKernels.reduce(op, s, offset, outer, length, inner, o);
+        } else if (src instanceof double[] s && out instanceof double[] o) {
+            DoubleKernels.reduce(op, s, offset, outer, length, inner, o);
+        } else {
+            ReferenceKernels.reduce(op, src, offset, outer, length, inner, out);
         }
     }
 
     /** Index (0..length-1) of the first maximum (or minimum) along the middle axis; NaN counts as largest. */
     public static void argReduce(boolean max, Object src, int offset, int outer, int length, int inner, int[] out) {
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                int best = 0;
-                double bestValue = Arrays1.get(src, offset + o * length * inner + i);
-                for (int k = 1; k < length && !Double.isNaN(bestValue); k++) {
-                    double v = Arrays1.get(src, offset + (o * length + k) * inner + i);
-                    if (Double.isNaN(v) || (max ? v > bestValue : v < bestValue)) {
-                        best = k;
-                        bestValue = v;
-                    }
-                }
-                out[o * inner + i] = best;
-            }
-        }
+        ReferenceKernels.argReduce(max, src, offset, outer, length, inner, out);
     }
 
     /** Inclusive (or, with {@code reverse}, right-to-left) cumulative sum along the middle axis. */
     public static void cumsum(boolean reverse, Object src, int offset, int outer, int length, int inner, Object out) {
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                double acc = 0;
-                for (int step = 0; step < length; step++) {
-                    int k = reverse ? length - 1 - step : step;
-                    int at = (o * length + k) * inner + i;
-                    acc += Arrays1.get(src, offset + at);
-                    Arrays1.set(out, at, acc);
-                }
-            }
-        }
+        ReferenceKernels.cumsum(reverse, src, offset, outer, length, inner, out);
     }
 }

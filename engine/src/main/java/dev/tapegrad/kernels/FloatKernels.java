@@ -1,0 +1,509 @@
+package dev.tapegrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD kernels for float arrays (Vector API, {@code SPECIES_PREFERRED}).
+ *
+ * <p>The double version of this class is generated from FloatKernels.java, the hand-written template, by
+ * replacing the element type ({@code KernelTemplate} in the tests; it also checks that the two stay in
+ * step). Edit FloatKernels.java only, then regenerate.
+ *
+ * <p>Each kernel computes in float and rounds as float arithmetic does; the scalar definitions in
+ * {@link ReferenceKernels} compute in double and round once, so results agree exactly for + − × ÷, min,
+ * max, comparisons and copies, to a few ulps for transcendental functions, and up to reordering for sums.
+ * Rows that are neither contiguous nor broadcast (stride other than 0 or 1) use the scalar definitions.
+ */
+final class FloatKernels {
+    private FloatKernels() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Ints with as many lanes as {@link #S}, for boolean masks stored as 0/1. */
+    private static final VectorSpecies<Integer> MASK_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(L * 32));
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** out[i] = op(x[i]). */
+    static void unary(UnaryOp op, Strided x, float[] out) {
+        float[] xs = (float[]) x.data();
+        Rows rows = new Rows(x.shape(), x);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int xi = rows.start[0], sx = rows.inner[0];
+            if (sx != 1) {
+                for (int j = 0; j < n; j++) out[o + j] = (float) op.apply(xs[xi + j * sx]);
+                continue;
+            }
+            UNARY_ROWS[op.ordinal()].run(xs, xi, out, o, n);
+        }
+    }
+
+    /** A contiguous row kernel: out[o + j] = f(x[xi + j]) for j &lt; n. */
+    private interface UnaryRow {
+        void run(float[] x, int xi, float[] out, int o, int n);
+    }
+
+    /** A lane-wise function of one vector. */
+    private interface VectorFn {
+        FloatVector apply(FloatVector v);
+    }
+
+    /**
+     * One row kernel per {@link UnaryOp}, each its own compiled method: the call through this table is
+     * megamorphic once per row, while inside each kernel {@link #map} sees a single constant function, so
+     * the JIT inlines it and keeps vectors in registers. (A switch over all ops inside one loop grows past
+     * the JIT's inlining budget once many ops have run, and then boxes every vector.)
+     */
+    private static final UnaryRow[] UNARY_ROWS = new UnaryRow[UnaryOp.values().length];
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) {
+            UNARY_ROWS[op.ordinal()] = switch (op) {
+                case NEG -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.neg());
+                case ABS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.abs());
+                case SIGN -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::sign);
+                case EXP -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.EXP));
+                case EXPM1 -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.EXPM1));
+                case LOG -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.LOG));
+                case LOG1P -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.LOG1P));
+                case SQRT -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.sqrt());
+                case RSQRT -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> reciprocal(v.sqrt()));
+                case SQUARE -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.mul(v));
+                case RECIPROCAL -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::reciprocal);
+                case SIN -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.SIN));
+                case COS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.COS));
+                case TANH -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.TANH));
+                case SIGMOID -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::sigmoid);
+                case LOG_SIGMOID -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.min(0.0f).sub(softplusOfMinusAbs(v)));
+                case RELU -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::relu);
+                case SOFTPLUS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.max(0.0f).add(softplusOfMinusAbs(v)));
+                case ERF -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::erf);
+            };
+        }
+    }
+
+    /** out[o + j] = f(x[xi + j]) for j &lt; n: whole vectors, then one masked vector for the tail. */
+    private static void map(float[] x, int xi, float[] out, int o, int n, VectorFn f) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            f.apply(FloatVector.fromArray(S, x, xi + j)).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            f.apply(FloatVector.fromArray(S, x, xi + j, m)).intoArray(out, o + j, m);
+        }
+    }
+
+    /** out[i] = op(a[i], b[i]) for a and b already broadcast to one shape. */
+    static void binary(BinaryOp op, Strided a, Strided b, float[] out) {
+        float[] as = (float[]) a.data(), bs = (float[]) b.data();
+        Rows rows = new Rows(a.shape(), a, b);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
+            // one loop per layout: choosing between a load and a broadcast inside the loop would merge
+            // vector values, which makes the JIT box them
+            int j = 0, end = S.loopBound(n);
+            if (sa == 1 && sb == 1) {
+                for (; j < end; j += L) {
+                    apply(op, FloatVector.fromArray(S, as, ai + j), FloatVector.fromArray(S, bs, bi + j)).intoArray(out, o + j);
+                }
+            } else if (sa == 1 && sb == 0) {
+                FloatVector vb = FloatVector.broadcast(S, bs[bi]);
+                for (; j < end; j += L) apply(op, FloatVector.fromArray(S, as, ai + j), vb).intoArray(out, o + j);
+            } else if (sa == 0 && sb == 1) {
+                FloatVector va = FloatVector.broadcast(S, as[ai]);
+                for (; j < end; j += L) apply(op, va, FloatVector.fromArray(S, bs, bi + j)).intoArray(out, o + j);
+            }
+            // the tail, and rows with other strides, by the scalar definition
+            for (; j < n; j++) out[o + j] = (float) op.apply(as[ai + j * sa], bs[bi + j * sb]);
+        }
+    }
+
+    /** out[i] = op(a[i], b[i]) ? 1 : 0. */
+    static void compare(CompareOp op, Strided a, Strided b, int[] out) {
+        float[] as = (float[]) a.data(), bs = (float[]) b.data();
+        Rows rows = new Rows(a.shape(), a, b);
+        IntVector one = IntVector.broadcast(MASK_INTS, 1), zero = IntVector.zero(MASK_INTS);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
+            if (!unitOrZero(sa) || !unitOrZero(sb)) {
+                for (int j = 0; j < n; j++) out[o + j] = op.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+                continue;
+            }
+            FloatVector a0 = FloatVector.broadcast(S, as[ai]), b0 = FloatVector.broadcast(S, bs[bi]);
+            int j = 0;
+            for (; j < S.loopBound(n); j += L) {
+                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j);
+                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j);
+                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+            if (j < n) {
+                VectorMask<Float> m = S.indexInRange(j, n);
+                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j, m);
+                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j, m);
+                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j, m.cast(MASK_INTS));
+            }
+        }
+    }
+
+    /** out[i] = mask[i] != 0 ? a[i] : b[i]. */
+    static void where(Strided mask, Strided a, Strided b, float[] out) {
+        int[] ms = (int[]) mask.data();
+        float[] as = (float[]) a.data(), bs = (float[]) b.data();
+        Rows rows = new Rows(a.shape(), mask, a, b);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int mi = rows.start[0], sm = rows.inner[0], ai = rows.start[1], sa = rows.inner[1];
+            int bi = rows.start[2], sb = rows.inner[2];
+            if (sm != 1 || !unitOrZero(sa) || !unitOrZero(sb)) {
+                for (int j = 0; j < n; j++) out[o + j] = ms[mi + j * sm] != 0 ? as[ai + j * sa] : bs[bi + j * sb];
+                continue;
+            }
+            FloatVector a0 = FloatVector.broadcast(S, as[ai]), b0 = FloatVector.broadcast(S, bs[bi]);
+            int j = 0;
+            for (; j < S.loopBound(n); j += L) {
+                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j);
+                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j);
+                VectorMask<Float> pick = IntVector.fromArray(MASK_INTS, ms, mi + j).compare(VectorOperators.NE, 0).cast(S);
+                vb.blend(va, pick).intoArray(out, o + j);
+            }
+            if (j < n) {
+                VectorMask<Float> m = S.indexInRange(j, n);
+                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j, m);
+                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j, m);
+                VectorMask<Float> pick = IntVector.fromArray(MASK_INTS, ms, mi + j, m.cast(MASK_INTS))
+                        .compare(VectorOperators.NE, 0).cast(S);
+                vb.blend(va, pick).intoArray(out, o + j, m);
+            }
+        }
+    }
+
+    /** out[i] = lo if x[i] &lt; lo, hi if x[i] &gt; hi, else x[i] (NaN stays NaN). */
+    static void clamp(Strided x, double lo, double hi, float[] out) {
+        float[] xs = (float[]) x.data();
+        float low = (float) lo, high = (float) hi;
+        Rows rows = new Rows(x.shape(), x);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int xi = rows.start[0], sx = rows.inner[0];
+            if (sx != 1) {
+                for (int j = 0; j < n; j++) {
+                    float v = xs[xi + j * sx];
+                    out[o + j] = v < low ? low : v > high ? high : v;
+                }
+                continue;
+            }
+            int j = 0;
+            for (; j < S.loopBound(n); j += L) {
+                FloatVector v = FloatVector.fromArray(S, xs, xi + j);
+                v.blend(low, v.lt(low)).blend(high, v.compare(VectorOperators.GT, high)).intoArray(out, o + j);
+            }
+            if (j < n) {
+                VectorMask<Float> m = S.indexInRange(j, n);
+                FloatVector v = FloatVector.fromArray(S, xs, xi + j, m);
+                v.blend(low, v.lt(low)).blend(high, v.compare(VectorOperators.GT, high)).intoArray(out, o + j, m);
+            }
+        }
+    }
+
+    /** Copies a strided layout to (or, with {@code scatter}, from) a contiguous array {@code flat}. */
+    static void copy(Strided x, float[] flat, boolean scatter) {
+        float[] xs = (float[]) x.data();
+        Rows rows = new Rows(x.shape(), x);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int xi = rows.start[0], sx = rows.inner[0];
+            if (sx == 1) {
+                if (scatter) System.arraycopy(flat, o, xs, xi, n);
+                else System.arraycopy(xs, xi, flat, o, n);
+            } else if (scatter) {
+                for (int j = 0; j < n; j++) xs[xi + j * sx] = flat[o + j];
+            } else {
+                for (int j = 0; j < n; j++) flat[o + j] = xs[xi + j * sx];
+            }
+        }
+    }
+
+    private static boolean unitOrZero(int stride) {
+        return stride == 0 || stride == 1;
+    }
+
+    // ---- compositions used by the unary row kernels; they follow the scalar definitions in UnaryOp
+
+    /** signum: ±1, with ±0 and NaN kept. */
+    private static FloatVector sign(FloatVector x) {
+        return x.blend(1.0f, x.compare(VectorOperators.GT, 0.0f)).blend(-1.0f, x.lt(0.0f));
+    }
+
+    private static FloatVector reciprocal(FloatVector x) {
+        return FloatVector.broadcast(S, 1.0f).div(x);
+    }
+
+    /** x where x &gt; 0, else 0 (NaN gives 0, as in the scalar definition). */
+    private static FloatVector relu(FloatVector x) {
+        return FloatVector.zero(S).blend(x, x.compare(VectorOperators.GT, 0.0f));
+    }
+
+    /** With e = e^-|x|: σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) below; neither overflows. */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector s = reciprocal(e.add(1.0f));
+        return s.blend(e.mul(s), x.lt(0.0f));
+    }
+
+    /** log1p(e^-|x|). */
+    private static FloatVector softplusOfMinusAbs(FloatVector x) {
+        return x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+    }
+
+    /**
+     * erf(x) from the Chebyshev tables in {@link ErfTables}: x·P(2x²−1) for |x| ≤ 1, 1 − e^(−x²)/|x|·Q(1/|x|)
+     * with the sign of x up to XMAX, ±1 beyond; NaN stays NaN. Tested to within a few ulps of the scalar
+     * definition.
+     */
+    static FloatVector erf(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(S, 1.0f);
+        FloatVector ax = x.abs();
+        FloatVector small = x.mul(chebyshev(ErfTables.FLOAT_SMALL, x.mul(x).mul(2.0f).sub(1.0f)));
+        FloatVector w = ax.max(1.0f).min(ErfTables.FLOAT_XMAX); // NaN passes through max and min
+        FloatVector v = one.div(w);
+        FloatVector u = v.mul(ErfTables.FLOAT_LARGE_SCALE).add(ErfTables.FLOAT_LARGE_SHIFT);
+        FloatVector erfc = w.mul(w).neg().lanewise(VectorOperators.EXP).mul(v).mul(chebyshev(ErfTables.FLOAT_LARGE, u));
+        FloatVector large = one.sub(erfc).blend(one, ax.compare(VectorOperators.GE, ErfTables.FLOAT_XMAX));
+        large = large.blend(large.neg(), x.lt(0.0f));
+        return large.blend(small, ax.compare(VectorOperators.LE, 1.0f));
+    }
+
+    /** Σ c_j T_j(u) by Clenshaw's recurrence b_j = c_j + 2u·b_{j+1} − b_{j+2}. */
+    private static FloatVector chebyshev(double[] c, FloatVector u) {
+        FloatVector u2 = u.add(u), b1 = FloatVector.zero(S), b2 = b1;
+        for (int j = c.length - 1; j >= 1; j--) {
+            FloatVector b0 = u2.fma(b1, b2.neg()).add((float) c[j]);
+            b2 = b1;
+            b1 = b0;
+        }
+        return u.fma(b1, b2.neg()).add((float) c[0]);
+    }
+
+    /** The vector form of each {@link BinaryOp} (MAXIMUM and MINIMUM propagate NaN, like Math.max). */
+    static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> a.lanewise(VectorOperators.POW, b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+        };
+    }
+
+    private static VectorMask<Float> test(CompareOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case EQ -> a.eq(b);
+            case NE -> a.compare(VectorOperators.NE, b);
+            case LT -> a.lt(b);
+            case LE -> a.compare(VectorOperators.LE, b);
+            case GT -> a.compare(VectorOperators.GT, b);
+            case GE -> a.compare(VectorOperators.GE, b);
+        };
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]. */
+    static void reduce(ReduceOp op, float[] src, int offset, int outer, int length, int inner, float[] out) {
+        FloatVector identity = FloatVector.broadcast(S, (float) op.identity());
+        for (int o = 0; o < outer; o++) {
+            int base = offset + o * length * inner;
+            if (inner == 1) {
+                out[o] = reduceRun(op, src, base, length, identity);
+                continue;
+            }
+            // vectors run along the inner axis; each lane reduces its own column
+            for (int i = 0; i < inner; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, inner);
+                FloatVector acc = identity;
+                for (int k = 0; k < length; k++) {
+                    acc = combine(op, acc, FloatVector.fromArray(S, src, base + k * inner + i, m));
+                }
+                acc.intoArray(out, o * inner + i, m);
+            }
+        }
+    }
+
+    /** op over src[at .. at+length-1], with four independent vector accumulators. */
+    private static float reduceRun(ReduceOp op, float[] src, int at, int length, FloatVector identity) {
+        FloatVector acc0 = identity, acc1 = identity, acc2 = identity, acc3 = identity;
+        int k = 0;
+        for (; k + 4 * L <= length; k += 4 * L) {
+            acc0 = combine(op, acc0, FloatVector.fromArray(S, src, at + k));
+            acc1 = combine(op, acc1, FloatVector.fromArray(S, src, at + k + L));
+            acc2 = combine(op, acc2, FloatVector.fromArray(S, src, at + k + 2 * L));
+            acc3 = combine(op, acc3, FloatVector.fromArray(S, src, at + k + 3 * L));
+        }
+        for (; k < length; k += L) {
+            VectorMask<Float> m = S.indexInRange(k, length);
+            acc0 = combine(op, acc0, identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
+        }
+        FloatVector all = combine(op, combine(op, acc0, acc1), combine(op, acc2, acc3));
+        return switch (op) {
+            case SUM -> all.reduceLanes(VectorOperators.ADD);
+            case PROD -> all.reduceLanes(VectorOperators.MUL);
+            case MAX -> all.reduceLanes(VectorOperators.MAX);
+            case MIN -> all.reduceLanes(VectorOperators.MIN);
+        };
+    }
+
+    private static FloatVector combine(ReduceOp op, FloatVector acc, FloatVector x) {
+        return switch (op) {
+            case SUM -> acc.add(x);
+            case PROD -> acc.mul(x);
+            case MAX -> acc.max(x);
+            case MIN -> acc.min(x);
+        };
+    }
+
+    // ---------------------------------------------------------------- matrix multiply
+
+    /** Rows of C in one register tile. */
+    static final int MR = 8;
+    /** Columns of C in one register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed panel (the k-extent kept in L1 while a tile runs). */
+    static final int KC = 256;
+    /** Rows of a packed block of A (kept in L2). */
+    static final int MC = 128;
+    /** Columns of a packed block of B. */
+    static final int NC = 64 * NR;
+
+    /**
+     * C = A·B (+ C when accumulating), C m×n at {@code c[cOff + i*ldc + j]}, A[i][p] at
+     * {@code a[aOff + i*aRow + p*aCol]}, B[p][j] at {@code b[bOff + p*bRow + j*bCol]}.
+     *
+     * <p>Goto-style blocking: for each NC-wide column block and KC-deep slice, B is packed into NR-wide
+     * micro-panels; for each MC-tall row block A is packed into MR-tall micro-panels; then every MR×NR tile
+     * of C is computed by {@link #tile} with fused multiply-adds. Packing reads any strides, so transposed or
+     * sliced operands cost nothing extra. Column blocks (jc) and row blocks (ic) write disjoint parts of C,
+     * the units a threaded version would hand out.
+     */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                     float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0f);
+            return;
+        }
+        int kcMax = Math.min(k, KC);
+        float[] bp = new float[kcMax * Math.min(roundUp(n, NR), NC)];
+        float[] ap = new float[kcMax * Math.min(roundUp(m, MR), MC)];
+        float[] acc = new float[MR * NR];
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(b, bOff + pc * bRow + jc * bCol, bRow, bCol, kc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            tile(ap, ir * kc, bp, jr * kc, kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    Math.min(MR, mc - ir), Math.min(NR, nc - jr), add, acc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** Packs an mc×kc block of A as MR-row micro-panels: (r, p) of panel ir goes to ap[ir*kc + p*MR + r]; missing rows are 0. */
+    private static void packA(float[] a, int at, int aRow, int aCol, int mc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir), dst = ir * kc;
+            for (int p = 0; p < kc; p++, dst += MR) {
+                int src = at + ir * aRow + p * aCol;
+                for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRow];
+                for (int r = rows; r < MR; r++) ap[dst + r] = 0.0f;
+            }
+        }
+    }
+
+    /** Packs a kc×nc block of B as NR-column micro-panels: (p, j) of panel jr goes to bp[jr*kc + p*NR + j]; missing columns are 0. */
+    private static void packB(float[] b, int at, int bRow, int bCol, int kc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr), dst = jr * kc;
+            for (int p = 0; p < kc; p++, dst += NR) {
+                int src = at + p * bRow + jr * bCol;
+                if (bCol == 1) {
+                    System.arraycopy(b, src, bp, dst, cols);
+                } else {
+                    for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j * bCol];
+                }
+                for (int j = cols; j < NR; j++) bp[dst + j] = 0.0f;
+            }
+        }
+    }
+
+    /**
+     * One MR×NR tile of C from packed panels: acc[r][j] = Σ_p ap[p][r]·bp[p][j] in 16 vector registers, then
+     * C = acc (+ C when {@code add}) for the mr×nr part that lies inside C.
+     */
+    private static void tile(float[] ap, int ai, float[] bp, int bi, int kc, float[] c, int ci, int ldc,
+                             int mr, int nr, boolean add, float[] acc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        // spill the accumulators and let a small method update C: keeping this method small in the JIT's
+        // eyes keeps every vector in registers (past its node budget it stops inlining and boxes vectors)
+        c00.intoArray(acc, 0); c01.intoArray(acc, L);
+        c10.intoArray(acc, NR); c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR); c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR); c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR); c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR); c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR); c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR); c71.intoArray(acc, 7 * NR + L);
+        writeTile(acc, c, ci, ldc, mr, nr, add);
+    }
+
+    /** C[r][j] = acc[r][j] (+ C[r][j] when {@code add}) for the mr×nr corner of an MR×NR tile. */
+    private static void writeTile(float[] acc, float[] c, int ci, int ldc, int mr, int nr, boolean add) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, nr);
+                int at = ci + r * ldc + j;
+                FloatVector v = FloatVector.fromArray(S, acc, r * NR + j, m);
+                if (add) v = v.add(FloatVector.fromArray(S, c, at, m));
+                v.intoArray(c, at, m);
+            }
+        }
+    }
+
+}
