@@ -25,6 +25,11 @@ final class InPlace {
         }
     }
 
+    static void markModified(Tensor t) {
+        check("markModified", t);
+        t.storage.bumpVersion();
+    }
+
     static Tensor copy(Tensor dst, Tensor src) {
         check("copyInPlace", dst);
         Tensor s = broadcastSource("copyInPlace", dst, src);

@@ -653,6 +653,51 @@ public final class Tensor {
      */
     public Tensor matmul(Tensor other) { return LinalgOps.matmul(this, other); }
 
+    // ---------------------------------------------------------------- direct access for fused kernels
+
+    /**
+     * The backing array of a dense float32 tensor (contiguous, offset 0, covering its whole storage), for
+     * fused in-place kernels such as optimizer updates. Writes through it are invisible to the tape: call
+     * {@link #markModified()} afterwards, under {@link Autograd#noGrad()} for tensors that require grad.
+     *
+     * @throws IllegalStateException if the tensor is not float32 or not dense
+     */
+    public float[] floatData() {
+        return (float[]) denseData(DType.FLOAT32);
+    }
+
+    /** The backing array of a dense float64 tensor; see {@link #floatData()}. */
+    public double[] doubleData() {
+        return (double[]) denseData(DType.FLOAT64);
+    }
+
+    /** Whether this tensor is contiguous from offset 0 and covers its whole storage (see {@link #floatData()}). */
+    public boolean isDense() {
+        return offset == 0 && isContiguous() && numel() == storage.length();
+    }
+
+    private Object denseData(DType expected) {
+        if (dtype() != expected) {
+            throw new IllegalStateException("direct access: tensor is " + dtype() + ", not " + expected);
+        }
+        if (!isDense()) {
+            throw new IllegalStateException("direct access: tensor of shape " + Shapes.str(shape)
+                    + " is a view (offset " + offset + ", strides " + Arrays.toString(strides)
+                    + "); use contiguous() or clone() for a dense copy");
+        }
+        return storage.data;
+    }
+
+    /**
+     * Records that this tensor's elements were changed in place through {@link #floatData()} or
+     * {@link #doubleData()}: bumps the storage version, so a value saved by the tape and then overwritten is
+     * detected at backward time. Refused (like every in-place write) for a tensor that requires grad while
+     * recording.
+     */
+    public void markModified() {
+        InPlace.markModified(this);
+    }
+
     // ---------------------------------------------------------------- in place (not recorded)
 
     /** Copies src (broadcast to this shape, converted to this dtype) into this tensor's elements. */

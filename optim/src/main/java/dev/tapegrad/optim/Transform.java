@@ -1,0 +1,31 @@
+package dev.tapegrad.optim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One small update rule with explicit state, in the style of optax's {@code GradientTransformation}:
+ * it rewrites each parameter's working {@linkplain Slot#update() update} in place (scale by Adam moments,
+ * add decayed weights, scale by the learning rate, clip, ...), reading the parameters, gradients and its
+ * own state buffers. Named optimizers are {@link Chain}s of transforms; the optimizer finally adds the
+ * update to each parameter.
+ *
+ * <p>A transform processes a whole parameter group at once, so that rules which need global quantities
+ * (the global gradient norm, D-Adaptation's estimates) are written the same way as per-element ones.
+ */
+public interface Transform {
+
+    /** A short name, unique within a chain; state keys are prefixed with it. */
+    String name();
+
+    /** Default values of the hyper-parameters this transform reads. */
+    default Map<String, Double> defaults() {
+        return Map.of();
+    }
+
+    /** Checks the hyper-parameters' ranges, throwing {@link IllegalArgumentException} with a clear message. */
+    default void validate(HyperParams hyper) {}
+
+    /** Rewrites the updates of every slot of one group for one step. */
+    void apply(List<Slot> slots, StepContext ctx);
+}
