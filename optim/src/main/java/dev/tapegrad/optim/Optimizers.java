@@ -18,6 +18,18 @@ public final class Optimizers {
         BY_NAME.put("sgd", Optimizers::sgd);
         BY_NAME.put("adam", Optimizers::adam);
         BY_NAME.put("adamw", Optimizers::adamW);
+        registerClassic();
+        registerFromPapers();
+    }
+
+    // ---- classic optimizers (Adagrad, RMSprop, Adamax, NAdam, RAdam, Lion, LAMB, LARS)
+
+    private static void registerClassic() {
+    }
+
+    // ---- optimizers from the papers behind this project (AdaBound, AdamP/SGDP, AdaBelief, SPAM, D-Adaptation, AdaGrad-Norm)
+
+    private static void registerFromPapers() {
     }
 
     /**
