@@ -402,7 +402,8 @@ def runs():
     def add(opt, problem, tag, **over):
         r.append((f"{opt}-{problem}-{tag}", opt, over, problem))
 
-    # --- torch.optim
+    # --- torch.optim (the plain-SGD runs, one per problem, also let the Java test check its losses and
+    # gradients step by step, independently of the optimizer code: x_k = x_{k-1} - lr*grad f(x_{k-1}))
     add("sgd", "rosenbrock", "plain", lr=5e-4)
     add("sgd", "rosenbrock", "mom", lr=1e-3, momentum=0.9)
     add("sgd", "rosenbrock", "nesterov", lr=5e-4, momentum=0.9, nesterov=1)
@@ -410,6 +411,10 @@ def runs():
     add("sgd", "quadratic", "plain", lr=0.015)
     add("sgd", "quadratic", "nesterov-wd", lr=0.005, momentum=0.9, nesterov=1, weightDecay=0.1)
     add("sgd", "quadratic", "damp", lr=0.012, momentum=0.5, dampening=0.3)
+    add("sgd", "matq", "plain", lr=0.1)
+    add("sgd", "matrow", "plain", lr=0.1)
+    add("sgd", "matlayer", "plain", lr=0.1)
+    add("sgd", "spamgrads", "plain", lr=0.01)
     add("sgd", "matq", "mom", lr=0.1, momentum=0.9)
     add("sgd", "matq", "nesterov-wd", lr=0.1, momentum=0.9, nesterov=1, weightDecay=0.05)
     for opt in ("adam", "adamw"):
