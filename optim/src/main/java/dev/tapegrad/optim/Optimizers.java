@@ -110,8 +110,8 @@ public final class Optimizers {
 
     /**
      * D-Adapted SGD (Defazio and Mishchenko, ICML 2023; reference {@code facebookresearch/dadaptation}):
-     * coupled L2, then dual averaging with step d·lr/‖g₀‖ and the distance estimate d ← max(d, 2⟨Σ…⟩/‖s‖);
-     * see {@link DAdaptSgd}. A zero first gradient skips the step (the reference divides by zero).
+     * coupled L2, then dual averaging s ← s + (d·lr/‖g₀‖)·g, θ → x₀ − s, with the distance estimate
+     * d ← max(d, 2·Σₖ dlrₖ⟨gₖ, sₖ₋₁⟩/‖s‖); see {@link DAdaptSgd}. A zero first gradient skips the step (the reference divides by zero).
      * Defaults: lr 1.0, momentum 0, weightDecay 0, d0 1e-6, growthRate ∞.
      */
     public static Chain dAdaptSgd() {
