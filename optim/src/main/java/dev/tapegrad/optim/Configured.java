@@ -24,6 +24,7 @@ import java.util.Map;
 public record Configured(String label, Transform inner, Map<String, Double> overrides, Map<String, Double> fixed)
         implements Transform {
 
+    /** Checks that every re-defaulted or fixed key is one the inner transform reads, and not both. */
     public Configured {
         overrides = Map.copyOf(overrides);
         fixed = Map.copyOf(fixed);

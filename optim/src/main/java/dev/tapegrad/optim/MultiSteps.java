@@ -30,13 +30,19 @@ import java.util.Map;
  */
 public record MultiSteps(Transform inner, int every) implements Transform {
 
+    /** Checks that {@code every} ≥ 1. */
     public MultiSteps {
         if (every < 1) throw new IllegalArgumentException("multiSteps: every must be >= 1, got " + every);
     }
 
+    /**
+     * {@code multiSteps(k, <inner signature>)}, e.g. {@code multiSteps(4, adam[l2, adam, scaleByLr])}, so that
+     * saved state records the inner rule and k and is refused by a different wrapper. (State keys use the fixed
+     * prefix {@code multiSteps.}.)
+     */
     @Override
     public String name() {
-        return "multiSteps";
+        return "multiSteps(" + every + ", " + Optimizer.signature(inner) + ")";
     }
 
     @Override

@@ -257,6 +257,13 @@ class ClassicOptimizersTest {
         Map<String, double[]> resumed = resumeAfter(builder, 9, 11);
         Map<String, double[]> straight = resumeAfter(builder, 20, 0);
         assertBitEqual(straight, resumed);
+        // The saved product is μ₁⋯μ_t with each μ_k = β₁(k)·(1 − ½·0.96^(k·ψ)) from that step's β₁.
+        Tensor x = OptimizerCoreTest.start();
+        Optimizer opt = builder.get().param("x", x).build();
+        OptimizerCoreTest.run(opt, x, 4);
+        double product = 1;
+        for (int k = 1; k <= 4; k++) product *= (0.8 + 0.1 * Math.exp(-(k - 1) / 5.0)) * (1 - 0.5 * Math.pow(0.96, k * 4e-3));
+        assertEquals(product, opt.state().groups().get(0).scalars().get("nadam.muProduct:x"), 1e-15);
     }
 
     /**

@@ -57,6 +57,18 @@ class ClassicWrappersTest {
     }
 
     @Test
+    void stateOfAnotherInnerRuleOrWindowIsRefused() {
+        Tensor x = OptimizerCoreTest.start();
+        Optimizer adam4 = Optimizer.builder(new MultiSteps(Optimizers.adam(), 4)).param("x", x).build();
+        OptimizerCoreTest.run(adam4, x, 2);
+        for (Transform other : new Transform[] {new MultiSteps(Optimizers.sgd(), 4), new MultiSteps(Optimizers.adam(), 2)}) {
+            Optimizer o = Optimizer.builder(other).param("x", OptimizerCoreTest.start()).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.loadState(adam4.state()));
+            assertTrue(e.getMessage().contains("multiSteps(4, adam[l2, adam, scaleByLr])"), e.getMessage());
+        }
+    }
+
+    @Test
     void everyMustBePositive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiSteps(Optimizers.sgd(), 0));
         assertEquals("multiSteps: every must be >= 1, got 0", e.getMessage());
