@@ -4,7 +4,11 @@ import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
+import dev.tapegrad.optim.Optimizer;
+import dev.tapegrad.optim.Optimizers;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A two-layer network written with raw engine ops, trained on the UCI digits: the whole of deep learning in
@@ -15,32 +19,105 @@ import java.util.List;
  *   logits = h·W₂ + b₂                        W₂: [32, 10]
  *   loss   = −mean_i log softmax(logits_i)[yᵢ]  (cross-entropy)
  * </pre>
- * Gradients come from {@code loss.backward()}; the update is SGD with momentum (v ← μv + g; w ← w − ηv)
- * written out by hand, since the optimizers module builds on this.
+ * Gradients come from {@code loss.backward()}; the update is any optimizer of {@link Optimizers}, chosen by
+ * name (by default SGD with momentum: v ← μv + g, w ← w − ηv, with η = 0.1 and μ = 0.9).
+ *
+ * <p>Command line: {@code [--optimizer NAME] [--lr X] [--epochs N]}, e.g. {@code --optimizer adamw --lr 1e-2}.
+ * Another optimizer than the default starts from its own default hyper-parameters (then {@code --lr}).
  */
 public final class DigitsMlp {
     private DigitsMlp() {}
 
-    /** Training settings. */
-    public record Config(int hidden, int epochs, int batchSize, double learningRate, double momentum, long seed) {
-        /** The settings the README's command uses. */
+    /**
+     * Training settings.
+     *
+     * @param optimizer a name accepted by {@link Optimizers#byName}
+     * @param hyper     hyper-parameter values for that optimizer (the rest keep their defaults)
+     */
+    public record Config(int hidden, int epochs, int batchSize, String optimizer, Map<String, Double> hyper, long seed) {
+        /** Checks sizes, the optimizer's name and its hyper-parameters' names and ranges. */
+        public Config {
+            if (hidden < 1 || epochs < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("hidden, epochs and batch size must be ≥ 1, got " + hidden + ", " + epochs
+                        + ", " + batchSize);
+            }
+            hyper = Map.copyOf(hyper);
+            // building a throwaway optimizer refuses unknown optimizers and unknown or out-of-range values now
+            Optimizers.create(optimizer, hyper, Map.of("check", Tensor.zeros(1).requiresGrad(true)));
+        }
+
+        /** The settings the README's command uses: 40 epochs of SGD with lr 0.1 and momentum 0.9. */
         public static Config defaults() {
-            return new Config(32, 40, 32, 0.1, 0.9, 0L);
+            return new Config(32, 40, 32, "sgd", Map.of("lr", 0.1, "momentum", 0.9), 0L);
+        }
+
+        /** These settings with another optimizer and hyper-parameters. */
+        public Config withOptimizer(String name, Map<String, Double> values) {
+            return new Config(hidden, epochs, batchSize, name, values, seed);
+        }
+
+        /** These settings with another number of epochs. */
+        public Config withEpochs(int n) {
+            return new Config(hidden, n, batchSize, optimizer, hyper, seed);
         }
     }
 
-    /** What one run reports. */
-    public record Result(double finalTrainLoss, double trainAccuracy, double testAccuracy, int epochs) {}
+    /**
+     * What one run reports.
+     *
+     * @param initialTrainLoss mean cross-entropy over the training set before the first step
+     * @param finalTrainLoss   mean of the batch losses during the last epoch
+     */
+    public record Result(double initialTrainLoss, double finalTrainLoss, double trainAccuracy, double testAccuracy,
+                         int epochs) {}
 
+    /** Trains with the default settings, or with those the flags change; bad flags exit with status 2. */
     public static void main(String[] args) {
-        Config config = Config.defaults();
-        if (args.length > 0 && !args[0].isBlank()) {
-            config = new Config(config.hidden(), Integer.parseInt(args[0]), config.batchSize(), config.learningRate(),
-                    config.momentum(), config.seed());
+        Config config;
+        try {
+            config = parseArgs(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("DigitsMlp: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         Result r = train(config, true);
-        System.out.printf("digits MLP (64-%d-10, %d epochs): train loss %.4f, train accuracy %.2f%%, test accuracy %.2f%%%n",
-                config.hidden(), r.epochs(), r.finalTrainLoss(), 100 * r.trainAccuracy(), 100 * r.testAccuracy());
+        System.out.printf("digits MLP (64-%d-10, %s, %d epochs): train loss %.4f, train accuracy %.2f%%, test accuracy %.2f%%%n",
+                config.hidden(), config.optimizer(), r.epochs(), r.finalTrainLoss(), 100 * r.trainAccuracy(),
+                100 * r.testAccuracy());
+    }
+
+    /**
+     * The settings that {@code --optimizer NAME}, {@code --lr X} and {@code --epochs N} give, starting from
+     * {@link Config#defaults()}; throws {@link IllegalArgumentException} with a one-line message for an
+     * unknown flag, a missing or malformed value, or an unknown optimizer.
+     */
+    static Config parseArgs(String[] args) {
+        Config d = Config.defaults();
+        String optimizer = d.optimizer();
+        Double lr = null;
+        int epochs = d.epochs();
+        for (int i = 0; i < args.length; i += 2) {
+            String flag = args[i];
+            if (!List.of("--optimizer", "--lr", "--epochs").contains(flag)) {
+                throw new IllegalArgumentException("unknown argument '" + flag + "' (usage: [--optimizer NAME] [--lr X] [--epochs N])");
+            }
+            if (i + 1 >= args.length) throw new IllegalArgumentException(flag + " needs a value");
+            String value = args[i + 1];
+            try {
+                switch (flag) {
+                    case "--optimizer" -> optimizer = value;
+                    case "--lr" -> lr = Double.parseDouble(value);
+                    default -> epochs = Integer.parseInt(value);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'");
+            }
+        }
+        if (epochs < 1) throw new IllegalArgumentException("--epochs must be ≥ 1, got " + epochs);
+        Map<String, Double> hyper = new LinkedHashMap<>(optimizer.equalsIgnoreCase(d.optimizer()) ? d.hyper() : Map.of());
+        if (lr != null) hyper.put("lr", lr);
+        return new Config(d.hidden(), epochs, d.batchSize(), optimizer, hyper, d.seed());
     }
 
     /** Trains the network and returns its losses and accuracies. */
@@ -54,9 +131,14 @@ public final class DigitsMlp {
         Tensor b1 = Tensor.zeros(c.hidden()).requiresGrad(true);
         Tensor w2 = glorot(gen, c.hidden(), Digits.CLASSES);
         Tensor b2 = Tensor.zeros(Digits.CLASSES).requiresGrad(true);
-        List<Tensor> params = List.of(w1, b1, w2, b2);
-        List<Tensor> velocity = params.stream().map(p -> Tensor.zeros(p.shape())).toList();
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("w1", w1);
+        params.put("b1", b1);
+        params.put("w2", w2);
+        params.put("b2", b2);
+        Optimizer opt = Optimizers.create(c.optimizer(), c.hyper(), params);
 
+        double initialLoss = loss(train, w1, b1, w2, b2);
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= c.epochs(); epoch++) {
             Tensor order = Tensor.randperm(gen, train.size());
@@ -65,16 +147,10 @@ public final class DigitsMlp {
             for (int start = 0; start < train.size(); start += c.batchSize()) {
                 Tensor idx = order.slice(0, start, Math.min(start + c.batchSize(), train.size())).contiguous();
                 Digits batch = train.subset(idx);
+                opt.zeroGrad();
                 Tensor loss = crossEntropy(forward(batch.features(), w1, b1, w2, b2), batch.labels());
                 loss.backward();
-                try (var scope = Autograd.noGrad()) {
-                    for (int i = 0; i < params.size(); i++) {
-                        Tensor p = params.get(i), v = velocity.get(i);
-                        v.mulInPlace(c.momentum()).addInPlace(p.grad());
-                        p.addInPlace(v, -c.learningRate());
-                        p.zeroGrad();
-                    }
-                }
+                opt.step();
                 lossSum += loss.item();
                 batches++;
             }
@@ -84,7 +160,7 @@ public final class DigitsMlp {
                         100 * accuracy(test, w1, b1, w2, b2));
             }
         }
-        return new Result(lastLoss, accuracy(train, w1, b1, w2, b2), accuracy(test, w1, b1, w2, b2), c.epochs());
+        return new Result(initialLoss, lastLoss, accuracy(train, w1, b1, w2, b2), accuracy(test, w1, b1, w2, b2), c.epochs());
     }
 
     private static Tensor glorot(Generator gen, int fanIn, int fanOut) {
@@ -102,6 +178,13 @@ public final class DigitsMlp {
     static Tensor crossEntropy(Tensor logits, Tensor labels) {
         Tensor logProbs = logits.logSoftmax(1);
         return logProbs.gather(1, labels.unsqueeze(1)).mean().neg();
+    }
+
+    /** The mean cross-entropy over a whole data set. */
+    static double loss(Digits data, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+        try (var scope = Autograd.noGrad()) {
+            return crossEntropy(forward(data.features(), w1, b1, w2, b2), data.labels()).item();
+        }
     }
 
     static double accuracy(Digits data, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {

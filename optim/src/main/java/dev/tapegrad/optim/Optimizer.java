@@ -94,7 +94,11 @@ public final class Optimizer {
         for (Group g : groups) for (Slot s : g.slots) s.tensor().zeroGrad();
     }
 
-    /** One update of every parameter that has a gradient: θ ← θ + rule(g). */
+    /**
+     * One update of every parameter that has a gradient: θ ← θ + rule(g), where the rule rewrites
+     * {@link Slot#update()} and the optimizer adds it. A {@link FusedRule} as the whole rule writes θ itself
+     * in one pass ({@link FusedRule#step}), and the addition is skipped.
+     */
     public void step() {
         try (var scope = Autograd.noGrad()) {
             for (Group g : groups) {
@@ -108,12 +112,17 @@ public final class Optimizer {
                 if (active.isEmpty()) continue;
                 HyperParams h = resolve(g);
                 rule.validate(h);
-                rule.apply(active, new StepContext(count, h, g.scalars, random));
-                for (Slot s : active) {
-                    double[] p = s.param(), u = s.update();
-                    for (int i = 0; i < p.length; i++) p[i] += u[i];
-                    s.store();
+                StepContext ctx = new StepContext(count, h, g.scalars, random);
+                if (rule instanceof FusedRule fused) {
+                    fused.step(active, ctx);
+                } else {
+                    rule.apply(active, ctx);
+                    for (Slot s : active) {
+                        double[] p = s.param(), u = s.update();
+                        for (int i = 0; i < p.length; i++) p[i] += u[i];
+                    }
                 }
+                for (Slot s : active) s.store();
             }
         }
         count++;

@@ -20,6 +20,7 @@ public final class Optimizers {
         BY_NAME.put("sgd", Optimizers::sgd);
         BY_NAME.put("adam", Optimizers::adam);
         BY_NAME.put("adamw", Optimizers::adamW);
+        BY_NAME.put("adamw-fused", Optimizers::adamWFused);
         registerClassic();
         registerFromPapers();
     }
@@ -304,6 +305,15 @@ public final class Optimizers {
     /** AdamW: Adam with decoupled weight decay (default 0.01), as {@code torch.optim.AdamW}. */
     public static Chain adamW() {
         return Chain.of("adamw", new ScaleByAdam(), WeightDecay.decoupled(0.01), new ScaleByLearningRate(1e-3));
+    }
+
+    /**
+     * AdamW as one fused Vector API pass per parameter ({@link FusedAdamW}): the same math, hyper-parameters
+     * and state as {@link #adamW()}, bit for bit, in one read and write of g, m, v and θ instead of four
+     * passes. Name {@code adamw-fused}.
+     */
+    public static FusedRule adamWFused() {
+        return new FusedAdamW();
     }
 
     /** The rule registered under {@code name} (case-insensitive). */

@@ -48,7 +48,10 @@ public final class Slot {
         return param.length;
     }
 
-    /** The parameter's values (written by the optimizer after the rule has produced the update). */
+    /**
+     * The parameter's values (written by the optimizer after the rule has produced the update, or directly
+     * by a {@link FusedRule}).
+     */
     public double[] param() {
         return param;
     }

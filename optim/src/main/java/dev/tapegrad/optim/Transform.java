@@ -12,6 +12,9 @@ import java.util.Map;
  *
  * <p>A transform processes a whole parameter group at once, so that rules which need global quantities
  * (the global gradient norm, D-Adaptation's estimates) are written the same way as per-element ones.
+ *
+ * <p>A {@link FusedRule} is the exception to "the optimizer adds the update": as an optimizer's whole rule
+ * it writes the parameters itself in one pass, and the optimizer skips θ ← θ + u.
  */
 public interface Transform {
 
