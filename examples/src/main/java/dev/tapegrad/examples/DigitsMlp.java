@@ -92,7 +92,10 @@ public final class DigitsMlp {
      * {@link Config#defaults()}; throws {@link IllegalArgumentException} with a one-line message for an
      * unknown flag, a missing or malformed value, or an unknown optimizer.
      */
-    static Config parseArgs(String[] args) {
+    static Config parseArgs(String[] rawArgs) {
+        // Maven's demo profile passes all flags as one argument: split every argument on whitespace.
+        String[] args = java.util.Arrays.stream(rawArgs).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
+                .filter(a -> !a.isEmpty()).toArray(String[]::new);
         Config d = Config.defaults();
         String optimizer = d.optimizer();
         Double lr = null;

@@ -7,7 +7,12 @@ import dev.tapegrad.Tensor;
 import dev.tapegrad.check.GradCheck;
 import dev.tapegrad.check.Property;
 import dev.tapegrad.check.TensorGen;
+import dev.tapegrad.optim.Optimizer;
+import dev.tapegrad.optim.Optimizers;
+import dev.tapegrad.optim.Schedules;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -22,6 +27,7 @@ public final class Tour {
         backward();
         secondOrder();
         propertyCheck();
+        optimizer();
     }
 
     static void tensors() {
@@ -55,5 +61,22 @@ public final class Tour {
         Function<List<Tensor>, Tensor> f = xs -> xs.get(0).sub(xs.get(1)).tanh().mul(xs.get(0)).sum();
         Property.forAll(TensorGen.broadcastTensors(2, TensorGen.values(-2, 2)))
                 .check(xs -> { GradCheck.check(f, xs); GradCheck.checkSecondOrder(f, xs); });
+    }
+
+    static void optimizer() {
+        Map<String, Tensor> params = Map.of("w", Tensor.zeros(DType.FLOAT64, 3).requiresGrad(true));
+        Optimizer opt = Optimizer.builder(Optimizers.adamW())
+                .params(params)
+                .set("weightDecay", 0.01)
+                .schedule("lr", Schedules.warmup(10, 0.0, Schedules.cosineClamped(1e-2, 90, 0.0)))
+                .build();
+        Tensor target = Tensor.of(new double[] {1, -2, 3});
+        for (int step = 0; step < 100; step++) {
+            opt.zeroGrad();
+            params.get("w").sub(target).square().sum().backward();
+            opt.step();
+        }
+        opt.state().save(Path.of(System.getProperty("java.io.tmpdir"), "tour-optimizer.bin")); // resumable
+        System.out.println(params.get("w"));
     }
 }

@@ -84,6 +84,16 @@ class ExamplesTest {
         assertDoesNotThrow(() -> Tour.main(new String[0]));
     }
 
+    /** The README lists every registered optimizer (the list cannot silently drift from the code). */
+    @Test
+    void readmeListsEveryOptimizer() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String name : dev.tapegrad.optim.Optimizers.names()) {
+            Pattern word = Pattern.compile("(?<![\\w-])" + Pattern.quote(name) + "(?![\\w-])");
+            assertTrue(word.matcher(readme).find(), "README does not list optimizer " + name);
+        }
+    }
+
     /** Every java block of the README appears verbatim in Tour.java, so README code compiles and runs. */
     @Test
     void readmeSnippetsAreTheTourVerbatim() throws IOException {
