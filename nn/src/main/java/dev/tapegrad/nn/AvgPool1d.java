@@ -3,10 +3,10 @@ package dev.tapegrad.nn;
 import dev.tapegrad.Tensor;
 
 /**
- * Average pooling (padding counted) over one spatial axis: y = {@link Convolution#avgPool1d(Tensor, int, int, int) avgPool1d}(x), on inputs
- * {@code [N, C, L]} (or {@code [C, L]}).
- * That is, y[n, c, j] = (1/k) Σ_i x̃[n, c, j·s + i − p] (x̃ padded with zeros, which count). No parameters;
- * PyTorch's {@code nn.AvgPool1d} with floor output sizes.
+ * Average pooling over one spatial axis, PyTorch's {@code nn.AvgPool1d} (floor output sizes,
+ * {@code count_include_pad = true}), on inputs {@code [N, C, L]} (or {@code [C, L]}):
+ * <pre>  y[n, c, j] = (1/k) Σ_i x̃[n, c, j·s + i − p]</pre>
+ * with x̃ padded with zeros, which count. See {@link Convolution#avgPool1d(Tensor, int, int, int)}. No parameters.
  */
 public final class AvgPool1d extends UnaryModule {
     private final int kernel, stride, padding;

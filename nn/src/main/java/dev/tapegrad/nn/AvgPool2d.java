@@ -3,10 +3,11 @@ package dev.tapegrad.nn;
 import dev.tapegrad.Tensor;
 
 /**
- * Average pooling (padding counted) over two spatial axes: y = {@link Convolution#avgPool2d(Tensor, int[], int[], int[]) avgPool2d}(x), on inputs
- * {@code [N, C, H, W]} (or {@code [C, H, W]}).
- * That is, y[n, c, u, v] = (1/(k₀k₁)) Σ_{i, j} x̃[n, c, u·s₀ + i − p₀, v·s₁ + j − p₁] (x̃ padded with zeros, which count). No parameters;
- * PyTorch's {@code nn.AvgPool2d} with floor output sizes.
+ * Average pooling over two spatial axes, PyTorch's {@code nn.AvgPool2d} (floor output sizes,
+ * {@code count_include_pad = true}), on inputs {@code [N, C, H, W]} (or {@code [C, H, W]}):
+ * <pre>  y[n, c, u, v] = (1/(k₀k₁)) Σ_{i, j} x̃[n, c, u·s₀ + i − p₀, v·s₁ + j − p₁]</pre>
+ * with x̃ padded with zeros, which count. See {@link Convolution#avgPool2d(Tensor, int[], int[], int[])}.
+ * No parameters.
  */
 public final class AvgPool2d extends UnaryModule {
     private final int[] kernel, stride, padding;
@@ -20,7 +21,8 @@ public final class AvgPool2d extends UnaryModule {
     public AvgPool2d(int[] kernel, int[] stride, int[] padding) {
         Convolution.poolWindow("AvgPool2d", kernel, stride, padding);
         if (kernel.length != 2) {
-            throw new IllegalArgumentException("AvgPool2d: kernel " + Convolution.str(kernel) + " needs 2 values (height, width)");
+            throw new IllegalArgumentException("AvgPool2d: kernel " + Convolution.str(kernel)
+                    + " needs 2 values (height, width)");
         }
         this.kernel = kernel.clone();
         this.stride = stride.clone();

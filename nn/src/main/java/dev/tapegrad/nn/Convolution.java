@@ -50,7 +50,9 @@ public final class Convolution {
 
     /**
      * 2-D convolution (cross-correlation):
-     * <pre>  y[n, o, u, v] = b[o] + Σ_{c ∈ group(o)} Σ_{i, j} w[o, c − g(o)·C/G, i, j] · x̃[n, c, u·s₀ + i·d₀ − p₀, v·s₁ + j·d₁ − p₁]</pre>
+     * <pre>
+     *   y[n, o, u, v] = b[o] + Σ_{c ∈ group(o)} Σ_{i, j} w[o, c − g(o)·C/G, i, j]
+     *                                                  · x̃[n, c, u·s₀ + i·d₀ − p₀, v·s₁ + j·d₁ − p₁]</pre>
      * with x of shape {@code [N, C, H, W]} (or {@code [C, H, W]}), weight {@code [O, C/G, kH, kW]} (PyTorch's
      * layout), bias {@code [O]} or {@code null}; stride, padding and dilation give (height, width) values.
      * See {@link #conv1d(Tensor, Tensor, Tensor, int, int, int, int)} for groups, dilation and the padding.

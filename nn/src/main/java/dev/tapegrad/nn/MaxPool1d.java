@@ -3,10 +3,11 @@ package dev.tapegrad.nn;
 import dev.tapegrad.Tensor;
 
 /**
- * Max pooling over one spatial axis: y = {@link Convolution#maxPool1d(Tensor, int, int, int) maxPool1d}(x), on inputs
- * {@code [N, C, L]} (or {@code [C, L]}).
- * That is, y[n, c, j] = max_i x̃[n, c, j·s + i − p] (x̃ padded with −∞; the gradient goes to the first maximum). No parameters;
- * PyTorch's {@code nn.MaxPool1d} with floor output sizes.
+ * Max pooling over one spatial axis, PyTorch's {@code nn.MaxPool1d} (floor output sizes), on inputs
+ * {@code [N, C, L]} (or {@code [C, L]}):
+ * <pre>  y[n, c, j] = max_i x̃[n, c, j·s + i − p]</pre>
+ * with x̃ padded with −∞; the gradient goes to the first maximum of each window. See
+ * {@link Convolution#maxPool1d(Tensor, int, int, int)}. No parameters.
  */
 public final class MaxPool1d extends UnaryModule {
     private final int kernel, stride, padding;

@@ -3,10 +3,11 @@ package dev.tapegrad.nn;
 import dev.tapegrad.Tensor;
 
 /**
- * Max pooling over two spatial axes: y = {@link Convolution#maxPool2d(Tensor, int[], int[], int[]) maxPool2d}(x), on inputs
- * {@code [N, C, H, W]} (or {@code [C, H, W]}).
- * That is, y[n, c, u, v] = max_{i, j} x̃[n, c, u·s₀ + i − p₀, v·s₁ + j − p₁] (x̃ padded with −∞; the gradient goes to the first maximum). No parameters;
- * PyTorch's {@code nn.MaxPool2d} with floor output sizes.
+ * Max pooling over two spatial axes, PyTorch's {@code nn.MaxPool2d} (floor output sizes), on inputs
+ * {@code [N, C, H, W]} (or {@code [C, H, W]}):
+ * <pre>  y[n, c, u, v] = max_{i, j} x̃[n, c, u·s₀ + i − p₀, v·s₁ + j − p₁]</pre>
+ * with x̃ padded with −∞; the gradient goes to the first maximum of each window (row-major scan). See
+ * {@link Convolution#maxPool2d(Tensor, int[], int[], int[])}. No parameters.
  */
 public final class MaxPool2d extends UnaryModule {
     private final int[] kernel, stride, padding;
@@ -20,7 +21,8 @@ public final class MaxPool2d extends UnaryModule {
     public MaxPool2d(int[] kernel, int[] stride, int[] padding) {
         Convolution.poolWindow("MaxPool2d", kernel, stride, padding);
         if (kernel.length != 2) {
-            throw new IllegalArgumentException("MaxPool2d: kernel " + Convolution.str(kernel) + " needs 2 values (height, width)");
+            throw new IllegalArgumentException("MaxPool2d: kernel " + Convolution.str(kernel)
+                    + " needs 2 values (height, width)");
         }
         this.kernel = kernel.clone();
         this.stride = stride.clone();
