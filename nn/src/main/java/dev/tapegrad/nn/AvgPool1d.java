@@ -1,0 +1,31 @@
+package dev.tapegrad.nn;
+
+import dev.tapegrad.Tensor;
+
+/**
+ * Average pooling over one spatial axis, PyTorch's {@code nn.AvgPool1d} (floor output sizes,
+ * {@code count_include_pad = true}), on inputs {@code [N, C, L]} (or {@code [C, L]}):
+ * <pre>  y[n, c, j] = (1/k) Σ_i x̃[n, c, j·s + i − p]</pre>
+ * with x̃ padded with zeros, which count. See {@link Convolution#avgPool1d(Tensor, int, int, int)}. No parameters.
+ */
+public final class AvgPool1d extends UnaryModule {
+    private final int kernel, stride, padding;
+
+    /** Pooling with stride = kernel and no padding. */
+    public AvgPool1d(int kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    /** Pooling with the given kernel, stride and padding (at most half the kernel). */
+    public AvgPool1d(int kernel, int stride, int padding) {
+        Convolution.poolWindow("AvgPool1d", new int[] {kernel}, new int[] {stride}, new int[] {padding});
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Convolution.pool("AvgPool1d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, false);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tapegrad.nn;
+
+import dev.tapegrad.Tensor;
+
+/**
+ * Max pooling over one spatial axis, PyTorch's {@code nn.MaxPool1d} (floor output sizes), on inputs
+ * {@code [N, C, L]} (or {@code [C, L]}):
+ * <pre>  y[n, c, j] = max_i x̃[n, c, j·s + i − p]</pre>
+ * with x̃ padded with −∞; the gradient goes to the first maximum of each window. See
+ * {@link Convolution#maxPool1d(Tensor, int, int, int)}. No parameters.
+ */
+public final class MaxPool1d extends UnaryModule {
+    private final int kernel, stride, padding;
+
+    /** Pooling with stride = kernel and no padding. */
+    public MaxPool1d(int kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    /** Pooling with the given kernel, stride and padding (at most half the kernel). */
+    public MaxPool1d(int kernel, int stride, int padding) {
+        Convolution.poolWindow("MaxPool1d", new int[] {kernel}, new int[] {stride}, new int[] {padding});
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Convolution.pool("MaxPool1d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, true);
+    }
+}

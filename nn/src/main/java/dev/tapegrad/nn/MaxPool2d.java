@@ -1,0 +1,36 @@
+package dev.tapegrad.nn;
+
+import dev.tapegrad.Tensor;
+
+/**
+ * Max pooling over two spatial axes, PyTorch's {@code nn.MaxPool2d} (floor output sizes), on inputs
+ * {@code [N, C, H, W]} (or {@code [C, H, W]}):
+ * <pre>  y[n, c, u, v] = max_{i, j} x̃[n, c, u·s₀ + i − p₀, v·s₁ + j − p₁]</pre>
+ * with x̃ padded with −∞; the gradient goes to the first maximum of each window (row-major scan). See
+ * {@link Convolution#maxPool2d(Tensor, int[], int[], int[])}. No parameters.
+ */
+public final class MaxPool2d extends UnaryModule {
+    private final int[] kernel, stride, padding;
+
+    /** Pooling with a square kernel, stride = kernel and no padding. */
+    public MaxPool2d(int kernel) {
+        this(Convolution.pair(kernel), Convolution.pair(kernel), Convolution.pair(0));
+    }
+
+    /** Pooling with the given (height, width) kernel, stride and padding (at most half the kernel). */
+    public MaxPool2d(int[] kernel, int[] stride, int[] padding) {
+        Convolution.poolWindow("MaxPool2d", kernel, stride, padding);
+        if (kernel.length != 2) {
+            throw new IllegalArgumentException("MaxPool2d: kernel " + Convolution.str(kernel)
+                    + " needs 2 values (height, width)");
+        }
+        this.kernel = kernel.clone();
+        this.stride = stride.clone();
+        this.padding = padding.clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Convolution.pool("MaxPool2d", x, kernel, stride, padding, true);
+    }
+}
