@@ -228,8 +228,8 @@ public final class Layers {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
-        if (x.dim() < 2) {
-            throw new IllegalArgumentException("batchNorm: input must be [N, C] or [N, C, L...], got shape " + str(x));
+        if (x.dim() < 2 || x.numel() == 0) {
+            throw new IllegalArgumentException("batchNorm: input must be a non-empty [N, C] or [N, C, L...], got shape " + str(x));
         }
         int c = x.size(1);
         requireParam("batchNorm", "running_mean", runningMean, x, c);

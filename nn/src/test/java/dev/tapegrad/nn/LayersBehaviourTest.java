@@ -148,6 +148,8 @@ class LayersBehaviourTest {
                 Tensor.zeros(3), Tensor.ones(3), null, null, true, 0.1, 1e-5), "running_mean", "float32", "float64");
         assertArrayEquals(new double[] {0, 0, 0}, bn.runningMean().toDoubleArray(), "nothing updated before the error");
         assertMessage(IllegalArgumentException.class, () -> new BatchNorm1d(3, 1e-5, 1.5, true, true, DType.FLOAT32), "momentum");
+        assertMessage(IllegalArgumentException.class, () -> Layers.batchNorm(Tensor.zeros(4, 0), null, null, null, null, true, 0.1, 1e-5),
+                "batchNorm", "non-empty", "[4, 0]");
     }
 
     // ---------------------------------------------------------------- embedding
