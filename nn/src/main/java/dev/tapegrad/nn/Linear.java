@@ -24,8 +24,9 @@ public final class Linear extends UnaryModule {
     public Linear(int in, int out, boolean bias, DType dtype, Generator gen) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
         double bound = 1.0 / Math.sqrt(in);
-        this.weight = param("weight", Tensor.uniform(gen, -bound, bound, dtype, out, in));
-        this.bias = bias ? param("bias", Tensor.uniform(gen, -bound, bound, dtype, out)) : null;
+        // Kaiming uniform with a = √5 (PyTorch's default): bound = √3·√(2/(1 + 5))/√in = 1/√in.
+        this.weight = param("weight", Init.uniform(Tensor.zeros(dtype, out, in), -bound, bound, gen));
+        this.bias = bias ? param("bias", Init.uniform(Tensor.zeros(dtype, out), -bound, bound, gen)) : null;
     }
 
     /** The weight, {@code [out, in]}. */
@@ -45,7 +46,6 @@ public final class Linear extends UnaryModule {
             throw new IllegalArgumentException("Linear: input of shape " + java.util.Arrays.toString(x.shape())
                     + " does not end with the layer's input size " + in);
         }
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Layers.linear(x, weight, bias);
     }
 }
