@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
  * {@code size} elements, three ways:
  * <ul>
  *   <li>{@code fused}: {@link Optimizers#adamWFused()}, one Vector API pass updating m, v and θ;</li>
- *   <li>{@code chain}: {@link Optimizers#adamW()}, three transforms and θ ← θ + u, one pass each;</li>
+ *   <li>{@code chain}: {@link Optimizers#adamW()}, three transforms and θ ← θ + u, one Vector API pass each;</li>
  *   <li>{@code naive}: the same formula written with tensor ops under no-grad, a new tensor per operation,
  *       m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·(m̂/(√v̂ + ε) + wd·θ), then copied into θ
  *       (in the parameter's dtype, while the optimizers compute in double).</li>

@@ -65,8 +65,7 @@ public record ClipByNorm(String name, String key, boolean global, double default
         if (norm <= max) return;
         double scale = max / norm;
         for (Slot s : slots) {
-            double[] u = s.update();
-            for (int i = 0; i < u.length; i++) u[i] *= scale;
+            Lanes.scale(s.update(), scale);
         }
     }
 }

@@ -1,10 +1,11 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * AdamW as one fused pass per parameter (Vector API), computing exactly what the chain
@@ -19,8 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code adam.vmax}). Hyper-parameters, defaults and their checks are those of {@link Optimizers#adamW()}.
  */
 public record FusedAdamW() implements FusedRule {
-
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     @Override
     public String name() {
@@ -59,7 +58,7 @@ public record FusedAdamW() implements FusedRule {
         double c1 = 1 - b1, c2 = 1 - b2;
         boolean decay = wd != 0; // the chain skips the decay term when wd = 0 (matters for signed zeros)
         // a lane mask rather than an if in the loop: a vector assigned in a branch would be boxed by the JIT
-        VectorMask<Double> decayLanes = S.maskAll(decay);
+        VectorMask<Double> decayLanes = Lanes.when(decay);
         int i = 0;
         for (int end = S.loopBound(p.length); i < end; i += S.length()) {
             DoubleVector gi = DoubleVector.fromArray(S, g, i);

@@ -31,8 +31,7 @@ public record InverseTimeDecay() implements Transform {
         if (decay == 0) return;
         for (Slot s : slots) {
             double divisor = 1 + (s.step() - 1) * decay;
-            double[] u = s.update();
-            for (int i = 0; i < u.length; i++) u[i] /= divisor;
+            Lanes.divide(s.update(), divisor);
         }
     }
 }

@@ -117,10 +117,7 @@ public final class Optimizer {
                     fused.step(active, ctx);
                 } else {
                     rule.apply(active, ctx);
-                    for (Slot s : active) {
-                        double[] p = s.param(), u = s.update();
-                        for (int i = 0; i < p.length; i++) p[i] += u[i];
-                    }
+                    for (Slot s : active) Lanes.add(s.param(), s.update()); // θ ← θ + u
                 }
                 for (Slot s : active) s.store();
             }

@@ -1,7 +1,11 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * The AdaBelief step (Zhuang, Tang, Ding, Tatikonda, Dvornek, Papademetris, Duncan, "AdaBelief Optimizer:
@@ -64,23 +68,65 @@ public record ScaleByAdaBelief() implements Transform {
             double factor = rho >= 5
                     ? Math.sqrt(bc2 * (rho - 4) / (rhoInf - 4) * (rho - 2) / rho * rhoInf / (rhoInf - 2)) / bc1
                     : h.flag("degeneratedToSgd") ? 1.0 / bc1 : -1;
-            for (int i = 0; i < u.length; i++) {
-                double theta = decouple ? p[i] * (1.0 - shrink) : p[i];
-                double g = l2 != 0 ? u[i] + l2 * p[i] : u[i];
-                m[i] = b1 * m[i] + (1 - b1) * g;
-                double r = g - m[i];
-                var[i] = b2 * var[i] + (1 - b2) * r * r;
-                var[i] += eps;
-                if (ams) vmax[i] = Math.max(vmax[i], var[i]);
-                if (!rectify) {
-                    theta += -(lr / bc1) * m[i] / (Math.sqrt(vmax[i]) / Math.sqrt(bc2) + eps);
-                } else if (rho >= 5) {
-                    theta += -(factor * lr) * m[i] / (Math.sqrt(var[i]) + eps);
-                } else if (factor > 0) {
-                    theta += -(factor * lr) * m[i];
-                }
-                u[i] = theta - p[i];
+            kernel(u, p, m, var, vmax, b1, b2, eps, lr, l2, shrink, decouple, ams, rectify, rho, factor, bc1, bc2);
+        }
+    }
+
+    /**
+     * The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}).
+     * The reference's three-way branch is per parameter, so it becomes masks: the step term is
+     * k·m / denominator (the denominator skipped in the SGD fallback) with k = −lr/(1−β₁ᵗ) or −factor·lr,
+     * and it is added to θ only where the reference adds it (adding a zero would turn θ = −0 into +0).
+     */
+    static void kernel(double[] u, double[] p, double[] m, double[] var, double[] vmax, double b1, double b2,
+                       double eps, double lr, double l2, double shrink, boolean decouple, boolean ams,
+                       boolean rectify, double rho, double factor, double bc1, double bc2) {
+        double c1 = 1 - b1, c2 = 1 - b2, keep = 1.0 - shrink, sqrtBc2 = Math.sqrt(bc2);
+        double k = !rectify ? -(lr / bc1) : -(factor * lr);
+        VectorMask<Double> decoupled = Lanes.when(decouple), coupled = Lanes.when(l2 != 0);
+        VectorMask<Double> plain = Lanes.when(!rectify), divided = Lanes.when(!rectify || rho >= 5);
+        VectorMask<Double> stepping = Lanes.when(!rectify || rho >= 5 || factor > 0);
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector pi = DoubleVector.fromArray(S, p, i);
+            DoubleVector theta = pi.mul(keep, decoupled);
+            DoubleVector g = DoubleVector.fromArray(S, u, i).add(pi.mul(l2), coupled);
+            DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            DoubleVector r = g.sub(mi);
+            DoubleVector si = DoubleVector.fromArray(S, var, i).mul(b2).add(r.mul(c2).mul(r)).add(eps);
+            mi.intoArray(m, i);
+            si.intoArray(var, i);
+            // without AMSGrad vmax is var itself and max(s, s) = s, so the maximum is taken unconditionally
+            DoubleVector sHat = DoubleVector.fromArray(S, vmax, i).max(si);
+            sHat.intoArray(vmax, i);
+            DoubleVector denominator = sHat.blend(si, plain.not()).sqrt().div(sqrtBc2, plain).add(eps);
+            theta = theta.add(mi.mul(k).div(denominator, divided), stepping);
+            theta.sub(pi).intoArray(u, i);
+        }
+        reference(u, p, m, var, vmax, b1, b2, eps, lr, l2, shrink, decouple, ams, rectify, rho, factor, bc1, bc2,
+                i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}: vmax is var itself without AMSGrad. */
+    static void reference(double[] u, double[] p, double[] m, double[] var, double[] vmax, double b1, double b2,
+                          double eps, double lr, double l2, double shrink, boolean decouple, boolean ams,
+                          boolean rectify, double rho, double factor, double bc1, double bc2, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double theta = decouple ? p[i] * (1.0 - shrink) : p[i];
+            double g = l2 != 0 ? u[i] + l2 * p[i] : u[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            double r = g - m[i];
+            var[i] = b2 * var[i] + (1 - b2) * r * r;
+            var[i] += eps;
+            if (ams) vmax[i] = Math.max(vmax[i], var[i]);
+            if (!rectify) {
+                theta += -(lr / bc1) * m[i] / (Math.sqrt(vmax[i]) / Math.sqrt(bc2) + eps);
+            } else if (rho >= 5) {
+                theta += -(factor * lr) * m[i] / (Math.sqrt(var[i]) + eps);
+            } else if (factor > 0) {
+                theta += -(factor * lr) * m[i];
             }
+            u[i] = theta - p[i];
         }
     }
 }

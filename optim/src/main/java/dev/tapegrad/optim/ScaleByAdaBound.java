@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * The AdaBound / AMSBound step (Luo, Xiong, Liu, Sun, "Adaptive Gradient Methods with Dynamic Bound of
@@ -75,14 +78,41 @@ public record ScaleByAdaBound(boolean amsboundDefault) implements Transform {
             double alpha = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
             double lower = finalLr * (1 - 1 / (gamma * t + 1));
             double upper = finalLr * (1 + 1 / (gamma * t));
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                m[i] = b1 * m[i] + (1 - b1) * g;
-                v[i] = b2 * v[i] + (1 - b2) * g * g;
-                if (ams) vmax[i] = Math.max(vmax[i], v[i]);
-                double rate = Math.min(Math.max(alpha / (Math.sqrt(vmax[i]) + eps), lower), upper);
-                u[i] = -(rate * m[i]);
-            }
+            kernel(u, m, v, vmax, b1, b2, eps, alpha, lower, upper, ams);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] m, double[] v, double[] vmax, double b1, double b2, double eps,
+                       double alpha, double lower, double upper, boolean ams) {
+        double c1 = 1 - b1, c2 = 1 - b2;
+        DoubleVector alphaLanes = DoubleVector.broadcast(S, alpha);
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            DoubleVector vi = DoubleVector.fromArray(S, v, i).mul(b2).add(g.mul(c2).mul(g));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            // without AMSBound vmax is v itself and max(v, v) = v, so the maximum is taken unconditionally
+            DoubleVector vHat = DoubleVector.fromArray(S, vmax, i).max(vi);
+            vHat.intoArray(vmax, i);
+            DoubleVector rate = alphaLanes.div(vHat.sqrt().add(eps)).max(lower).min(upper);
+            rate.mul(mi).neg().intoArray(u, i);
+        }
+        reference(u, m, v, vmax, b1, b2, eps, alpha, lower, upper, ams, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}: vmax is v itself without AMSBound. */
+    static void reference(double[] u, double[] m, double[] v, double[] vmax, double b1, double b2, double eps,
+                          double alpha, double lower, double upper, boolean ams, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            v[i] = b2 * v[i] + (1 - b2) * g * g;
+            if (ams) vmax[i] = Math.max(vmax[i], v[i]);
+            double rate = Math.min(Math.max(alpha / (Math.sqrt(vmax[i]) + eps), lower), upper);
+            u[i] = -(rate * m[i]);
         }
     }
 }

@@ -40,8 +40,7 @@ public record ScaleByAdaGradNorm() implements Transform {
         ctx.setScalar("adagradnorm.b2", b2);
         double b = Math.sqrt(b2);
         for (Slot s : slots) {
-            double[] u = s.update();
-            for (int i = 0; i < u.length; i++) u[i] /= b;
+            Lanes.divide(s.update(), b);
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * Adagrad's scaling (Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and
@@ -37,10 +40,27 @@ public record ScaleByAdagrad() implements Transform {
         double eps = ctx.hyper().get("eps"), init = ctx.hyper().get("initialAccumulator");
         for (Slot s : slots) {
             double[] u = s.update(), sum = s.buffer("adagrad.sum", init);
-            for (int i = 0; i < u.length; i++) {
-                sum[i] += u[i] * u[i];
-                u[i] = u[i] / (Math.sqrt(sum[i]) + eps);
-            }
+            kernel(u, sum, eps);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] sum, double eps) {
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector si = DoubleVector.fromArray(S, sum, i).add(g.mul(g));
+            si.intoArray(sum, i);
+            g.div(si.sqrt().add(eps)).intoArray(u, i);
+        }
+        reference(u, sum, eps, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}. */
+    static void reference(double[] u, double[] sum, double eps, int from, int to) {
+        for (int i = from; i < to; i++) {
+            sum[i] += u[i] * u[i];
+            u[i] = u[i] / (Math.sqrt(sum[i]) + eps);
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * Adam's scaling (Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015), in PyTorch's
@@ -44,13 +47,38 @@ public record ScaleByAdam() implements Transform {
             double[] vmax = amsgrad ? s.buffer("adam.vmax") : v;
             double bc1 = 1 - Math.pow(b1, s.step());
             double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, s.step()));
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                m[i] = b1 * m[i] + (1 - b1) * g;
-                v[i] = b2 * v[i] + (1 - b2) * g * g;
-                if (amsgrad) vmax[i] = Math.max(vmax[i], v[i]);
-                u[i] = (m[i] / bc1) / (Math.sqrt(vmax[i]) / sqrtBc2 + eps);
-            }
+            kernel(u, m, v, vmax, b1, b2, eps, bc1, sqrtBc2, amsgrad);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] m, double[] v, double[] vmax, double b1, double b2, double eps,
+                       double bc1, double sqrtBc2, boolean amsgrad) {
+        double c1 = 1 - b1, c2 = 1 - b2;
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            DoubleVector vi = DoubleVector.fromArray(S, v, i).mul(b2).add(g.mul(c2).mul(g));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            // without AMSGrad vmax is v itself and max(v, v) = v, so the maximum is taken unconditionally
+            DoubleVector vHat = DoubleVector.fromArray(S, vmax, i).max(vi);
+            vHat.intoArray(vmax, i);
+            mi.div(bc1).div(vHat.sqrt().div(sqrtBc2).add(eps)).intoArray(u, i);
+        }
+        reference(u, m, v, vmax, b1, b2, eps, bc1, sqrtBc2, amsgrad, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}: vmax is v itself without AMSGrad. */
+    static void reference(double[] u, double[] m, double[] v, double[] vmax, double b1, double b2, double eps,
+                          double bc1, double sqrtBc2, boolean amsgrad, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            v[i] = b2 * v[i] + (1 - b2) * g * g;
+            if (amsgrad) vmax[i] = Math.max(vmax[i], v[i]);
+            u[i] = (m[i] / bc1) / (Math.sqrt(vmax[i]) / sqrtBc2 + eps);
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * Adamax's scaling (Kingma and Ba, "Adam", ICLR 2015, §7.1: Adam with the infinity norm), as
@@ -40,12 +43,33 @@ public record ScaleByAdamax() implements Transform {
         for (Slot s : slots) {
             double[] u = s.update(), m = s.buffer("adamax.m"), n = s.buffer("adamax.inf");
             double bc1 = 1 - Math.pow(b1, s.step());
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                m[i] = b1 * m[i] + (1 - b1) * g;
-                n[i] = Math.max(b2 * n[i], Math.abs(g) + eps);
-                u[i] = (m[i] / bc1) / n[i];
-            }
+            kernel(u, m, n, b1, b2, eps, bc1);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] m, double[] n, double b1, double b2, double eps, double bc1) {
+        double c1 = 1 - b1;
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            DoubleVector ni = DoubleVector.fromArray(S, n, i).mul(b2).max(g.abs().add(eps));
+            mi.intoArray(m, i);
+            ni.intoArray(n, i);
+            mi.div(bc1).div(ni).intoArray(u, i);
+        }
+        reference(u, m, n, b1, b2, eps, bc1, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}. */
+    static void reference(double[] u, double[] m, double[] n, double b1, double b2, double eps, double bc1,
+                          int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            n[i] = Math.max(b2 * n[i], Math.abs(g) + eps);
+            u[i] = (m[i] / bc1) / n[i];
         }
     }
 }

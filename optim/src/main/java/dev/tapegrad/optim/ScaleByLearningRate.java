@@ -30,8 +30,8 @@ public record ScaleByLearningRate(double defaultLr) implements Transform {
     public void apply(List<Slot> slots, StepContext ctx) {
         double scale = -ctx.hyper().get("lr");
         for (Slot s : slots) {
-            double[] u = s.update();
-            for (int i = 0; i < u.length; i++) u[i] *= scale;
+            Lanes.scale(s.update(), scale); // u[i] *= scale
         }
     }
+
 }

@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * Lion's scaling (Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023), as the
@@ -37,11 +40,28 @@ public record ScaleByLion() implements Transform {
         double b1 = ctx.hyper().get("beta1"), b2 = ctx.hyper().get("beta2");
         for (Slot s : slots) {
             double[] u = s.update(), m = s.buffer("lion.m");
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                u[i] = Math.signum(b1 * m[i] + (1 - b1) * g);
-                m[i] = b2 * m[i] + (1 - b2) * g;
-            }
+            kernel(u, m, b1, b2);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] m, double b1, double b2) {
+        double c1 = 1 - b1, c2 = 1 - b2;
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i), mi = DoubleVector.fromArray(S, m, i);
+            Lanes.signum(mi.mul(b1).add(g.mul(c1))).intoArray(u, i);
+            mi.mul(b2).add(g.mul(c2)).intoArray(m, i);
+        }
+        reference(u, m, b1, b2, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}. */
+    static void reference(double[] u, double[] m, double b1, double b2, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            u[i] = Math.signum(b1 * m[i] + (1 - b1) * g);
+            m[i] = b2 * m[i] + (1 - b2) * g;
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * NAdam's scaling (Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop), as
@@ -52,13 +55,36 @@ public record ScaleByNadam() implements Transform {
             double momentCoef = muNext / (1 - product * muNext);
             double bc2 = 1 - Math.pow(b2, t);
             double[] u = s.update(), m = s.buffer("nadam.m"), v = s.buffer("nadam.v");
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                m[i] = b1 * m[i] + (1 - b1) * g;
-                v[i] = b2 * v[i] + (1 - b2) * g * g;
-                double d = Math.sqrt(v[i] / bc2) + eps;
-                u[i] = gradCoef * (g / d) + momentCoef * (m[i] / d);
-            }
+            kernel(u, m, v, b1, b2, eps, bc2, gradCoef, momentCoef);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] m, double[] v, double b1, double b2, double eps, double bc2,
+                       double gradCoef, double momentCoef) {
+        double c1 = 1 - b1, c2 = 1 - b2;
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            DoubleVector vi = DoubleVector.fromArray(S, v, i).mul(b2).add(g.mul(c2).mul(g));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            DoubleVector d = vi.div(bc2).sqrt().add(eps);
+            g.div(d).mul(gradCoef).add(mi.div(d).mul(momentCoef)).intoArray(u, i);
+        }
+        reference(u, m, v, b1, b2, eps, bc2, gradCoef, momentCoef, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}. */
+    static void reference(double[] u, double[] m, double[] v, double b1, double b2, double eps, double bc2,
+                          double gradCoef, double momentCoef, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            v[i] = b2 * v[i] + (1 - b2) * g * g;
+            double d = Math.sqrt(v[i] / bc2) + eps;
+            u[i] = gradCoef * (g / d) + momentCoef * (m[i] / d);
         }
     }
 }

@@ -1,7 +1,11 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * RAdam's scaling (Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020), as
@@ -49,13 +53,37 @@ public record ScaleByRadam() implements Transform {
                     ? Math.sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho)) * Math.sqrt(bc2)
                     : 0;
             double[] u = s.update(), m = s.buffer("radam.m"), v = s.buffer("radam.v");
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                m[i] = b1 * m[i] + (1 - b1) * g;
-                v[i] = b2 * v[i] + (1 - b2) * g * g;
-                double mHat = m[i] / bc1;
-                u[i] = rectify ? mHat * scale / (Math.sqrt(v[i]) + eps) : mHat;
-            }
+            kernel(u, m, v, b1, b2, eps, bc1, rectify, scale);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] m, double[] v, double b1, double b2, double eps, double bc1,
+                       boolean rectify, double scale) {
+        double c1 = 1 - b1, c2 = 1 - b2;
+        VectorMask<Double> rectified = Lanes.when(rectify);
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(b1).add(g.mul(c1));
+            DoubleVector vi = DoubleVector.fromArray(S, v, i).mul(b2).add(g.mul(c2).mul(g));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            DoubleVector mHat = mi.div(bc1);
+            mHat.blend(mHat.mul(scale).div(vi.sqrt().add(eps)), rectified).intoArray(u, i);
+        }
+        reference(u, m, v, b1, b2, eps, bc1, rectify, scale, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}. */
+    static void reference(double[] u, double[] m, double[] v, double b1, double b2, double eps, double bc1,
+                          boolean rectify, double scale, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            v[i] = b2 * v[i] + (1 - b2) * g * g;
+            double mHat = m[i] / bc1;
+            u[i] = rectify ? mHat * scale / (Math.sqrt(v[i]) + eps) : mHat;
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 
 /**
  * RMSprop's scaling (Tieleman and Hinton, Coursera lecture 6.5, 2012), as {@code torch.optim.RMSprop}:
@@ -41,16 +44,40 @@ public record ScaleByRms() implements Transform {
         for (Slot s : slots) {
             double[] u = s.update(), v = s.buffer("rmsprop.v");
             double[] m = centered ? s.buffer("rmsprop.m") : null;
-            for (int i = 0; i < u.length; i++) {
-                double g = u[i];
-                v[i] = alpha * v[i] + (1 - alpha) * g * g;
-                double var = v[i];
-                if (centered) {
-                    m[i] = alpha * m[i] + (1 - alpha) * g;
-                    var = Math.max(var - m[i] * m[i], 0); // rounding could make it negative (torch: NaN)
-                }
-                u[i] = g / (Math.sqrt(var) + eps);
+            kernel(u, v, m, alpha, eps, centered);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] v, double[] m, double alpha, double eps, boolean centered) {
+        double c = 1 - alpha;
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector var = DoubleVector.fromArray(S, v, i).mul(alpha).add(g.mul(c).mul(g));
+            var.intoArray(v, i);
+            if (centered) { // loop-invariant (m is null otherwise): the JIT unswitches the loop
+                DoubleVector mi = DoubleVector.fromArray(S, m, i).mul(alpha).add(g.mul(c));
+                mi.intoArray(m, i);
+                var = var.sub(mi.mul(mi)).max(0.0);
             }
+            g.div(var.sqrt().add(eps)).intoArray(u, i);
+        }
+        reference(u, v, m, alpha, eps, centered, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}; m is only used (and may be null unless) centered. */
+    static void reference(double[] u, double[] v, double[] m, double alpha, double eps, boolean centered,
+                          int from, int to) {
+        for (int i = from; i < to; i++) {
+            double g = u[i];
+            v[i] = alpha * v[i] + (1 - alpha) * g * g;
+            double var = v[i];
+            if (centered) {
+                m[i] = alpha * m[i] + (1 - alpha) * g;
+                var = Math.max(var - m[i] * m[i], 0); // rounding could make it negative (torch: NaN)
+            }
+            u[i] = g / (Math.sqrt(var) + eps);
         }
     }
 }

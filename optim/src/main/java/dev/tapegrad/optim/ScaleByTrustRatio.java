@@ -41,7 +41,7 @@ public record ScaleByTrustRatio() implements Transform {
             double paramNorm = Norms.norm(s.param(), 0, u.length), updateNorm = Norms.norm(u, 0, u.length);
             if (paramNorm == 0 || updateNorm == 0) continue;
             double ratio = coefficient * paramNorm / (updateNorm + eps);
-            for (int i = 0; i < u.length; i++) u[i] *= ratio;
+            Lanes.scale(u, ratio);
         }
     }
 }

@@ -1,7 +1,11 @@
 package dev.tapegrad.optim;
 
+import static dev.tapegrad.optim.Lanes.S;
+
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Heavy-ball momentum as in PyTorch's SGD: the buffer starts as the first gradient, then
@@ -40,10 +44,30 @@ public record SgdMomentum() implements Transform {
             double[] u = s.update();
             boolean first = !s.hasBuffer("momentum.buf");
             double[] b = s.buffer("momentum.buf");
-            for (int i = 0; i < u.length; i++) {
-                b[i] = first ? u[i] : mu * b[i] + (1 - damp) * u[i];
-                u[i] = nesterov ? u[i] + mu * b[i] : b[i];
-            }
+            kernel(u, b, mu, damp, first, nesterov);
+        }
+    }
+
+    /** The step over whole arrays with the Vector API, bit for bit {@link #reference} (see {@link Lanes}). */
+    static void kernel(double[] u, double[] b, double mu, double damp, boolean first, boolean nesterov) {
+        double c = 1 - damp;
+        VectorMask<Double> firstLanes = Lanes.when(first), nesterovLanes = Lanes.when(nesterov);
+        int i = 0;
+        for (int end = S.loopBound(u.length); i < end; i += S.length()) {
+            DoubleVector g = DoubleVector.fromArray(S, u, i);
+            DoubleVector bi = DoubleVector.fromArray(S, b, i).mul(mu).add(g.mul(c)).blend(g, firstLanes);
+            bi.intoArray(b, i);
+            bi.blend(g.add(bi.mul(mu)), nesterovLanes).intoArray(u, i);
+        }
+        reference(u, b, mu, damp, first, nesterov, i, u.length);
+    }
+
+    /** The step's definition over {@code [from, to)}; {@code first}: the buffer is being created. */
+    static void reference(double[] u, double[] b, double mu, double damp, boolean first, boolean nesterov,
+                          int from, int to) {
+        for (int i = from; i < to; i++) {
+            b[i] = first ? u[i] : mu * b[i] + (1 - damp) * u[i];
+            u[i] = nesterov ? u[i] + mu * b[i] : b[i];
         }
     }
 }

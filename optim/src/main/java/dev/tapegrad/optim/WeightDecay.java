@@ -47,8 +47,8 @@ public record WeightDecay(String key, double defaultDecay) implements Transform 
         double wd = ctx.hyper().get("weightDecay");
         if (wd == 0) return;
         for (Slot s : slots) {
-            double[] u = s.update(), p = s.param();
-            for (int i = 0; i < u.length; i++) u[i] += wd * p[i];
+            Lanes.addScaled(s.update(), wd, s.param()); // u[i] += wd * p[i]
         }
     }
+
 }
