@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
 import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 /**
@@ -41,18 +40,19 @@ final class Backprop {
         state.recording = createGraph;
         List<Node> order = List.of();
         List<Node> ran = new ArrayList<>();
-        // Gradients waiting for each node's output, keyed by tape position: per pass, so that a backward
-        // started from inside a hook or a custom rule cannot disturb this one.
-        LongObjectHashMap<Tensor> pending = new LongObjectHashMap<>();
+        // Gradients waiting for each node's output: per pass, so that a backward started from inside a hook
+        // or a custom rule cannot disturb this one. (An identity map: nodes are keys by reference, nothing boxes.
+        // Eclipse Collections' LongObjectHashMap would do too, but its first use costs seconds of class loading.)
+        Map<Node, Tensor> pending = new IdentityHashMap<>();
         try {
             if (output.gradFn == null) { // the output is itself a leaf
                 leafGrads.put(output, seed);
             } else {
                 order = reachable(output.gradFn);
                 LongHashSet useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
-                pending.put(output.gradFn.seq, seed);
+                pending.put(output.gradFn, seed);
                 for (Node node : order) {
-                    Tensor g = pending.remove(node.seq);
+                    Tensor g = pending.remove(node);
                     if (g != null && step(node, g, pending, wanted == null, useful, wantedGrads, leafGrads, state.anomaly)) {
                         ran.add(node);
                     }
@@ -141,7 +141,7 @@ final class Backprop {
     }
 
     /** Applies one node's rule if it has a gradient to pass on; returns whether the rule ran. */
-    private static boolean step(Node node, Tensor gradOutput, LongObjectHashMap<Tensor> pending, boolean backwardForm,
+    private static boolean step(Node node, Tensor gradOutput, Map<Node, Tensor> pending, boolean backwardForm,
                                 LongHashSet useful, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads,
                                 boolean anomaly) {
         Tensor g = applyHooks(node.output, gradOutput);
@@ -183,8 +183,7 @@ final class Backprop {
             if (in.gradFn == null) {
                 leafGrads.merge(in, gi, Tensor::add);
             } else {
-                Tensor previous = pending.get(in.gradFn.seq);
-                pending.put(in.gradFn.seq, previous == null ? gi : previous.add(gi));
+                pending.merge(in.gradFn, gi, Tensor::add);
             }
         }
         return true;
