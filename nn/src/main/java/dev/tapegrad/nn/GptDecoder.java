@@ -103,13 +103,13 @@ public final class GptDecoder extends Module {
 
     /**
      * Autoregressive sampling without gradients: appends {@code maxNewTokens} tokens to each row of the int32
-     * prompt {@code [B, T₀]} (T₀ ≥ 1) and returns {@code [B, T₀ + maxNewTokens]}. Each step runs the model on the
+     * prompt {@code [B, T₀]} (T₀ ≥ 1, may exceed contextLength) and returns {@code [B, T₀ + maxNewTokens]}. Each step runs the model on the
      * last (at most contextLength) tokens and draws the next token from the last position's logits with
      * {@link Sampling#sample} (temperature, top-k, top-p, {@code gen}); the same seed gives the same tokens, and
      * temperature 0 is greedy decoding.
      */
     public Tensor generate(Tensor prompt, int maxNewTokens, double temperature, int topK, double topP, Generator gen) {
-        checkTokens("generate", prompt);
+        checkTokens("generate", prompt, Integer.MAX_VALUE);
         if (maxNewTokens < 0) throw new IllegalArgumentException("GptDecoder.generate: maxNewTokens must be ≥ 0, got " + maxNewTokens);
         if (prompt.size(1) == 0) throw new IllegalArgumentException("GptDecoder.generate: the prompt must hold at least one token");
         Sampling.checkArguments(temperature, topK, topP, config.vocabSize());
@@ -131,8 +131,12 @@ public final class GptDecoder extends Module {
     }
 
     private void checkTokens(String op, Tensor tokens) {
-        if (tokens.dtype() != DType.INT32 || tokens.dim() != 2 || tokens.size(1) > config.contextLength()) {
-            throw new IllegalArgumentException("GptDecoder." + op + ": need int32 tokens [B, T] with T ≤ " + config.contextLength()
+        checkTokens(op, tokens, config.contextLength());
+    }
+
+    private static void checkTokens(String op, Tensor tokens, int maxLength) {
+        if (tokens.dtype() != DType.INT32 || tokens.dim() != 2 || tokens.size(1) > maxLength) {
+            throw new IllegalArgumentException("GptDecoder." + op + ": need int32 tokens [B, T] with T ≤ " + maxLength
                     + ", got " + tokens.dtype() + " of shape " + Arrays.toString(tokens.shape()));
         }
     }
