@@ -3,6 +3,7 @@ package dev.tapegrad.nn;
 import dev.tapegrad.DType;
 import dev.tapegrad.Tensor;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Attention as functions of tensors (like {@code torch.nn.functional}); {@link MultiHeadAttention} is the
@@ -16,8 +17,8 @@ import java.util.Arrays;
  *
  * <p><b>Fully masked rows.</b> A query that may attend to no key at all (every score −∞, e.g. a padding
  * query under a causal and padding mask) has no defined softmax; instead of NaN it gets all-zero
- * attention weights, hence a zero output row and zero gradients through that row. Rows with at least one
- * allowed key are untouched by this rule.
+ * attention weights, hence a zero output row and zero gradients through that row (PyTorch's explicit
+ * softmax gives NaN there). Rows with at least one allowed key are untouched by this rule.
  */
 public final class Attention {
     private Attention() {}
@@ -118,7 +119,6 @@ public final class Attention {
      * <li>out = Y'·W_projᵀ + b_proj.</li>
      * </ol>
      *
-     * @param mask bool or float mask broadcastable to {@code [..., H, T, T]} (e.g. {@link #paddingMask}), or null
      * @param x          input {@code [..., T, C]}
      * @param heads      number of heads H (dividing C)
      * @param qkvWeight  W_qkv {@code [3C, C]}
@@ -126,6 +126,7 @@ public final class Attention {
      * @param projWeight W_proj {@code [C, C]}
      * @param projBias   b_proj {@code [C]}, or null
      * @param gateWeight W_g {@code [C, C]}, or null for no gate
+     * @param mask       bool or float mask broadcastable to {@code [..., H, T, T]} (e.g. {@link #paddingMask}), or null
      * @param causal     whether position i may only attend to positions j ≤ i
      * @return {@code [..., T, C]}
      */
@@ -142,7 +143,7 @@ public final class Attention {
         if (projBias != null) requireShape("proj bias", projBias, c);
         if (gateWeight != null) requireShape("gate weight", gateWeight, c, c);
 
-        java.util.List<Tensor> qkv = linear(x, qkvWeight, qkvBias).chunk(3, -1);
+        List<Tensor> qkv = linear(x, qkvWeight, qkvBias).chunk(3, -1);
         Tensor y = scaledDotProduct(splitHeads(qkv.get(0), heads), splitHeads(qkv.get(1), heads),
                 splitHeads(qkv.get(2), heads), mask, causal);
         y = mergeHeads(y);

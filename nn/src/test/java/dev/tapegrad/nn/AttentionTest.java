@@ -49,6 +49,14 @@ class AttentionTest {
                 List.of(in.q(), in.k(), in.v())));
     }
 
+    @Test
+    void sdpaSecondDerivatives() {
+        // The masked softmax is built from differentiable ops, so Hessian-vector products work too.
+        Tensor mask = Tensor.of(new int[] {1, 1, 0, 1, 0, 1}, 3, 2).ne(0.0);
+        GradCheck.checkSecondOrder(xs -> Attention.scaledDotProduct(xs.get(0), xs.get(1), xs.get(2), mask, true),
+                List.of(randn(1, 1, 3, 2), randn(2, 1, 2, 2), randn(3, 1, 2, 2)));
+    }
+
     /** Inputs of selfAttention: x and the weights (gate weight last, null when ungated). */
     record SelfAttn(int heads, boolean causal, List<Tensor> inputs) {}
 
