@@ -4,8 +4,6 @@
  */
 module dev.tapegrad.engine {
     requires transitive jdk.incubator.vector;
-    requires org.eclipse.collections.api;
-    requires org.eclipse.collections.impl;
 
     exports dev.tapegrad;
     exports dev.tapegrad.check;

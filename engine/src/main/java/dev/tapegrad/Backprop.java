@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 
 /**
  * The reverse sweep: from an output and its cotangent, visit the recorded nodes it depends on in
@@ -41,15 +41,14 @@ final class Backprop {
         List<Node> order = List.of();
         List<Node> ran = new ArrayList<>();
         // Gradients waiting for each node's output: per pass, so that a backward started from inside a hook
-        // or a custom rule cannot disturb this one. (An identity map: nodes are keys by reference, nothing boxes.
-        // Eclipse Collections' LongObjectHashMap would do too, but its first use costs seconds of class loading.)
+        // or a custom rule cannot disturb this one. Nodes are keys by identity, so nothing boxes.
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         try {
             if (output.gradFn == null) { // the output is itself a leaf
                 leafGrads.put(output, seed);
             } else {
                 order = reachable(output.gradFn);
-                LongHashSet useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
+                Set<Node> useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
                 pending.put(output.gradFn, seed);
                 for (Node node : order) {
                     Tensor g = pending.remove(node);
@@ -104,17 +103,17 @@ final class Backprop {
     /** All nodes the root depends on, in decreasing tape position. */
     private static List<Node> reachable(Node root) {
         List<Node> nodes = new ArrayList<>();
-        LongHashSet seen = new LongHashSet();
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         ArrayList<Node> stack = new ArrayList<>();
         stack.add(root);
-        seen.add(root.seq);
+        seen.add(root);
         while (!stack.isEmpty()) {
             Node n = stack.removeLast();
             nodes.add(n);
             if (n.isReleased()) continue;
             for (Tensor in : n.inputs) {
                 Node p = in.gradFn;
-                if (p != null && seen.add(p.seq)) stack.add(p);
+                if (p != null && seen.add(p)) stack.add(p);
             }
         }
         nodes.sort((a, b) -> Long.compare(b.seq, a.seq));
@@ -125,14 +124,14 @@ final class Backprop {
      * The nodes whose rule must run to reach a wanted tensor: those with a wanted tensor, or a node
      * leading to one, among their inputs. Computed in increasing tape position, inputs before users.
      */
-    private static LongHashSet leadingToWanted(List<Node> order, Map<Tensor, Tensor> wanted) {
-        LongHashSet useful = new LongHashSet();
+    private static Set<Node> leadingToWanted(List<Node> order, Map<Tensor, Tensor> wanted) {
+        Set<Node> useful = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (int k = order.size() - 1; k >= 0; k--) {
             Node n = order.get(k);
             if (n.isReleased()) continue;
             for (Tensor in : n.inputs) {
-                if (wanted.containsKey(in) || (in.gradFn != null && useful.contains(in.gradFn.seq))) {
-                    useful.add(n.seq);
+                if (wanted.containsKey(in) || (in.gradFn != null && useful.contains(in.gradFn))) {
+                    useful.add(n);
                     break;
                 }
             }
@@ -142,12 +141,12 @@ final class Backprop {
 
     /** Applies one node's rule if it has a gradient to pass on; returns whether the rule ran. */
     private static boolean step(Node node, Tensor gradOutput, Map<Node, Tensor> pending, boolean backwardForm,
-                                LongHashSet useful, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads,
+                                Set<Node> useful, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads,
                                 boolean anomaly) {
         Tensor g = applyHooks(node.output, gradOutput);
         if (backwardForm && node.output.retainsGrad) node.output.grad = accumulate(node.output.grad, g, false);
         if (wanted.containsKey(node.output)) wanted.put(node.output, g);
-        if (useful != null && !useful.contains(node.seq)) return false;
+        if (useful != null && !useful.contains(node)) return false;
         if (node.isReleased()) {
             throw new IllegalStateException("backward through '" + node.op + "' a second time: its saved values were"
                     + " released by the first backward. Pass retainGraph=true to the first backward if you need"
