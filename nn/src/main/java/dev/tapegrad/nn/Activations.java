@@ -208,9 +208,9 @@ public final class Activations {
     }
 
     /** A fresh tensor of x's shape and dtype holding f(xᵢ) computed in double precision (no tape). */
-    static Tensor mapValues(Tensor x, DoubleUnaryOperator f) {
+    static Tensor mapValues(String name, Tensor x, DoubleUnaryOperator f) {
         if (!x.dtype().isFloating()) {
-            throw new IllegalArgumentException("expected a float32 or float64 tensor, got " + x.dtype() + " "
+            throw new IllegalArgumentException(name + ": expected a float32 or float64 tensor, got " + x.dtype() + " "
                     + Arrays.toString(x.shape()));
         }
         double[] v = x.toDoubleArray();

@@ -28,7 +28,7 @@ public final class StraightThrough {
      */
     static Tensor elementwise(String name, DoubleUnaryOperator f, UnaryOperator<Tensor> derivative, Tensor x) {
         CustomOp op = CustomOp.of(name,
-                in -> Activations.mapValues(in[0], f),
+                in -> Activations.mapValues(name, in[0], f),
                 (g, in, out) -> new Tensor[] {g.mul(derivative.apply(in[0]))});
         return op.apply(x);
     }
