@@ -78,7 +78,7 @@ public final class Losses {
                                     BinaryOperator<Tensor> loss) {
         requireFloatPair(name, input, "target", target);
         requireSameShape(name, input, "target", target);
-        return reduction.requireStandard(name, input).apply(name, loss.apply(input, target));
+        return reduction.requireStandard(name, input).apply(loss.apply(input, target));
     }
 
     // ---------------------------------------------------------------- classification
@@ -147,7 +147,7 @@ public final class Losses {
             Tensor t = eps > 0 ? target.mul(1 - eps).add(eps / classes) : target;
             Tensor terms = logp.mul(t);
             if (wAxis != null) terms = terms.mul(wAxis);
-            return reduction.apply(name, terms.sum(axis).neg());
+            return reduction.apply(terms.sum(axis).neg());
         }
         Picked picked = pick(name, logits, axis, target, options.weight(), options.ignoreIndex());
         logp = logits.logSoftmax(axis);
@@ -157,7 +157,7 @@ public final class Losses {
             Tensor uniform = all.sum(axis).neg().mul(picked.kept());
             perTarget = perTarget.mul(1 - eps).add(uniform.mul(eps / classes));
         }
-        return picked.reduce(name, perTarget, reduction);
+        return picked.reduce(perTarget, reduction);
     }
 
     /**
@@ -172,7 +172,7 @@ public final class Losses {
         weightAlongAxis(name, weight, logProbs, axis);
         reduction.requireStandard(name, logProbs);
         Picked picked = pick(name, logProbs, axis, target, weight, ignoreIndex);
-        return picked.reduce(name, picked.nll(logProbs), reduction);
+        return picked.reduce(picked.nll(logProbs), reduction);
     }
 
     /** {@link #nll(Tensor, Tensor, Tensor, int, Reduction)} without weights, ignore index −100, mean. */
@@ -191,8 +191,8 @@ public final class Losses {
         }
 
         /** PyTorch's weighted reduction: MEAN divides by Σ w_{yᵢ} over the kept targets. */
-        Tensor reduce(String name, Tensor perTarget, Reduction reduction) {
-            return reduction == Reduction.MEAN ? perTarget.sum().div(weight.sum()) : reduction.apply(name, perTarget);
+        Tensor reduce(Tensor perTarget, Reduction reduction) {
+            return reduction == Reduction.MEAN ? perTarget.sum().div(weight.sum()) : reduction.apply(perTarget);
         }
     }
 
@@ -242,7 +242,7 @@ public final class Losses {
         Tensor softplusNeg = logits.neg().softplus();
         Tensor loss = target.neg().add(1.0).mul(logits).add(logWeight == null ? softplusNeg : logWeight.mul(softplusNeg));
         if (weight != null) loss = loss.mul(weight);
-        return reduction.apply(name, loss);
+        return reduction.apply(loss);
     }
 
     /** {@link #bceWithLogits(Tensor, Tensor, Tensor, Tensor, Reduction)} without weights, mean. */
@@ -268,7 +268,7 @@ public final class Losses {
             Tensor safe = Tensor.where(target.eq(0.0), Tensor.full(1.0, target.dtype()), target);
             loss = target.mul(safe.log().sub(input));
         }
-        return reduction.apply(name, loss);
+        return reduction.apply(loss);
     }
 
     /**
@@ -298,7 +298,7 @@ public final class Losses {
         Tensor norms = x1.square().sum(axis).add(eps).mul(x2.square().sum(axis).add(eps)).sqrt();
         Tensor cos = dot.div(norms);
         Tensor loss = Tensor.where(y.eq(1.0), cos.neg().add(1.0), cos.sub(margin).clampMin(0.0));
-        return reduction.apply(name, loss);
+        return reduction.apply(loss);
     }
 
     // ---------------------------------------------------------------- checks

@@ -19,7 +19,7 @@ public enum Reduction {
     BATCH_MEAN;
 
     /** Applies this reduction to per-element losses (BATCH_MEAN only where the loss allows it). */
-    Tensor apply(String loss, Tensor perElement) {
+    Tensor apply(Tensor perElement) {
         return switch (this) {
             case NONE -> perElement;
             case MEAN -> perElement.mean();
