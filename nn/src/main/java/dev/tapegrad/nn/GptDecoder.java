@@ -49,8 +49,8 @@ public final class GptDecoder extends Module {
     }
 
     private final Config config;
-    private final GptStandIns.Embedding wte;
-    private final GptStandIns.Embedding wpe;
+    private final Embedding wte;
+    private final Embedding wpe;
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final UnaryModule lnF;
     private final Linear head;
@@ -59,15 +59,17 @@ public final class GptDecoder extends Module {
     public GptDecoder(Config config, Generator gen) {
         this.config = config;
         int c = config.embedDim();
-        this.wte = child("wte", new GptStandIns.Embedding(config.vocabSize(), c, 0.02, config.dtype(), gen));
-        this.wpe = child("wpe", new GptStandIns.Embedding(config.contextLength(), c, 0.02, config.dtype(), gen));
+        this.wte = child("wte", new Embedding(config.vocabSize(), c, null, config.dtype(), gen));
+        Init.normal(wte.weight(), 0, 0.02, gen); // GPT-2's N(0, 0.02²) instead of nn.Embedding's N(0, 1)
+        this.wpe = child("wpe", new Embedding(config.contextLength(), c, null, config.dtype(), gen));
+        Init.normal(wpe.weight(), 0, 0.02, gen);
         Sequential list = child("blocks", new Sequential());
         for (int l = 0; l < config.layers(); l++) {
             TransformerBlock b = new TransformerBlock(c, config.heads(), true, config.gated(), config.dtype(), gen);
             list.add(b);
             blocks.add(b);
         }
-        this.lnF = child("ln_f", new GptStandIns.LayerNorm(c, config.dtype()));
+        this.lnF = child("ln_f", new LayerNorm(new int[] {c}, 1e-5, true, true, config.dtype()));
         this.head = config.tiedHead() ? null : child("head", new Linear(c, config.vocabSize(), false, config.dtype(), gen));
     }
 

@@ -30,11 +30,11 @@ public final class TransformerBlock extends UnaryModule {
      */
     public TransformerBlock(int embedDim, int heads, boolean causal, boolean gated, DType dtype, Generator gen) {
         this.causal = causal;
-        this.ln1 = child("ln1", new GptStandIns.LayerNorm(embedDim, dtype));
+        this.ln1 = child("ln1", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
         this.attn = child("attn", new MultiHeadAttention(embedDim, heads, true, gated, dtype, gen));
-        this.ln2 = child("ln2", new GptStandIns.LayerNorm(embedDim, dtype));
+        this.ln2 = child("ln2", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
         this.mlp = child("mlp", new Sequential(new Linear(embedDim, 4 * embedDim, true, dtype, gen),
-                new GptStandIns.Gelu(), new Linear(4 * embedDim, embedDim, true, dtype, gen)));
+                Activation.gelu(), new Linear(4 * embedDim, embedDim, true, dtype, gen)));
     }
 
     /** The attention layer. */
