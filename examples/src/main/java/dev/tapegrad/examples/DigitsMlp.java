@@ -4,6 +4,11 @@ import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
+import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.Losses;
+import dev.tapegrad.nn.Mlp;
+import dev.tapegrad.nn.Sequential;
+import dev.tapegrad.nn.UnaryModule;
 import dev.tapegrad.optim.Optimizer;
 import dev.tapegrad.optim.Optimizers;
 import java.util.LinkedHashMap;
@@ -11,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A two-layer network written with raw engine ops, trained on the UCI digits: the whole of deep learning in
- * one page.
+ * A two-layer network trained on the UCI digits with {@code nn} modules: the whole of deep learning in one
+ * page.
  *
  * <pre>
- *   h      = tanh(x·W₁ + b₁)                  x: [batch, 64], W₁: [64, 32]
- *   logits = h·W₂ + b₂                        W₂: [32, 10]
- *   loss   = −mean_i log softmax(logits_i)[yᵢ]  (cross-entropy)
+ *   h      = tanh(x·W₁ᵀ + b₁)                  x: [batch, 64], W₁: [32, 64]   (Linear, Tanh)
+ *   logits = h·W₂ᵀ + b₂                        W₂: [10, 32]                  (Linear)
+ *   loss   = −mean_i log softmax(logits_i)[yᵢ]  (Losses.crossEntropy)
  * </pre>
  * Gradients come from {@code loss.backward()}; the update is any optimizer of {@link Optimizers}, chosen by
  * name (by default SGD with momentum: v ← μv + g, w ← w − ηv, with η = 0.1 and μ = 0.9).
@@ -129,21 +134,15 @@ public final class DigitsMlp {
         List<Digits> parts = Digits.load().split(359, c.seed());
         Digits train = parts.get(0), test = parts.get(1);
 
-        // Parameters, initialised with Xavier/Glorot uniform scaling: U(−a, a) with a = √(6/(fan_in + fan_out)).
-        Tensor w1 = glorot(gen, Digits.PIXELS, c.hidden());
-        Tensor b1 = Tensor.zeros(c.hidden()).requiresGrad(true);
-        Tensor w2 = glorot(gen, c.hidden(), Digits.CLASSES);
-        Tensor b2 = Tensor.zeros(Digits.CLASSES).requiresGrad(true);
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        params.put("w1", w1);
-        params.put("b1", b1);
-        params.put("w2", w2);
-        params.put("b2", b2);
-        Optimizer opt = Optimizers.create(c.optimizer(), c.hyper(), params);
+        // 64 → hidden (tanh) → 10: a Sequential of Linear(64, hidden), Tanh, Linear(hidden, 10), with PyTorch's
+        // names 0.weight, 0.bias, 2.weight, 2.bias and PyTorch's default initialisation U(±1/√fan_in).
+        Sequential model = Mlp.builder(Digits.PIXELS).hidden(c.hidden(), Activation::tanh).out(Digits.CLASSES).build(gen);
+        Optimizer opt = Optimizers.create(c.optimizer(), c.hyper(), model.namedParameters());
 
-        double initialLoss = loss(train, w1, b1, w2, b2);
+        double initialLoss = loss(model, train);
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= c.epochs(); epoch++) {
+            model.train();
             Tensor order = Tensor.randperm(gen, train.size());
             double lossSum = 0;
             int batches = 0;
@@ -151,7 +150,7 @@ public final class DigitsMlp {
                 Tensor idx = order.slice(0, start, Math.min(start + c.batchSize(), train.size())).contiguous();
                 Digits batch = train.subset(idx);
                 opt.zeroGrad();
-                Tensor loss = crossEntropy(forward(batch.features(), w1, b1, w2, b2), batch.labels());
+                Tensor loss = Losses.crossEntropy(model.forward(batch.features()), batch.labels());
                 loss.backward();
                 opt.step();
                 lossSum += loss.item();
@@ -160,39 +159,25 @@ public final class DigitsMlp {
             lastLoss = lossSum / batches;
             if (verbose && (epoch % 10 == 0 || epoch == 1)) {
                 System.out.printf("epoch %3d  train loss %.4f  test accuracy %.2f%%%n", epoch, lastLoss,
-                        100 * accuracy(test, w1, b1, w2, b2));
+                        100 * accuracy(model, test));
             }
         }
-        return new Result(initialLoss, lastLoss, accuracy(train, w1, b1, w2, b2), accuracy(test, w1, b1, w2, b2), c.epochs());
+        return new Result(initialLoss, lastLoss, accuracy(model, train), accuracy(model, test), c.epochs());
     }
 
-    private static Tensor glorot(Generator gen, int fanIn, int fanOut) {
-        double a = Math.sqrt(6.0 / (fanIn + fanOut));
-        return Tensor.uniform(gen, -a, a, DType.FLOAT32, fanIn, fanOut).requiresGrad(true);
-    }
-
-    /** logits = tanh(x·W₁ + b₁)·W₂ + b₂. */
-    static Tensor forward(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
-        Tensor h = x.matmul(w1).add(b1).tanh();
-        return h.matmul(w2).add(b2);
-    }
-
-    /** −mean log softmax(logits)[label]: the log-probability of each true class, picked with gather. */
-    static Tensor crossEntropy(Tensor logits, Tensor labels) {
-        Tensor logProbs = logits.logSoftmax(1);
-        return logProbs.gather(1, labels.unsqueeze(1)).mean().neg();
-    }
-
-    /** The mean cross-entropy over a whole data set. */
-    static double loss(Digits data, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+    /** The mean cross-entropy over a whole data set, in evaluation mode. */
+    static double loss(UnaryModule model, Digits data) {
+        model.eval();
         try (var scope = Autograd.noGrad()) {
-            return crossEntropy(forward(data.features(), w1, b1, w2, b2), data.labels()).item();
+            return Losses.crossEntropy(model.forward(data.features()), data.labels()).item();
         }
     }
 
-    static double accuracy(Digits data, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+    /** The fraction of samples whose largest logit is the true class, in evaluation mode. */
+    static double accuracy(UnaryModule model, Digits data) {
+        model.eval();
         try (var scope = Autograd.noGrad()) {
-            Tensor predicted = forward(data.features(), w1, b1, w2, b2).argmax(1, false);
+            Tensor predicted = model.forward(data.features()).argmax(1, false);
             return predicted.eq(data.labels()).to(DType.FLOAT32).mean().item();
         }
     }

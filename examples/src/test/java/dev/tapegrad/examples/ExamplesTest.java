@@ -69,6 +69,13 @@ class ExamplesTest {
         }
     }
 
+    /** The main job's default run: fixed seed and split, nn modules, at least 96% test accuracy. */
+    @Test
+    void digitsDefaultRunReachesNinetySixPercent() {
+        DigitsMlp.Result r = DigitsMlp.train(DigitsMlp.Config.defaults(), false);
+        assertTrue(r.testAccuracy() >= 0.96, "test accuracy " + r.testAccuracy());
+    }
+
     @Test
     void digitsDataLoadsWithItsKnownSize() {
         Digits d = Digits.load();
