@@ -27,12 +27,12 @@ class ExamplesTest {
     private static final Map<String, Double> LR = Map.ofEntries(
             Map.entry("sgd", 0.1), Map.entry("sgdp", 0.1), Map.entry("lars", 0.1),
             Map.entry("lion", 1e-3), Map.entry("rmsprop", 1e-3),
-            Map.entry("adagradnorm", 0.1), Map.entry("dadaptsgd", 1.0), Map.entry("dadaptadam", 1.0));
+            Map.entry("adagradnorm", 0.1), Map.entry("dadaptsgd", 0.3), Map.entry("dadaptadam", 0.3));
 
     /** The table's rate, else 1.0 for D-Adaptation-like names, 0.1 for SGD-like ones and 1e-2 (Adam-like) otherwise. */
     static double lrFor(String name) {
         if (LR.containsKey(name)) return LR.get(name);
-        if (name.startsWith("dadapt")) return 1.0;
+        if (name.startsWith("dadapt")) return 0.3;
         return name.contains("sgd") ? 0.1 : 1e-2;
     }
 
