@@ -261,6 +261,19 @@ class SafeTensorsFuzzTest {
         assertTrue(accepted > 50 && rejected > 1500, accepted + " accepted, " + rejected + " rejected");
     }
 
+    /**
+     * The shrunk counterexamples the fuzz property reported against deliberately weakened readers (the size
+     * rule relaxed to "at most the file", the header length not checked against the file), kept as fixed cases.
+     */
+    @Test
+    void regressionsFoundByTheFuzzer() throws IOException {
+        byte[] base = bases.get(0);
+        readOrReject(apply(base, new Mutation(Kind.APPEND, 0, 0))); // one trailing byte: must be rejected, not ignored
+        readOrReject(apply(base, new Mutation(Kind.FLIP_BIT, 7, 0))); // header length + 128: must not read past the end
+        assertEquals(2, rejected);
+        assertEquals(0, accepted);
+    }
+
     /** Flipping a bit of the data of float and int32 tensors is always accepted and changes exactly that bit. */
     @Test
     void dataBitFlipsAreAcceptedAndChangeExactlyThatBit() throws IOException {
