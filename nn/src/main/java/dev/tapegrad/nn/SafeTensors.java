@@ -160,7 +160,7 @@ public final class SafeTensors {
         int n = (int) e.numel();
         SafeTensorDType d = e.dtype();
         int width = d.bits / 8;
-        if (n == 0) return Tensor.zeros(d.readsAs(), shape); // no data; (the engine does not treat empty tensors as dense)
+        if (n == 0) return Tensor.zeros(d.readsAs(), shape); // nothing to read (and the engine refuses direct access to empty tensors)
         Tensor out;
         ElementCopier decode;
         int[] ints = null;
