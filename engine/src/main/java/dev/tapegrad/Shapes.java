@@ -8,6 +8,7 @@ final class Shapes {
 
     /** Number of elements of a shape (1 for a scalar, whose shape is {@code []}). */
     static int numel(int[] shape) {
+        for (int s : shape) if (s == 0) return 0; // an empty axis empties the tensor, however large the others
         long n = 1;
         for (int s : shape) {
             n *= s;

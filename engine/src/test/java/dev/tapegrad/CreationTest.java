@@ -126,4 +126,15 @@ class CreationTest {
         assertThrows(IllegalArgumentException.class, () -> t.copyInPlace(Tensor.zeros(DType.FLOAT64, 3)));
         assertThrows(IllegalStateException.class, () -> Tensor.zeros(DType.FLOAT64, 1).expand(3).fillInPlace(1));
     }
+
+    @Test
+    void emptyTensorsAreDenseAndHaveNoElements() {
+        Tensor e = Tensor.zeros(DType.FLOAT64, 4, 0, 4);
+        assertEquals(0, e.numel());
+        assertTrue(e.isContiguous());
+        assertTrue(e.isDense());
+        assertEquals(0, e.doubleData().length);
+        assertEquals(0, Tensor.zeros(DType.FLOAT32, 1 << 20, 1 << 20, 0).numel()); // no overflow before the zero
+        assertArrayEquals(new int[] {4, 4}, e.sum(1).shape());
+    }
 }

@@ -9,6 +9,7 @@ public record Strided(Object data, int offset, int[] shape, int[] strides) {
 
     /** Whether elements are laid out row-major without gaps, so the layout is a plain array slice. */
     public boolean isContiguous() {
+        for (int d : shape) if (d == 0) return true; // no elements: any layout is trivially contiguous
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;
