@@ -49,7 +49,6 @@ import sys
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "nn", "src", "test", "resources", "roundtrip")
 DTYPES = {"F32": torch.float32, "F64": torch.float64}
