@@ -253,8 +253,8 @@ public final class Optimizers {
      * bias correction, spike clipping g ← sign(g)√(threshold·v_{t−1}) where g² &gt; threshold·v_{t−1}, moment
      * reset every deltaT steps (the bias-correction step is not reset), a cosine warm-up of the step after
      * each reset, no clipping during gradAccuSteps steps after a reset, and decoupled decay θ ← θ − lr·wd·θ
-     * after the update; see {@link ScaleBySpam}. Dense momentum only (the random sparse-momentum variant is
-     * not implemented). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-6, weightDecay 0, warmupSteps 150,
+     * after the update; see {@link ScaleBySpam}. Dense momentum only: the paper's random sparse-momentum variant is
+     * left out. Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-6, weightDecay 0, warmupSteps 150,
      * threshold 5000, deltaT 500, gradAccuSteps 20.
      */
     public static Chain spam() {
