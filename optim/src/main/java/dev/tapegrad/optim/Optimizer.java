@@ -100,8 +100,17 @@ public final class Optimizer {
      * in one pass ({@link FusedRule#step}), and the addition is skipped.
      */
     public void step() {
+        // Every group's hyper-parameters are resolved and checked before anything moves, so a schedule that
+        // leaves its range fails the step without advancing step counts or updating earlier groups.
+        List<HyperParams> hyper = new ArrayList<>(groups.size());
+        for (Group g : groups) {
+            HyperParams h = resolve(g);
+            rule.validate(h);
+            hyper.add(h);
+        }
         try (var scope = Autograd.noGrad()) {
-            for (Group g : groups) {
+            for (int gi = 0; gi < groups.size(); gi++) {
+                Group g = groups.get(gi);
                 List<Slot> active = new ArrayList<>();
                 for (Slot s : g.slots) {
                     if (s.tensor().grad() == null) continue;
@@ -110,9 +119,7 @@ public final class Optimizer {
                     active.add(s);
                 }
                 if (active.isEmpty()) continue;
-                HyperParams h = resolve(g);
-                rule.validate(h);
-                StepContext ctx = new StepContext(count, h, g.scalars, random);
+                StepContext ctx = new StepContext(count, hyper.get(gi), g.scalars, random);
                 if (rule instanceof FusedRule fused) {
                     fused.step(active, ctx);
                 } else {
