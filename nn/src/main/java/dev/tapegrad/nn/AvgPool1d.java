@@ -8,8 +8,7 @@ import dev.tapegrad.Tensor;
  * <pre>  y[n, c, j] = (1/k) Σ_i x̃[n, c, j·s + i − p]</pre>
  * with x̃ padded with zeros, which count. See {@link Convolution#avgPool1d(Tensor, int, int, int)}. No parameters.
  */
-public final class AvgPool1d extends UnaryModule {
-    private final int kernel, stride, padding;
+public final class AvgPool1d extends Pool {
 
     /** Pooling with stride = kernel and no padding. */
     public AvgPool1d(int kernel) {
@@ -18,14 +17,6 @@ public final class AvgPool1d extends UnaryModule {
 
     /** Pooling with the given kernel, stride and padding (at most half the kernel). */
     public AvgPool1d(int kernel, int stride, int padding) {
-        Convolution.poolWindow("AvgPool1d", new int[] {kernel}, new int[] {stride}, new int[] {padding});
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-    }
-
-    @Override
-    public Tensor forward(Tensor x) {
-        return Convolution.pool("AvgPool1d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, false);
+        super("AvgPool1d", 1, new int[] {kernel}, new int[] {stride}, new int[] {padding}, false);
     }
 }

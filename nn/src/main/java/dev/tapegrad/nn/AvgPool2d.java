@@ -9,8 +9,7 @@ import dev.tapegrad.Tensor;
  * with x̃ padded with zeros, which count. See {@link Convolution#avgPool2d(Tensor, int[], int[], int[])}.
  * No parameters.
  */
-public final class AvgPool2d extends UnaryModule {
-    private final int[] kernel, stride, padding;
+public final class AvgPool2d extends Pool {
 
     /** Pooling with a square kernel, stride = kernel and no padding. */
     public AvgPool2d(int kernel) {
@@ -19,18 +18,6 @@ public final class AvgPool2d extends UnaryModule {
 
     /** Pooling with the given (height, width) kernel, stride and padding (at most half the kernel). */
     public AvgPool2d(int[] kernel, int[] stride, int[] padding) {
-        Convolution.poolWindow("AvgPool2d", kernel, stride, padding);
-        if (kernel.length != 2) {
-            throw new IllegalArgumentException("AvgPool2d: kernel " + Convolution.str(kernel)
-                    + " needs 2 values (height, width)");
-        }
-        this.kernel = kernel.clone();
-        this.stride = stride.clone();
-        this.padding = padding.clone();
-    }
-
-    @Override
-    public Tensor forward(Tensor x) {
-        return Convolution.pool("AvgPool2d", x, kernel, stride, padding, false);
+        super("AvgPool2d", 2, kernel, stride, padding, false);
     }
 }

@@ -3,8 +3,9 @@ package dev.tapegrad.nn;
 import dev.tapegrad.DType;
 import dev.tapegrad.Tensor;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.function.Supplier;
 
 /**
  * Convolution and pooling over one or two spatial axes, as functions (like {@code torch.nn.functional}).
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code cols[n, c, i, j]} = x̃[n, c, window j, kernel offset i] (Chellapilla, Puri and Simard, "High
  * Performance Convolutional Neural Networks for Document Processing", 2006): the spatial axes of x are
  * flattened, one padding slot is appended with {@code concat}, and a single {@code indexSelect} reads the
- * patches through an int index built once per geometry and cached. Convolution is then one batched
+ * patches through an int index built once per geometry and cached (at most 64 MiB of indices, least recently
+ * used dropped first). Convolution is then one batched
  * {@code matmul}, max pooling an arg-max {@code gather}, average pooling a {@code mean}. Every step is a
  * differentiable engine op, so gradients (the transposed convolution and col2im scatter) and gradients of
  * gradients come from the ops' own rules.
@@ -273,9 +275,55 @@ public final class Convolution {
     /** Patches {@code cols [N, C, K, L]} (K kernel offsets, L output positions) and the output's spatial sizes. */
     private record Patches(Tensor cols, int k, int l, int[] out) {}
 
-    /** Index tensors by geometry; small, and cleared when it grows past {@link #CACHE_LIMIT} geometries. */
-    private static final Map<String, Tensor> INDEX_CACHE = new ConcurrentHashMap<>();
-    private static final int CACHE_LIMIT = 256;
+    /** Index tensors by geometry (at most 2²⁴ ints, 64 MiB, in all; see {@link IndexCache}). */
+    private static final IndexCache INDEX_CACHE = new IndexCache(1 << 24);
+
+    /**
+     * A cache of int index tensors by key, bounded by the total number of ints it holds: when an insertion
+     * goes over the budget, the least recently used entries are dropped, and an index larger than the whole
+     * budget is built but not kept. Safe for concurrent use (one lock; indices are built outside it, so two
+     * threads may build the same one, and the first stored wins). The cached tensors are only ever read.
+     */
+    static final class IndexCache {
+        private final long maxInts;
+        private final LinkedHashMap<String, Tensor> entries = new LinkedHashMap<>(16, 0.75f, true);
+        private long ints;
+
+        IndexCache(long maxInts) {
+            this.maxInts = maxInts;
+        }
+
+        /** The cached index for {@code key}, or a new one {@code build} makes (an int32 vector). */
+        Tensor get(String key, Supplier<int[]> build) {
+            synchronized (this) {
+                Tensor hit = entries.get(key);
+                if (hit != null) return hit;
+            }
+            int[] values = build.get();
+            Tensor index = Tensor.of(values, values.length);
+            if (values.length > maxInts) return index;
+            synchronized (this) {
+                Tensor raced = entries.putIfAbsent(key, index);
+                if (raced != null) return raced;
+                ints += values.length;
+                for (Iterator<Tensor> it = entries.values().iterator(); ints > maxInts; ) {
+                    ints -= it.next().numel(); // the eldest first; the new entry alone fits, so it stays
+                    it.remove();
+                }
+                return index;
+            }
+        }
+
+        /** Total ints held. */
+        synchronized long ints() {
+            return ints;
+        }
+
+        /** Number of entries. */
+        synchronized int size() {
+            return entries.size();
+        }
+    }
 
     /**
      * Gathers every window of xb {@code [N, C, spatial...]} into {@code [N, C, K, L]}, reading
@@ -288,8 +336,7 @@ public final class Convolution {
         int size = product(in), k = product(w.kernel()), l = product(out);
         Tensor flat = xb.reshape(n, c, size);
         if (w.pads()) flat = Tensor.concat(2, flat, Tensor.full(padValue, xb.dtype(), 1, 1, 1).expand(n, c, 1));
-        if (INDEX_CACHE.size() > CACHE_LIMIT) INDEX_CACHE.clear();
-        Tensor index = INDEX_CACHE.computeIfAbsent(w.key(in), key -> Tensor.of(patchIndex(in, out, w), k * l));
+        Tensor index = INDEX_CACHE.get(w.key(in), () -> patchIndex(in, out, w));
         return new Patches(flat.indexSelect(2, index).reshape(n, c, k, l), k, l, out);
     }
 

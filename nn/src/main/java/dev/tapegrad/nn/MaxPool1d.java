@@ -9,8 +9,7 @@ import dev.tapegrad.Tensor;
  * with x̃ padded with −∞; the gradient goes to the first maximum of each window. See
  * {@link Convolution#maxPool1d(Tensor, int, int, int)}. No parameters.
  */
-public final class MaxPool1d extends UnaryModule {
-    private final int kernel, stride, padding;
+public final class MaxPool1d extends Pool {
 
     /** Pooling with stride = kernel and no padding. */
     public MaxPool1d(int kernel) {
@@ -19,14 +18,6 @@ public final class MaxPool1d extends UnaryModule {
 
     /** Pooling with the given kernel, stride and padding (at most half the kernel). */
     public MaxPool1d(int kernel, int stride, int padding) {
-        Convolution.poolWindow("MaxPool1d", new int[] {kernel}, new int[] {stride}, new int[] {padding});
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-    }
-
-    @Override
-    public Tensor forward(Tensor x) {
-        return Convolution.pool("MaxPool1d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, true);
+        super("MaxPool1d", 1, new int[] {kernel}, new int[] {stride}, new int[] {padding}, true);
     }
 }

@@ -9,8 +9,7 @@ import dev.tapegrad.Tensor;
  * with x̃ padded with −∞; the gradient goes to the first maximum of each window (row-major scan). See
  * {@link Convolution#maxPool2d(Tensor, int[], int[], int[])}. No parameters.
  */
-public final class MaxPool2d extends UnaryModule {
-    private final int[] kernel, stride, padding;
+public final class MaxPool2d extends Pool {
 
     /** Pooling with a square kernel, stride = kernel and no padding. */
     public MaxPool2d(int kernel) {
@@ -19,18 +18,6 @@ public final class MaxPool2d extends UnaryModule {
 
     /** Pooling with the given (height, width) kernel, stride and padding (at most half the kernel). */
     public MaxPool2d(int[] kernel, int[] stride, int[] padding) {
-        Convolution.poolWindow("MaxPool2d", kernel, stride, padding);
-        if (kernel.length != 2) {
-            throw new IllegalArgumentException("MaxPool2d: kernel " + Convolution.str(kernel)
-                    + " needs 2 values (height, width)");
-        }
-        this.kernel = kernel.clone();
-        this.stride = stride.clone();
-        this.padding = padding.clone();
-    }
-
-    @Override
-    public Tensor forward(Tensor x) {
-        return Convolution.pool("MaxPool2d", x, kernel, stride, padding, true);
+        super("MaxPool2d", 2, kernel, stride, padding, true);
     }
 }

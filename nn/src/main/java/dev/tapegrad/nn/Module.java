@@ -5,10 +5,12 @@ import dev.tapegrad.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -63,10 +65,19 @@ public abstract class Module {
         }
     }
 
-    /** Every parameter of this module and its descendants, by dotted name, in registration order. */
+    /**
+     * Every parameter of this module and its descendants, by dotted name, in registration order. A tensor
+     * reachable by several paths (a module used twice) appears once, under its first name, as in PyTorch's
+     * {@code named_parameters()}: an optimizer built from this map updates it once per step.
+     */
     public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        collect("", all, true, false);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        collect("", out, true, false);
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        all.forEach((name, t) -> {
+            if (seen.add(t)) out.put(name, t);
+        });
         return out;
     }
 
@@ -87,7 +98,10 @@ public abstract class Module {
         return Collections.unmodifiableMap(children);
     }
 
-    /** Parameters and buffers by dotted name: what {@link StateDicts} saves. The tensors are the live ones. */
+    /**
+     * Parameters and buffers by dotted name: what {@link StateDicts} saves. The tensors are the live ones; a
+     * shared tensor appears under every path, as in PyTorch's {@code state_dict()}.
+     */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out, true, true);

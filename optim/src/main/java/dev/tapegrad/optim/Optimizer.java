@@ -100,8 +100,17 @@ public final class Optimizer {
      * in one pass ({@link FusedRule#step}), and the addition is skipped.
      */
     public void step() {
+        // Every group's hyper-parameters are resolved and checked before anything moves, so a schedule that
+        // leaves its range fails the step without advancing step counts or updating earlier groups.
+        List<HyperParams> hyper = new ArrayList<>(groups.size());
+        for (Group g : groups) {
+            HyperParams h = resolve(g);
+            rule.validate(h);
+            hyper.add(h);
+        }
         try (var scope = Autograd.noGrad()) {
-            for (Group g : groups) {
+            for (int gi = 0; gi < groups.size(); gi++) {
+                Group g = groups.get(gi);
                 List<Slot> active = new ArrayList<>();
                 for (Slot s : g.slots) {
                     if (s.tensor().grad() == null) continue;
@@ -110,9 +119,7 @@ public final class Optimizer {
                     active.add(s);
                 }
                 if (active.isEmpty()) continue;
-                HyperParams h = resolve(g);
-                rule.validate(h);
-                StepContext ctx = new StepContext(count, h, g.scalars, random);
+                StepContext ctx = new StepContext(count, hyper.get(gi), g.scalars, random);
                 if (rule instanceof FusedRule fused) {
                     fused.step(active, ctx);
                 } else {
@@ -211,6 +218,7 @@ public final class Optimizer {
     public static final class Builder {
         private final Transform rule;
         private final Map<String, Tensor> params = new LinkedHashMap<>();
+        private final Map<Tensor, String> names = new java.util.IdentityHashMap<>();
         private final Map<String, Double> values = new LinkedHashMap<>();
         private final Map<String, Schedule> schedules = new LinkedHashMap<>();
         private final List<GroupSpec> groupSpecs = new ArrayList<>();
@@ -228,14 +236,23 @@ public final class Optimizer {
             return this;
         }
 
-        /** One parameter. It must be a float32/float64 leaf tensor that owns its storage. */
+        /**
+         * One parameter. It must be a float32/float64 leaf tensor that owns its storage, and not a tensor already
+         * given under another name (a shared weight is one parameter).
+         */
         public Builder param(String name, Tensor t) {
             if (params.containsKey(name)) throw new IllegalArgumentException("optimizer: parameter '" + name + "' given twice");
+            String other = names.get(t);
+            if (other != null) {
+                throw new IllegalArgumentException("optimizer: parameter '" + name + "' is the same tensor as '" + other
+                        + "' (a shared or tied weight); give it once, or it would be updated twice per step");
+            }
             if (!t.dtype().isFloating() || !t.isLeaf() || !t.isDense()) {
                 throw new IllegalArgumentException("optimizer: parameter '" + name + "' must be a dense float32 or float64 leaf"
                         + " tensor (got " + t.dtype() + ", leaf " + t.isLeaf() + ", dense " + t.isDense() + ")");
             }
             params.put(name, t);
+            names.put(t, name);
             return this;
         }
 
