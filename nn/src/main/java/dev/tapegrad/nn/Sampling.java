@@ -86,6 +86,13 @@ public final class Sampling {
             for (int r = 0; r < rows; r++) out[r] = argmax(Arrays.copyOfRange(all, r * v, (r + 1) * v));
             return Tensor.of(out, rows).reshape(outShape);
         }
+        // Shift each row by its maximum before dividing: (x − max)/τ ≤ 0 cannot overflow to +∞ however small
+        // τ is (softmax is shift-invariant, so the distribution is the same).
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = r * v; i < (r + 1) * v; i++) max = Math.max(max, all[i]);
+            for (int i = r * v; i < (r + 1) * v; i++) all[i] -= max;
+        }
         Tensor tempered = Tensor.of(all, logits.shape()).div(temperature);
         double[] filtered = topP(topK(tempered, topK), topP).toDoubleArray();
         for (int r = 0; r < rows; r++) {

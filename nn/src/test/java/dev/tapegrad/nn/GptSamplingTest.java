@@ -121,4 +121,14 @@ class GptSamplingTest {
         refused("logits must be floating", () -> Sampling.sample(Tensor.of(new int[] {1, 2}), 1, 0, 1, g));
         refused("logits must be floating", () -> Sampling.topK(Tensor.zeros(2, 2, 2), 1));
     }
+
+    /** A tiny positive temperature behaves like greedy decoding instead of overflowing to NaN. */
+    @org.junit.jupiter.api.Test
+    void tinyTemperaturePicksTheArgmax() {
+        dev.tapegrad.Tensor logits = dev.tapegrad.Tensor.of(new double[] {1.0, 3.0, 2.0, -1.0}, 1, 4);
+        for (long seed = 0; seed < 20; seed++) {
+            dev.tapegrad.Tensor pick = Sampling.sample(logits, 1e-300, 0, 1.0, new dev.tapegrad.Generator(seed));
+            org.junit.jupiter.api.Assertions.assertEquals(1, pick.toIntArray()[0]);
+        }
+    }
 }
