@@ -81,7 +81,11 @@ public final class ParallelPool {
             int helpers = Math.min(team.length, count - 1);
             for (int i = 0; i < helpers; i++) team[i].offer(job);
             job.work();
-            while (job.unfinished.get() > 0) Thread.onSpinWait();
+            // spin, then yield: on an oversubscribed machine a descheduled worker needs the core back
+            for (int spin = 0; job.unfinished.get() > 0; spin++) {
+                if (spin < SPINS) Thread.onSpinWait();
+                else Thread.yield();
+            }
             Throwable t = job.failure.get();
             if (t instanceof RuntimeException e) throw e;
             if (t instanceof Error e) throw e;
