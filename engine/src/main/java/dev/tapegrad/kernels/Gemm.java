@@ -10,17 +10,18 @@ public final class Gemm {
 
     /**
      * C[i][j] = Σ_{p<k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) for i &lt; m, j &lt; n. Float and
-     * double operands use the packed, register-tiled SIMD kernel (sums in the operands' precision, with
-     * fused multiply-adds); other arrays use the scalar definition.
+     * double operands use the SIMD kernels of {@link GemmFloat} and GemmDouble (sums in the operands'
+     * precision, with fused multiply-adds; large products are split over the threads of {@link ParallelPool}
+     * with results that do not depend on the thread count); other arrays use the scalar definition.
      */
     public static void gemm(int m, int n, int k,
                             Object a, int aOff, int aRow, int aCol,
                             Object b, int bOff, int bRow, int bCol,
                             Object c, int cOff, int ldc, boolean accumulate) {
         if (a instanceof float[] x && b instanceof float[] y && c instanceof float[] z) {
-            FloatKernels.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, accumulate);
+            GemmFloat.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, 1, accumulate);
         } else if (a instanceof double[] x && b instanceof double[] y && c instanceof double[] z) {
-            DoubleKernels.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, accumulate);
+            GemmDouble.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, 1, accumulate);
         } else {
             ReferenceKernels.gemm(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
         }

@@ -84,6 +84,9 @@ class GemmKernelTest {
                 check(rnd, type, 131, 19, 260, ta, tb, combo == 3);   // two KC slices, two MC blocks
                 check(rnd, type, 2, 2100, 3, ta, tb, combo == 1);     // two NC column blocks (NC = 64·NR)
                 check(rnd, type, 9, 37, 257, ta, tb, combo == 2);
+                check(rnd, type, 70, 10, 300, ta, tb, combo == 0);    // skinny: computed as Cᵀ = BᵀAᵀ
+                check(rnd, type, 1, 70, 300, ta, tb, combo == 1);     // row vector times matrix
+                check(rnd, type, 70, 1, 300, ta, tb, combo == 3);     // matrix times column vector
             }
         }
     }

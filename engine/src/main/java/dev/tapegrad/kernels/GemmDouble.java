@@ -1,0 +1,301 @@
+// GENERATED from GemmFloat.java by GemmTemplateTest (engine tests). Do not edit.
+package dev.tapegrad.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Double matrix multiply kernels: C = A·B (+ C), every operand addressed by (offset, row stride, column
+ * stride), so transposed and sliced operands need no copies.
+ *
+ * <p>The double version, GemmDouble.java, is generated from this file by replacing the element type
+ * ({@code GemmTemplateTest} in the tests regenerates it and checks that the two stay in step). Edit this file
+ * only, then regenerate.
+ *
+ * <p><b>Paths.</b> Matrix-vector products (m = 1 or n = 1) use dot products or column updates
+ * ({@link #gemv}). Everything else goes through the packed, register-tiled kernel ({@link #block}),
+ * computing Cᵀ = BᵀAᵀ instead when that wastes less of the MR×NR tiles on padding (e.g. n = 10 outputs).
+ *
+ * <p><b>Threads.</b> The output is split into disjoint row or column stripes, one per thread of
+ * {@link ParallelPool}; every element of C is computed by one thread, with the same k-order and the same
+ * path whatever the split, so results do not depend on the number of threads.
+ */
+final class GemmDouble {
+    private GemmDouble() {}
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Rows of C in one register tile. */
+    static final int MR = 8;
+    /** Columns of C in one register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed panel: a KC×NR panel of B stays in L1 while a row block of A streams past it. */
+    static final int KC = 256;
+    /** Rows of a packed block of A (MC×KC, kept in L2). */
+    static final int MC = 128;
+    /** Columns of a packed block of B (KC×NC, kept in L3). */
+    static final int NC = 64 * NR;
+    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
+    static final long PARALLEL_MIN = 1 << 17;
+
+    /** Per-thread packing buffers (packed A, packed B, tile accumulators, a vector), grown on demand. */
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[4][0]);
+
+    private static double[] buffer(int which, int size) {
+        double[][] b = BUFFERS.get();
+        if (b[which].length < size) b[which] = new double[size];
+        return b[which];
+    }
+
+    /**
+     * C[i][j] = Σ_{p<k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) with A[i][p] at
+     * {@code a[aOff + i*aRow + p*aCol]}, B[p][j] at {@code b[bOff + p*bRow + j*bCol]} and C[i][j] at
+     * {@code c[cOff + i*cRow + j*cCol]}.
+     */
+    static void gemm(int m, int n, int k, double[] a, int aOff, int aRow, int aCol,
+                     double[] b, int bOff, int bRow, int bCol, double[] c, int cOff, int cRow, int cCol, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * cRow + j * cCol] = 0.0;
+            return;
+        }
+        if (n == 1) {
+            gemv(m, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, cRow, accumulate);
+        } else if (m == 1) {   // the row of C is Bᵀ times the row of A
+            gemv(n, k, b, bOff, bCol, bRow, a, aOff, aCol, c, cOff, cCol, accumulate);
+        } else if ((long) roundUp(n, MR) * roundUp(m, NR) < (long) roundUp(m, MR) * roundUp(n, NR)) {
+            packed(n, m, k, b, bOff, bCol, bRow, a, aOff, aCol, aRow, c, cOff, cCol, cRow, accumulate);
+        } else {
+            packed(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, cCol, accumulate);
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** How many threads a product of m·n·k multiply-adds with {@code units} splittable stripes uses. */
+    private static int parts(long work, int units) {
+        return work < PARALLEL_MIN ? 1 : Math.min(ParallelPool.threads(), units);
+    }
+
+    // ---------------------------------------------------------------- packed, register-tiled kernel
+
+    /** The packed kernel over the whole of C, split into stripes of whole tiles along its longer tile axis. */
+    private static void packed(int m, int n, int k, double[] a, int aOff, int aRow, int aCol,
+                               double[] b, int bOff, int bRow, int bCol, double[] c, int cOff, int cRow, int cCol, boolean accumulate) {
+        int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
+        boolean byRows = mTiles >= nTiles;
+        int units = byRows ? mTiles : nTiles, parts = parts((long) m * n * k, units);
+        if (parts == 1) {
+            block(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, cCol, accumulate);
+            return;
+        }
+        ParallelPool.forEach(parts, part -> {
+            int u0 = (int) ((long) units * part / parts), u1 = (int) ((long) units * (part + 1) / parts);
+            if (byRows) {
+                int i0 = u0 * MR, rows = Math.min(m, u1 * MR) - i0;
+                block(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, bCol, c, cOff + i0 * cRow, cRow, cCol, accumulate);
+            } else {
+                int j0 = u0 * NR, cols = Math.min(n, u1 * NR) - j0;
+                block(m, cols, k, a, aOff, aRow, aCol, b, bOff + j0 * bCol, bRow, bCol, c, cOff + j0 * cCol, cRow, cCol, accumulate);
+            }
+        });
+    }
+
+    /**
+     * C = A·B (+ C) on the calling thread, Goto-style: for each NC-wide column block and KC-deep slice, B is
+     * packed into NR-wide micro-panels; for each MC-tall row block A is packed into MR-tall micro-panels;
+     * then every MR×NR tile of C is computed by {@link #tile} with fused multiply-adds. Each element's sum
+     * runs over the KC slices in order, each slice in p order, wherever the element lies in its tile.
+     */
+    private static void block(int m, int n, int k, double[] a, int aOff, int aRow, int aCol,
+                              double[] b, int bOff, int bRow, int bCol, double[] c, int cOff, int cRow, int cCol, boolean accumulate) {
+        int kcMax = Math.min(k, KC);
+        double[] ap = buffer(0, kcMax * Math.min(roundUp(m, MR), MC));
+        double[] bp = buffer(1, kcMax * Math.min(roundUp(n, NR), NC));
+        double[] acc = buffer(2, MR * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(b, bOff + pc * bRow + jc * bCol, bRow, bCol, kc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a, aOff + ic * aRow + pc * aCol, aRow, aCol, mc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            tile(ap, ir * kc, bp, jr * kc, kc, acc);
+                            writeTile(acc, c, cOff + (ic + ir) * cRow + (jc + jr) * cCol, cRow, cCol,
+                                    Math.min(MR, mc - ir), Math.min(NR, nc - jr), add);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs an mc×kc block of A as MR-row micro-panels: (r, p) of panel ir goes to ap[ir*kc + p*MR + r]; missing rows are 0. */
+    private static void packA(double[] a, int at, int aRow, int aCol, int mc, int kc, double[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir), dst = ir * kc;
+            for (int p = 0; p < kc; p++, dst += MR) {
+                int src = at + ir * aRow + p * aCol;
+                for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRow];
+                for (int r = rows; r < MR; r++) ap[dst + r] = 0.0;
+            }
+        }
+    }
+
+    /** Packs a kc×nc block of B as NR-column micro-panels: (p, j) of panel jr goes to bp[jr*kc + p*NR + j]; missing columns are 0. */
+    private static void packB(double[] b, int at, int bRow, int bCol, int kc, int nc, double[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr), dst = jr * kc;
+            for (int p = 0; p < kc; p++, dst += NR) {
+                int src = at + p * bRow + jr * bCol;
+                if (bCol == 1) {
+                    System.arraycopy(b, src, bp, dst, cols);
+                } else {
+                    for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j * bCol];
+                }
+                for (int j = cols; j < NR; j++) bp[dst + j] = 0.0;
+            }
+        }
+    }
+
+    /**
+     * One MR×NR tile from packed panels: acc[r][j] = Σ_p ap[p][r]·bp[p][j], accumulated in 16 vector
+     * registers with fused multiply-adds, then stored to {@code acc}. (Keeping C's update in a separate small
+     * method keeps this one within the JIT's inlining budget, so every vector stays in a register.)
+     */
+    private static void tile(double[] ap, int ai, double[] bp, int bi, int kc, double[] acc) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        DoubleVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
+            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(S, ap[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(S, ap[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(acc, 0); c01.intoArray(acc, L);
+        c10.intoArray(acc, NR); c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR); c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR); c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR); c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR); c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR); c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR); c71.intoArray(acc, 7 * NR + L);
+    }
+
+    /** C[r][j] = acc[r][j] (+ C[r][j] when {@code add}) for the mr×nr corner of an MR×NR tile. */
+    private static void writeTile(double[] acc, double[] c, int ci, int cRow, int cCol, int mr, int nr, boolean add) {
+        if (cCol != 1) {
+            for (int r = 0; r < mr; r++) {
+                for (int j = 0; j < nr; j++) {
+                    int at = ci + r * cRow + j * cCol;
+                    c[at] = add ? acc[r * NR + j] + c[at] : acc[r * NR + j];
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j += L) {
+                VectorMask<Double> m = S.indexInRange(j, nr);
+                int at = ci + r * cRow + j;
+                DoubleVector v = DoubleVector.fromArray(S, acc, r * NR + j, m);
+                if (add) v = v.add(DoubleVector.fromArray(S, c, at, m));
+                v.intoArray(c, at, m);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- matrix-vector
+
+    /**
+     * y[i] = Σ_{p<k} A[i][p]·x[p] (+ y[i] when {@code accumulate}) for i &lt; m, with x[p] at
+     * {@code x[xOff + p*xStride]} and y[i] at {@code y[yOff + i*yStride]}; split over rows.
+     */
+    private static void gemv(int m, int k, double[] a, int aOff, int aRow, int aCol, double[] x, int xOff, int xStride,
+                             double[] y, int yOff, int yStride, boolean accumulate) {
+        double[] xs = x;
+        int xo = xOff;
+        if (xStride != 1) {
+            xs = new double[k];
+            for (int p = 0; p < k; p++) xs[p] = x[xOff + p * xStride];
+            xo = 0;
+        }
+        double[] xc = xs;
+        int xi = xo, units = (m + L - 1) / L, parts = parts((long) m * k, units);
+        ParallelPool.forEach(parts, part -> {
+            int i0 = (int) ((long) units * part / parts) * L, i1 = Math.min(m, (int) ((long) units * (part + 1) / parts) * L);
+            gemvRows(i0, i1, k, a, aOff, aRow, aCol, xc, xi, y, yOff, yStride, accumulate);
+        });
+    }
+
+    /** Rows i0..i1 of {@link #gemv} with a contiguous x: dot products when A's rows are contiguous, else column updates. */
+    private static void gemvRows(int i0, int i1, int k, double[] a, int aOff, int aRow, int aCol, double[] x, int xi,
+                                 double[] y, int yOff, int yStride, boolean accumulate) {
+        if (aCol == 1) {
+            for (int i = i0; i < i1; i++) {
+                double s = dot(a, aOff + i * aRow, x, xi, k);
+                int at = yOff + i * yStride;
+                y[at] = accumulate ? s + y[at] : s;
+            }
+            return;
+        }
+        // t[i] = Σ_p A[i][p]·x[p] one column of A at a time, each element a chain of fmas in p order
+        int rows = i1 - i0;
+        double[] t = buffer(3, rows);
+        java.util.Arrays.fill(t, 0, rows, 0.0);
+        for (int p = 0; p < k; p++) {
+            int col = aOff + i0 * aRow + p * aCol;
+            double xp = x[xi + p];
+            int r = 0;
+            if (aRow == 1) {
+                DoubleVector xv = DoubleVector.broadcast(S, xp);
+                for (; r <= rows - L; r += L) {
+                    DoubleVector.fromArray(S, a, col + r).fma(xv, DoubleVector.fromArray(S, t, r)).intoArray(t, r);
+                }
+            }
+            for (; r < rows; r++) t[r] = Math.fma(a[col + r * aRow], xp, t[r]);
+        }
+        for (int r = 0; r < rows; r++) {
+            int at = yOff + (i0 + r) * yStride;
+            y[at] = accumulate ? t[r] + y[at] : t[r];
+        }
+    }
+
+    /** Σ_{p<k} a[ai+p]·x[xi+p]: four vector accumulators, combined pairwise, then the scalar tail. */
+    private static double dot(double[] a, int ai, double[] x, int xi, int k) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int p = 0;
+        for (; p <= k - 4 * L; p += 4 * L) {
+            s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, x, xi + p), s0);
+            s1 = DoubleVector.fromArray(S, a, ai + p + L).fma(DoubleVector.fromArray(S, x, xi + p + L), s1);
+            s2 = DoubleVector.fromArray(S, a, ai + p + 2 * L).fma(DoubleVector.fromArray(S, x, xi + p + 2 * L), s2);
+            s3 = DoubleVector.fromArray(S, a, ai + p + 3 * L).fma(DoubleVector.fromArray(S, x, xi + p + 3 * L), s3);
+        }
+        for (; p <= k - L; p += L) s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, x, xi + p), s0);
+        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) s = Math.fma(a[ai + p], x[xi + p], s);
+        return s;
+    }
+}

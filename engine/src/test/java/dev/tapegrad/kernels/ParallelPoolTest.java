@@ -1,0 +1,96 @@
+package dev.tapegrad.kernels;
+
+import static dev.tapegrad.kernels.KernelTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared pool runs every task once, reports failures, and GEMM gives the same bits for 1 and 2 threads. */
+class ParallelPoolTest {
+    private final int saved = ParallelPool.threads();
+
+    @AfterEach
+    void restore() {
+        ParallelPool.setThreads(saved);
+    }
+
+    @Test
+    void everyTaskRunsExactlyOnce() {
+        for (int threads : new int[] {1, 2, 3}) {
+            ParallelPool.setThreads(threads);
+            for (int count : new int[] {0, 1, 2, 5, 100}) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                ParallelPool.forEach(count, runs::incrementAndGet);
+                for (int i = 0; i < count; i++) assertEquals(1, runs.get(i), "threads=" + threads + " task " + i + " of " + count);
+            }
+        }
+    }
+
+    @Test
+    void nestedCallsRunOnTheCallingThread() {
+        ParallelPool.setThreads(2);
+        AtomicIntegerArray runs = new AtomicIntegerArray(16);
+        ParallelPool.forEach(4, i -> ParallelPool.forEach(4, j -> runs.incrementAndGet(4 * i + j)));
+        for (int i = 0; i < 16; i++) assertEquals(1, runs.get(i));
+    }
+
+    @Test
+    void aFailingTaskIsRethrownAndThePoolStillWorks() {
+        ParallelPool.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ParallelPool.forEach(8, i -> {
+            if (i == 5) throw new IllegalStateException("task 5");
+        }));
+        assertEquals("task 5", e.getMessage());
+        AtomicIntegerArray runs = new AtomicIntegerArray(3);
+        ParallelPool.forEach(3, runs::incrementAndGet);
+        assertEquals(3, runs.get(0) + runs.get(1) + runs.get(2));
+    }
+
+    @Test
+    void threadCountIsValidated() {
+        assertThrows(IllegalArgumentException.class, () -> ParallelPool.setThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> dev.tapegrad.Parallelism.setThreads(-1));
+        dev.tapegrad.Parallelism.setThreads(3);
+        assertEquals(3, ParallelPool.threads());
+        assertEquals(3, dev.tapegrad.Parallelism.threads());
+    }
+
+    /** Random shapes (large enough to be split, skinny, matrix-vector) and layouts, float and double. */
+    @Test
+    void gemmIsBitIdenticalForOneAndTwoThreads() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int[][] shapes = {{1, 300, 700}, {700, 1, 300}, {128, 10, 300}, {10, 200, 130}};
+        for (int trial = 0; trial < 24; trial++) {
+            Type type = trial % 2 == 0 ? Type.FLOAT : Type.DOUBLE;
+            int[] s = trial < shapes.length ? shapes[trial]
+                    : new int[] {rnd.nextInt(1, 150), rnd.nextInt(1, 150), rnd.nextInt(20, 300)};
+            int m = s[0], n = s[1], k = s[2];
+            boolean ta = rnd.nextBoolean(), tb = rnd.nextBoolean(), acc = rnd.nextBoolean();
+            GemmKernelTest.Operand a = GemmKernelTest.operand(rnd, type, m, k, ta), b = GemmKernelTest.operand(rnd, type, k, n, tb);
+            Object c0 = newArray(type, m * n);
+            for (int i = 0; i < m * n; i++) Arrays1.set(c0, i, rnd.nextDouble(-1, 1));
+            Object[] out = new Object[3];
+            int[] threads = {1, 2, 1};
+            for (int run = 0; run < 3; run++) {
+                ParallelPool.setThreads(threads[run]);
+                out[run] = newArray(type, m * n);
+                System.arraycopy(c0, 0, out[run], 0, m * n);
+                Gemm.gemm(m, n, k, a.data(), a.offset(), a.rowStride(), a.colStride(),
+                        b.data(), b.offset(), b.rowStride(), b.colStride(), out[run], 0, n, acc);
+            }
+            String what = type + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc;
+            for (int i = 0; i < m * n; i++) {
+                for (int run = 1; run < 3; run++) {
+                    assertEquals(bits(out[0], i), bits(out[run], i), what + ": element " + i + " differs with " + threads[run] + " thread(s)");
+                }
+            }
+        }
+    }
+
+    private static long bits(Object array, int i) {
+        return array instanceof float[] f ? Float.floatToRawIntBits(f[i]) : Double.doubleToRawLongBits(((double[]) array)[i]);
+    }
+}
