@@ -161,7 +161,7 @@ def run_references(a, want, threads, quick, run_dir, log):
 def mvn(a, jmh_args, log):
     cmd = ["mvn", "-B", "-q"] + ([] if a.online else ["-o"]) + ["compile", "-Pbench", "-pl", "bench", "-am",
                                                                "-Djmh.args=" + jmh_args]
-    deadline = time.time() + a.lock_wait
+    deadline, told = time.time() + a.lock_wait, False
     while True:
         with open(log, "a") as f:
             f.write("$ " + " ".join(cmd) + "\n")
@@ -169,7 +169,9 @@ def mvn(a, jmh_args, log):
         with open(log, "a") as f:
             f.write(r.stdout + r.stderr)
         if "Unable to acquire the JMH lock" in r.stdout + r.stderr and time.time() < deadline:
-            print("  (another JMH run holds /tmp/jmh.lock: waiting for it)", flush=True)
+            if not told:
+                print("  (another JMH run holds /tmp/jmh.lock: waiting for it)", flush=True)
+                told = True
             time.sleep(20)
             continue
         return r
@@ -337,7 +339,7 @@ def build_rows(tg, ref, thread_counts, quick, want, fma_peak, triad):
 def verdict(label, thr, tcell, rcell, tv, rv, tgt, alloc=""):
     """One table row; the ratio is tv / rv, checked against the target's bound when there is one."""
     ratio = tv / rv if tv is not None and rv is not None else None
-    rcol = "—" if ratio is None else f"{ratio:.2f}"
+    rcol = "—" if ratio is None else f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
     if tgt is None:
         return (label, str(thr), tcell, rcell, rcol, "—", "", alloc)
     bound, text = tgt
