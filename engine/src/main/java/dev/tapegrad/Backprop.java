@@ -16,6 +16,9 @@ import java.util.function.UnaryOperator;
 final class Backprop {
     private Backprop() {}
 
+    /** Numbers the graph walks of {@link #reachable}. */
+    private static final java.util.concurrent.atomic.AtomicLong PASSES = new java.util.concurrent.atomic.AtomicLong();
+
     /**
      * Runs one backward pass.
      *
@@ -42,17 +45,18 @@ final class Backprop {
         List<Node> ran = new ArrayList<>();
         // Gradients waiting for each node's output: per pass, so that a backward started from inside a hook
         // or a custom rule cannot disturb this one. Nodes are keys by identity, so nothing boxes.
-        Map<Node, Tensor> pending = new IdentityHashMap<>();
+        Map<Node, Tensor> pending = null;
         try {
             if (output.gradFn == null) { // the output is itself a leaf
                 leafGrads.put(output, seed);
             } else {
                 order = reachable(output.gradFn);
+                pending = new IdentityHashMap<>(order.size()); // sized once: no rehashing during the sweep
                 Set<Node> useful = wanted == null ? null : leadingToWanted(order, wantedGrads);
                 pending.put(output.gradFn, seed);
                 for (Node node : order) {
                     Tensor g = pending.remove(node);
-                    if (g != null && step(node, g, pending, wanted == null, useful, wantedGrads, leafGrads, state.anomaly)) {
+                    if (g != null && step(node, g, pending, wanted == null, useful, wantedGrads, leafGrads, state)) {
                         ran.add(node);
                     }
                 }
@@ -103,17 +107,22 @@ final class Backprop {
     /** All nodes the root depends on, in decreasing tape position. */
     private static List<Node> reachable(Node root) {
         List<Node> nodes = new ArrayList<>();
-        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        // Visited nodes carry this pass's number (no set to grow). A nested backward (from a hook or a rule)
+        // takes a new number, and runs only after this walk has finished.
+        long pass = PASSES.incrementAndGet();
         ArrayList<Node> stack = new ArrayList<>();
         stack.add(root);
-        seen.add(root);
+        root.visitedInPass = pass;
         while (!stack.isEmpty()) {
             Node n = stack.removeLast();
             nodes.add(n);
             if (n.isReleased()) continue;
             for (Tensor in : n.inputs) {
                 Node p = in.gradFn;
-                if (p != null && seen.add(p)) stack.add(p);
+                if (p != null && p.visitedInPass != pass) {
+                    p.visitedInPass = pass;
+                    stack.add(p);
+                }
             }
         }
         nodes.sort((a, b) -> Long.compare(b.seq, a.seq));
@@ -142,10 +151,11 @@ final class Backprop {
     /** Applies one node's rule if it has a gradient to pass on; returns whether the rule ran. */
     private static boolean step(Node node, Tensor gradOutput, Map<Node, Tensor> pending, boolean backwardForm,
                                 Set<Node> useful, Map<Tensor, Tensor> wanted, Map<Tensor, Tensor> leafGrads,
-                                boolean anomaly) {
+                                Tape.State state) {
+        boolean anomaly = state.anomaly;
         Tensor g = applyHooks(node.output, gradOutput);
         if (backwardForm && node.output.retainsGrad) node.output.grad = accumulate(node.output.grad, g, false);
-        if (wanted.containsKey(node.output)) wanted.put(node.output, g);
+        if (!wanted.isEmpty() && wanted.containsKey(node.output)) wanted.put(node.output, g);
         if (useful != null && !useful.contains(node)) return false;
         if (node.isReleased()) {
             throw new IllegalStateException("backward through '" + node.op + "' a second time: its saved values were"
@@ -153,7 +163,6 @@ final class Backprop {
                     + " to call it twice" + node.where());
         }
         node.checkSavedVersions();
-        Tape.State state = Tape.state();
         Node outerRule = state.inBackwardOf;
         state.inBackwardOf = node;
         Tensor[] grads;

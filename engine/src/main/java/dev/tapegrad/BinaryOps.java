@@ -1,5 +1,6 @@
 package dev.tapegrad;
 
+import dev.tapegrad.kernels.Arrays1;
 import dev.tapegrad.kernels.BinaryOp;
 import dev.tapegrad.kernels.CompareOp;
 import dev.tapegrad.kernels.Elementwise;
@@ -18,9 +19,26 @@ final class BinaryOps {
         UnaryOps.requireFloating(name, a);
         UnaryOps.requireFloating(name, b);
         if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch(name, a, b);
+        if (isSingle(a) && isSingle(b) && a.shape.length == b.shape.length) return single(op, a, b);
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
         Elementwise.binary(op, ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(), out.data());
+        return out;
+    }
+
+    /** Whether every axis has size 1 (a 0-dim tensor, or [1], [1, 1], ...): one element. */
+    static boolean isSingle(Tensor x) {
+        for (int s : x.shape) if (s != 1) return false;
+        return true;
+    }
+
+    /**
+     * op of two one-element tensors of one rank, without layouts or kernel dispatch: the kernels compute
+     * rows shorter than a vector with the same scalar definition, {@code op.apply} rounded to the dtype.
+     */
+    private static Tensor single(BinaryOp op, Tensor a, Tensor b) {
+        Tensor out = Tensor.allocate(a.dtype(), a.shape);
+        Arrays1.set(out.data(), 0, op.apply(Arrays1.get(a.storage.data, a.offset), Arrays1.get(b.storage.data, b.offset)));
         return out;
     }
 

@@ -19,6 +19,8 @@ final class Node {
     /** Where the op was called from (user code), kept only in anomaly mode. */
     final StackTraceElement callSite;
     private boolean released;
+    /** The number of the last backward walk that reached this node (see {@code Backprop.reachable}). */
+    long visitedInPass;
 
     Node(long seq, String op, Tensor output, Tensor[] inputs, Tensor[] saved, Rule rule, StackTraceElement callSite) {
         this.seq = seq;

@@ -39,6 +39,8 @@ public final class Tensor {
     boolean retainsGrad;
     List<UnaryOperator<Tensor>> hooks;
 
+    private static final int[] NO_AXES = {};
+
     Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
@@ -48,6 +50,8 @@ public final class Tensor {
 
     /** A fresh contiguous tensor of this shape, zero-filled. */
     static Tensor allocate(DType dtype, int[] shape) {
+        // 0-dim: an empty shape cannot be modified, so every scalar shares one for its shape and strides
+        if (shape.length == 0) return new Tensor(Storage.allocate(dtype, 1), NO_AXES, NO_AXES, 0);
         Shapes.checkNonNegative("allocate", shape);
         int[] s = shape.clone();
         return new Tensor(Storage.allocate(dtype, Shapes.numel(s)), s, Shapes.contiguousStrides(s), 0);

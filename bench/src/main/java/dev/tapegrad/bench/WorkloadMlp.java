@@ -1,0 +1,43 @@
+package dev.tapegrad.bench;
+
+import dev.tapegrad.Generator;
+import dev.tapegrad.Tensor;
+import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.Linear;
+import dev.tapegrad.nn.Losses;
+import dev.tapegrad.nn.Sequential;
+import dev.tapegrad.optim.Optimizer;
+import dev.tapegrad.optim.Optimizers;
+import java.util.Map;
+
+/**
+ * The MLP workload of {@code perf/ad_mlp_step.py}: 784 → 512 → ReLU → 512 → ReLU → 10 ({@link Linear} layers
+ * with bias, PyTorch's default init from generator 0), a fixed batch X ~ N(0, 1) of [128, 784] and labels in
+ * [0, 10) (generator 1, X first), loss = mean cross-entropy. One step = clear gradients + forward + backward
+ * + Adam (lr 1e-3, β = (0.9, 0.999), ε = 1e-8).
+ */
+final class WorkloadMlp {
+    private final Sequential model;
+    private final Tensor x, y;
+    private final Optimizer adam;
+
+    WorkloadMlp() {
+        Generator init = new Generator(0);
+        model = new Sequential(new Linear(784, 512, init), Activation.relu(), new Linear(512, 512, init),
+                Activation.relu(), new Linear(512, 10, init));
+        Generator data = new Generator(1);
+        x = Tensor.randn(data, 128, 784);
+        y = Tensor.randint(data, 0, 10, 128);
+        adam = Optimizers.create("adam", Map.of("lr", 1e-3, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8),
+                model.namedParameters());
+    }
+
+    /** One training step; returns the loss. */
+    Tensor step() {
+        adam.zeroGrad();
+        Tensor loss = Losses.crossEntropy(model.forward(x), y);
+        loss.backward();
+        adam.step();
+        return loss;
+    }
+}
