@@ -29,12 +29,18 @@ import org.openjdk.jmh.annotations.State;
 @Fork(1) // forked JVMs inherit the launching JVM's flags (--add-modules jdk.incubator.vector)
 public class WorkloadBench {
 
-    /** Threads of the engine's shared pool; wired to the pool's setter once the engine has one. */
+    /** Threads of the engine's shared pool ({@link dev.tapegrad.Parallelism}). */
     @State(Scope.Benchmark)
     public static class Threads {
         /** Pool size for the run. */
         @Param({"1", "2"})
         public int threads;
+
+        /** Sizes the engine's pool before the workloads are built. */
+        @Setup
+        public void apply() {
+            dev.tapegrad.Parallelism.setThreads(threads);
+        }
     }
 
     /** The scalar graph. */
