@@ -58,26 +58,8 @@ final class DoubleKernels {
     static void compare(CompareOp op, Strided a, Strided b, int[] out) {
         double[] as = (double[]) a.data(), bs = (double[]) b.data();
         Rows rows = new Rows(a.shape(), a, b);
-        IntVector one = IntVector.broadcast(MASK_INTS, 1), zero = IntVector.zero(MASK_INTS);
         for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
-            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
-            if (!unitOrZero(sa) || !unitOrZero(sb)) {
-                for (int j = 0; j < n; j++) out[o + j] = op.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
-                continue;
-            }
-            DoubleVector a0 = DoubleVector.broadcast(S, as[ai]), b0 = DoubleVector.broadcast(S, bs[bi]);
-            int j = 0;
-            for (; j < S.loopBound(n); j += L) {
-                DoubleVector va = sa == 0 ? a0 : DoubleVector.fromArray(S, as, ai + j);
-                DoubleVector vb = sb == 0 ? b0 : DoubleVector.fromArray(S, bs, bi + j);
-                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j);
-            }
-            if (j < n) {
-                VectorMask<Double> m = S.indexInRange(j, n);
-                DoubleVector va = sa == 0 ? a0 : DoubleVector.fromArray(S, as, ai + j, m);
-                DoubleVector vb = sb == 0 ? b0 : DoubleVector.fromArray(S, bs, bi + j, m);
-                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j, m.cast(MASK_INTS));
-            }
+            compareRow(op, as, rows.start[0], rows.inner[0], bs, rows.start[1], rows.inner[1], out, o, n);
         }
     }
 
@@ -217,17 +199,6 @@ final class DoubleKernels {
         return u.fma(b1, b2.neg()).add((double) c[0]);
     }
 
-    private static VectorMask<Double> test(CompareOp op, DoubleVector a, DoubleVector b) {
-        return switch (op) {
-            case EQ -> a.eq(b);
-            case NE -> a.compare(VectorOperators.NE, b);
-            case LT -> a.lt(b);
-            case LE -> a.compare(VectorOperators.LE, b);
-            case GT -> a.compare(VectorOperators.GT, b);
-            case GE -> a.compare(VectorOperators.GE, b);
-        };
-    }
-
     // ---------------------------------------------------------------- reductions
 
     /** out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]. */
@@ -245,7 +216,7 @@ final class DoubleKernels {
     // the JIT then compiles every loop with one op's code only. (A loop shared by all ops, whether it
     // switches on the op or calls a function object, is compiled with every op that has run through it;
     // past the JIT's inlining budget it keeps vectors boxed on the heap and runs about ten times slower.)
-    // Table rows: `unary OP: expression of v`, `binary OP: expression of a and b`,
+    // Table rows: `unary OP: expression of v`, `binary OP` and `compare OP: expression of a and b`,
     // `reduce OP: combining method, lane reduction`. Edit the table, then regenerate.
     //
     // unary NEG: v.neg()
@@ -274,6 +245,12 @@ final class DoubleKernels {
     // binary POW: a.lanewise(VectorOperators.POW, b)
     // binary MAXIMUM: a.max(b)
     // binary MINIMUM: a.min(b)
+    // compare EQ: a.eq(b)
+    // compare NE: a.compare(VectorOperators.NE, b)
+    // compare LT: a.lt(b)
+    // compare LE: a.compare(VectorOperators.LE, b)
+    // compare GT: a.compare(VectorOperators.GT, b)
+    // compare GE: a.compare(VectorOperators.GE, b)
     // reduce SUM: add, ADD
     // reduce PROD: mul, MUL
     // reduce MAX: max, MAX
@@ -316,6 +293,18 @@ final class DoubleKernels {
             case POW -> powRow(a, ai, sa, b, bi, sb, out, o, n);
             case MAXIMUM -> maximumRow(a, ai, sa, b, bi, sb, out, o, n);
             case MINIMUM -> minimumRow(a, ai, sa, b, bi, sb, out, o, n);
+        }
+    }
+
+    /** out[o + j] = op(a[ai + j*sa], b[bi + j*sb]) ? 1 : 0 for j &lt; n; vectorised as {@link #binaryRow}. */
+    private static void compareRow(CompareOp op, double[] a, int ai, int sa, double[] b, int bi, int sb, int[] out, int o, int n) {
+        switch (op) {
+            case EQ -> eqTest(a, ai, sa, b, bi, sb, out, o, n);
+            case NE -> neTest(a, ai, sa, b, bi, sb, out, o, n);
+            case LT -> ltTest(a, ai, sa, b, bi, sb, out, o, n);
+            case LE -> leTest(a, ai, sa, b, bi, sb, out, o, n);
+            case GT -> gtTest(a, ai, sa, b, bi, sb, out, o, n);
+            case GE -> geTest(a, ai, sa, b, bi, sb, out, o, n);
         }
     }
 
@@ -771,6 +760,150 @@ final class DoubleKernels {
             }
         }
         for (; j < n; j++) out[o + j] = (double) BinaryOp.MINIMUM.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** EQ: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void eqTest(double[] as, int ai, int sa, double[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j), b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            DoubleVector b = DoubleVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            DoubleVector a = DoubleVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                DoubleVector b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.EQ.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** NE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void neTest(double[] as, int ai, int sa, double[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j), b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            DoubleVector b = DoubleVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            DoubleVector a = DoubleVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                DoubleVector b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.NE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** LT: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void ltTest(double[] as, int ai, int sa, double[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j), b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            DoubleVector b = DoubleVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            DoubleVector a = DoubleVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                DoubleVector b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.LT.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** LE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void leTest(double[] as, int ai, int sa, double[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j), b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            DoubleVector b = DoubleVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            DoubleVector a = DoubleVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                DoubleVector b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.LE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** GT: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void gtTest(double[] as, int ai, int sa, double[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j), b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            DoubleVector b = DoubleVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            DoubleVector a = DoubleVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                DoubleVector b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.GT.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** GE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void geTest(double[] as, int ai, int sa, double[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j), b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            DoubleVector b = DoubleVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                DoubleVector a = DoubleVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            DoubleVector a = DoubleVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                DoubleVector b = DoubleVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.GE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
     }
 
     /** SUM over src[at .. at+length-1], with four independent vector accumulators. */

@@ -57,26 +57,8 @@ final class FloatKernels {
     static void compare(CompareOp op, Strided a, Strided b, int[] out) {
         float[] as = (float[]) a.data(), bs = (float[]) b.data();
         Rows rows = new Rows(a.shape(), a, b);
-        IntVector one = IntVector.broadcast(MASK_INTS, 1), zero = IntVector.zero(MASK_INTS);
         for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
-            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
-            if (!unitOrZero(sa) || !unitOrZero(sb)) {
-                for (int j = 0; j < n; j++) out[o + j] = op.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
-                continue;
-            }
-            FloatVector a0 = FloatVector.broadcast(S, as[ai]), b0 = FloatVector.broadcast(S, bs[bi]);
-            int j = 0;
-            for (; j < S.loopBound(n); j += L) {
-                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j);
-                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j);
-                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j);
-            }
-            if (j < n) {
-                VectorMask<Float> m = S.indexInRange(j, n);
-                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j, m);
-                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j, m);
-                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j, m.cast(MASK_INTS));
-            }
+            compareRow(op, as, rows.start[0], rows.inner[0], bs, rows.start[1], rows.inner[1], out, o, n);
         }
     }
 
@@ -216,17 +198,6 @@ final class FloatKernels {
         return u.fma(b1, b2.neg()).add((float) c[0]);
     }
 
-    private static VectorMask<Float> test(CompareOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case EQ -> a.eq(b);
-            case NE -> a.compare(VectorOperators.NE, b);
-            case LT -> a.lt(b);
-            case LE -> a.compare(VectorOperators.LE, b);
-            case GT -> a.compare(VectorOperators.GT, b);
-            case GE -> a.compare(VectorOperators.GE, b);
-        };
-    }
-
     // ---------------------------------------------------------------- reductions
 
     /** out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]. */
@@ -244,7 +215,7 @@ final class FloatKernels {
     // the JIT then compiles every loop with one op's code only. (A loop shared by all ops, whether it
     // switches on the op or calls a function object, is compiled with every op that has run through it;
     // past the JIT's inlining budget it keeps vectors boxed on the heap and runs about ten times slower.)
-    // Table rows: `unary OP: expression of v`, `binary OP: expression of a and b`,
+    // Table rows: `unary OP: expression of v`, `binary OP` and `compare OP: expression of a and b`,
     // `reduce OP: combining method, lane reduction`. Edit the table, then regenerate.
     //
     // unary NEG: v.neg()
@@ -273,6 +244,12 @@ final class FloatKernels {
     // binary POW: a.lanewise(VectorOperators.POW, b)
     // binary MAXIMUM: a.max(b)
     // binary MINIMUM: a.min(b)
+    // compare EQ: a.eq(b)
+    // compare NE: a.compare(VectorOperators.NE, b)
+    // compare LT: a.lt(b)
+    // compare LE: a.compare(VectorOperators.LE, b)
+    // compare GT: a.compare(VectorOperators.GT, b)
+    // compare GE: a.compare(VectorOperators.GE, b)
     // reduce SUM: add, ADD
     // reduce PROD: mul, MUL
     // reduce MAX: max, MAX
@@ -315,6 +292,18 @@ final class FloatKernels {
             case POW -> powRow(a, ai, sa, b, bi, sb, out, o, n);
             case MAXIMUM -> maximumRow(a, ai, sa, b, bi, sb, out, o, n);
             case MINIMUM -> minimumRow(a, ai, sa, b, bi, sb, out, o, n);
+        }
+    }
+
+    /** out[o + j] = op(a[ai + j*sa], b[bi + j*sb]) ? 1 : 0 for j &lt; n; vectorised as {@link #binaryRow}. */
+    private static void compareRow(CompareOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, int[] out, int o, int n) {
+        switch (op) {
+            case EQ -> eqTest(a, ai, sa, b, bi, sb, out, o, n);
+            case NE -> neTest(a, ai, sa, b, bi, sb, out, o, n);
+            case LT -> ltTest(a, ai, sa, b, bi, sb, out, o, n);
+            case LE -> leTest(a, ai, sa, b, bi, sb, out, o, n);
+            case GT -> gtTest(a, ai, sa, b, bi, sb, out, o, n);
+            case GE -> geTest(a, ai, sa, b, bi, sb, out, o, n);
         }
     }
 
@@ -770,6 +759,150 @@ final class FloatKernels {
             }
         }
         for (; j < n; j++) out[o + j] = (float) BinaryOp.MINIMUM.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** EQ: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void eqTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.EQ.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** NE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void neTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.NE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** LT: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void ltTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.LT.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** LE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void leTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.LE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** GT: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void gtTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.GT.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** GE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void geTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.GE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
     }
 
     /** SUM over src[at .. at+length-1], with four independent vector accumulators. */

@@ -46,14 +46,15 @@ class KernelTemplate {
 
     // ---------------------------------------------------------------- one loop method per op
 
-    private static final Pattern ROW = Pattern.compile("(?m)^ *// (unary|binary|reduce) (\\w+): (.+)$");
+    private static final Pattern ROW = Pattern.compile("(?m)^ *// (unary|binary|compare|reduce) (\\w+): (.+)$");
     private static final String BEGIN = "    // BEGIN GENERATED loops\n", END = "    // END GENERATED loops\n";
 
     /** The float template with the region between the BEGIN and END markers regenerated from its op table. */
     static String withLoops(String template) {
         int from = template.indexOf(BEGIN), to = template.indexOf(END);
         if (from < 0 || to < from) throw new IllegalStateException("FloatKernels.java lacks the generated-loops markers");
-        StringBuilder unary = new StringBuilder(), binary = new StringBuilder(), reduce = new StringBuilder();
+        StringBuilder unary = new StringBuilder(), binary = new StringBuilder(), compare = new StringBuilder();
+        StringBuilder reduce = new StringBuilder();
         StringBuilder loops = new StringBuilder();
         Matcher m = ROW.matcher(template.substring(0, from));
         while (m.find()) {
@@ -65,7 +66,13 @@ class KernelTemplate {
                 }
                 case "binary" -> {
                     binary.append(CASE.formatted(op, name + "Row(a, ai, sa, b, bi, sb, out, o, n)"));
-                    loops.append(BINARY.replace("OP", op).replace("NAME", name).replace("EXPR", expr));
+                    loops.append(layouts(op, name + "Row", "float", expr + ".intoArray(out, o + j)",
+                            "(float) BinaryOp.OP.apply(A, B)"));
+                }
+                case "compare" -> {
+                    compare.append(CASE.formatted(op, name + "Test(a, ai, sa, b, bi, sb, out, o, n)"));
+                    loops.append(layouts(op, name + "Test", "int", "IntVector.zero(MASK_INTS).blend(1, " + expr + ".cast(MASK_INTS)).intoArray(out, o + j)",
+                            "CompareOp.OP.test(A, B) ? 1 : 0"));
                 }
                 default -> {
                     String[] parts = expr.split(", *");
@@ -75,7 +82,7 @@ class KernelTemplate {
                 }
             }
         }
-        String dispatch = DISPATCH.replace("UNARY", unary).replace("BINARY", binary).replace("REDUCE", reduce)
+        String dispatch = DISPATCH.replace("UNARY", unary).replace("BINARY", binary).replace("COMPARE", compare).replace("REDUCE", reduce)
                 .replace("COLUMNS", reduce.toString().replace("Run(src, at, length)", "Columns(src, at, length, inner, out, outAt)"));
         return template.substring(0, from + BEGIN.length()) + dispatch + loops + template.substring(to);
     }
@@ -103,6 +110,12 @@ class KernelTemplate {
                 private static void binaryRow(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] out, int o, int n) {
                     switch (op) {
             BINARY        }
+                }
+
+                /** out[o + j] = op(a[ai + j*sa], b[bi + j*sb]) ? 1 : 0 for j &lt; n; vectorised as {@link #binaryRow}. */
+                private static void compareRow(CompareOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, int[] out, int o, int n) {
+                    switch (op) {
+            COMPARE        }
                 }
 
                 /** op over src[at .. at+length-1]. */
@@ -135,32 +148,41 @@ class KernelTemplate {
                 }
             """;
 
-    // one vector loop per layout (choosing between a load and a broadcast inside the loop would merge vector
-    // values, which makes the JIT box them); the tail and other strides by the scalar definition
-    private static final String BINARY = """
+    /**
+     * A loop method over two operands with one vector loop per layout (choosing between a load and a
+     * broadcast inside the loop would merge vector values, which makes the JIT box them); the tail and other
+     * strides use the scalar definition {@code tail} of A and B.
+     */
+    private static String layouts(String op, String method, String outType, String store, String tail) {
+        return LAYOUTS.replace("OUT", outType).replace("METHOD", method).replace("OP", op)
+                .replace("TAIL", tail.replace("OP", op).replace("A, B", "as[ai + j * sa], bs[bi + j * sb]"))
+                .replace("STORE", store);
+    }
+
+    private static final String LAYOUTS = """
 
                 /** OP: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
-                private static void NAMERow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+                private static void METHOD(float[] as, int ai, int sa, float[] bs, int bi, int sb, OUT[] out, int o, int n) {
                     int j = 0, end = S.loopBound(n);
                     if (sa == 1 && sb == 1) {
                         for (; j < end; j += L) {
                             FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
-                            EXPR.intoArray(out, o + j);
+                            STORE;
                         }
                     } else if (sa == 1 && sb == 0) {
                         FloatVector b = FloatVector.broadcast(S, bs[bi]);
                         for (; j < end; j += L) {
                             FloatVector a = FloatVector.fromArray(S, as, ai + j);
-                            EXPR.intoArray(out, o + j);
+                            STORE;
                         }
                     } else if (sa == 0 && sb == 1) {
                         FloatVector a = FloatVector.broadcast(S, as[ai]);
                         for (; j < end; j += L) {
                             FloatVector b = FloatVector.fromArray(S, bs, bi + j);
-                            EXPR.intoArray(out, o + j);
+                            STORE;
                         }
                     }
-                    for (; j < n; j++) out[o + j] = (float) BinaryOp.OP.apply(as[ai + j * sa], bs[bi + j * sb]);
+                    for (; j < n; j++) out[o + j] = TAIL;
                 }
             """;
 
