@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The double version of this class is generated from FloatKernels.java, the hand-written template, by
  * replacing the element type ({@code KernelTemplate} in the tests; it also checks that the two stay in
- * step). Edit FloatKernels.java only, then regenerate.
+ * step). Edit FloatKernels.java only, then regenerate. The same generator also writes, inside this file,
+ * one loop method per elementwise, comparison and reduction op from the op table above the generated part.
  *
  * <p>Each kernel computes in float and rounds as float arithmetic does; the scalar definitions in
  * {@link ReferenceKernels} compute in double and round once, so results agree exactly for + − × ÷, min,
