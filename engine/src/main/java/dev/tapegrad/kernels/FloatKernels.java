@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The double version of this class is generated from FloatKernels.java, the hand-written template, by
  * replacing the element type ({@code KernelTemplate} in the tests; it also checks that the two stay in
- * step). Edit FloatKernels.java only, then regenerate.
+ * step). Edit FloatKernels.java only, then regenerate. The same generator also writes, inside this file,
+ * one loop method per elementwise, comparison and reduction op from the op table above the generated part.
  *
  * <p>Each kernel computes in float and rounds as float arithmetic does; the scalar definitions in
  * {@link ReferenceKernels} compute in double and round once, so results agree exactly for + − × ÷, min,
@@ -39,63 +40,7 @@ final class FloatKernels {
                 for (int j = 0; j < n; j++) out[o + j] = (float) op.apply(xs[xi + j * sx]);
                 continue;
             }
-            UNARY_ROWS[op.ordinal()].run(xs, xi, out, o, n);
-        }
-    }
-
-    /** A contiguous row kernel: out[o + j] = f(x[xi + j]) for j &lt; n. */
-    private interface UnaryRow {
-        void run(float[] x, int xi, float[] out, int o, int n);
-    }
-
-    /** A lane-wise function of one vector. */
-    private interface VectorFn {
-        FloatVector apply(FloatVector v);
-    }
-
-    /**
-     * One row kernel per {@link UnaryOp}, each its own compiled method: the call through this table is
-     * megamorphic once per row, while inside each kernel {@link #map} sees a single constant function, so
-     * the JIT inlines it and keeps vectors in registers. (A switch over all ops inside one loop grows past
-     * the JIT's inlining budget once many ops have run, and then boxes every vector.)
-     */
-    private static final UnaryRow[] UNARY_ROWS = new UnaryRow[UnaryOp.values().length];
-
-    static {
-        for (UnaryOp op : UnaryOp.values()) {
-            UNARY_ROWS[op.ordinal()] = switch (op) {
-                case NEG -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.neg());
-                case ABS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.abs());
-                case SIGN -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::sign);
-                case EXP -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.EXP));
-                case EXPM1 -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.EXPM1));
-                case LOG -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.LOG));
-                case LOG1P -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.LOG1P));
-                case SQRT -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.sqrt());
-                case RSQRT -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> reciprocal(v.sqrt()));
-                case SQUARE -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.mul(v));
-                case RECIPROCAL -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::reciprocal);
-                case SIN -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.SIN));
-                case COS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.COS));
-                case TANH -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.lanewise(VectorOperators.TANH));
-                case SIGMOID -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::sigmoid);
-                case LOG_SIGMOID -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.min(0.0f).sub(softplusOfMinusAbs(v)));
-                case RELU -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::relu);
-                case SOFTPLUS -> (x, xi, out, o, n) -> map(x, xi, out, o, n, v -> v.max(0.0f).add(softplusOfMinusAbs(v)));
-                case ERF -> (x, xi, out, o, n) -> map(x, xi, out, o, n, FloatKernels::erf);
-            };
-        }
-    }
-
-    /** out[o + j] = f(x[xi + j]) for j &lt; n: whole vectors, then one masked vector for the tail. */
-    private static void map(float[] x, int xi, float[] out, int o, int n, VectorFn f) {
-        int j = 0;
-        for (; j < S.loopBound(n); j += L) {
-            f.apply(FloatVector.fromArray(S, x, xi + j)).intoArray(out, o + j);
-        }
-        if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            f.apply(FloatVector.fromArray(S, x, xi + j, m)).intoArray(out, o + j, m);
+            unaryRow(op, xs, xi, out, o, n);
         }
     }
 
@@ -105,22 +50,7 @@ final class FloatKernels {
         Rows rows = new Rows(a.shape(), a, b);
         for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
             int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
-            // one loop per layout: choosing between a load and a broadcast inside the loop would merge
-            // vector values, which makes the JIT box them
-            int j = 0, end = S.loopBound(n);
-            if (sa == 1 && sb == 1) {
-                for (; j < end; j += L) {
-                    apply(op, FloatVector.fromArray(S, as, ai + j), FloatVector.fromArray(S, bs, bi + j)).intoArray(out, o + j);
-                }
-            } else if (sa == 1 && sb == 0) {
-                FloatVector vb = FloatVector.broadcast(S, bs[bi]);
-                for (; j < end; j += L) apply(op, FloatVector.fromArray(S, as, ai + j), vb).intoArray(out, o + j);
-            } else if (sa == 0 && sb == 1) {
-                FloatVector va = FloatVector.broadcast(S, as[ai]);
-                for (; j < end; j += L) apply(op, va, FloatVector.fromArray(S, bs, bi + j)).intoArray(out, o + j);
-            }
-            // the tail, and rows with other strides, by the scalar definition
-            for (; j < n; j++) out[o + j] = (float) op.apply(as[ai + j * sa], bs[bi + j * sb]);
+            binaryRow(op, as, ai, sa, bs, bi, sb, out, o, n);
         }
     }
 
@@ -128,26 +58,8 @@ final class FloatKernels {
     static void compare(CompareOp op, Strided a, Strided b, int[] out) {
         float[] as = (float[]) a.data(), bs = (float[]) b.data();
         Rows rows = new Rows(a.shape(), a, b);
-        IntVector one = IntVector.broadcast(MASK_INTS, 1), zero = IntVector.zero(MASK_INTS);
         for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
-            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
-            if (!unitOrZero(sa) || !unitOrZero(sb)) {
-                for (int j = 0; j < n; j++) out[o + j] = op.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
-                continue;
-            }
-            FloatVector a0 = FloatVector.broadcast(S, as[ai]), b0 = FloatVector.broadcast(S, bs[bi]);
-            int j = 0;
-            for (; j < S.loopBound(n); j += L) {
-                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j);
-                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j);
-                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j);
-            }
-            if (j < n) {
-                VectorMask<Float> m = S.indexInRange(j, n);
-                FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j, m);
-                FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j, m);
-                zero.blend(one, test(op, va, vb).cast(MASK_INTS)).intoArray(out, o + j, m.cast(MASK_INTS));
-            }
+            compareRow(op, as, rows.start[0], rows.inner[0], bs, rows.start[1], rows.inner[1], out, o, n);
         }
     }
 
@@ -287,84 +199,829 @@ final class FloatKernels {
         return u.fma(b1, b2.neg()).add((float) c[0]);
     }
 
-    /** The vector form of each {@link BinaryOp} (MAXIMUM and MINIMUM propagate NaN, like Math.max). */
-    static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> a.lanewise(VectorOperators.POW, b);
-            case MAXIMUM -> a.max(b);
-            case MINIMUM -> a.min(b);
-        };
-    }
-
-    private static VectorMask<Float> test(CompareOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case EQ -> a.eq(b);
-            case NE -> a.compare(VectorOperators.NE, b);
-            case LT -> a.lt(b);
-            case LE -> a.compare(VectorOperators.LE, b);
-            case GT -> a.compare(VectorOperators.GT, b);
-            case GE -> a.compare(VectorOperators.GE, b);
-        };
-    }
-
     // ---------------------------------------------------------------- reductions
 
     /** out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]. */
     static void reduce(ReduceOp op, float[] src, int offset, int outer, int length, int inner, float[] out) {
-        FloatVector identity = FloatVector.broadcast(S, (float) op.identity());
         for (int o = 0; o < outer; o++) {
             int base = offset + o * length * inner;
-            if (inner == 1) {
-                out[o] = reduceRun(op, src, base, length, identity);
-                continue;
-            }
-            // vectors run along the inner axis; each lane reduces its own column
-            for (int i = 0; i < inner; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, inner);
-                FloatVector acc = identity;
-                for (int k = 0; k < length; k++) {
-                    acc = combine(op, acc, FloatVector.fromArray(S, src, base + k * inner + i, m));
-                }
-                acc.intoArray(out, o * inner + i, m);
-            }
+            if (inner == 1) out[o] = reduceRun(op, src, base, length);
+            else reduceColumns(op, src, base, length, inner, out, o * inner);
         }
     }
 
-    /** op over src[at .. at+length-1], with four independent vector accumulators. */
-    private static float reduceRun(ReduceOp op, float[] src, int at, int length, FloatVector identity) {
+    // ---------------------------------------------------------------- one loop method per op
+
+    // Each op gets its own small loop method, generated by KernelTemplate (engine tests) from the table below:
+    // the JIT then compiles every loop with one op's code only. (A loop shared by all ops, whether it
+    // switches on the op or calls a function object, is compiled with every op that has run through it;
+    // past the JIT's inlining budget it keeps vectors boxed on the heap and runs about ten times slower.)
+    // Table rows: `unary OP: expression of v`, `binary OP` and `compare OP: expression of a and b`,
+    // `reduce OP: combining method, lane reduction`. Edit the table, then regenerate.
+    //
+    // unary NEG: v.neg()
+    // unary ABS: v.abs()
+    // unary SIGN: sign(v)
+    // unary EXP: v.lanewise(VectorOperators.EXP)
+    // unary EXPM1: v.lanewise(VectorOperators.EXPM1)
+    // unary LOG: v.lanewise(VectorOperators.LOG)
+    // unary LOG1P: v.lanewise(VectorOperators.LOG1P)
+    // unary SQRT: v.sqrt()
+    // unary RSQRT: reciprocal(v.sqrt())
+    // unary SQUARE: v.mul(v)
+    // unary RECIPROCAL: reciprocal(v)
+    // unary SIN: v.lanewise(VectorOperators.SIN)
+    // unary COS: v.lanewise(VectorOperators.COS)
+    // unary TANH: v.lanewise(VectorOperators.TANH)
+    // unary SIGMOID: sigmoid(v)
+    // unary LOG_SIGMOID: v.min(0.0f).sub(softplusOfMinusAbs(v))
+    // unary RELU: relu(v)
+    // unary SOFTPLUS: v.max(0.0f).add(softplusOfMinusAbs(v))
+    // unary ERF: erf(v)
+    // binary ADD: a.add(b)
+    // binary SUB: a.sub(b)
+    // binary MUL: a.mul(b)
+    // binary DIV: a.div(b)
+    // binary POW: a.lanewise(VectorOperators.POW, b)
+    // binary MAXIMUM: a.max(b)
+    // binary MINIMUM: a.min(b)
+    // compare EQ: a.eq(b)
+    // compare NE: a.compare(VectorOperators.NE, b)
+    // compare LT: a.lt(b)
+    // compare LE: a.compare(VectorOperators.LE, b)
+    // compare GT: a.compare(VectorOperators.GT, b)
+    // compare GE: a.compare(VectorOperators.GE, b)
+    // reduce SUM: add, ADD
+    // reduce PROD: mul, MUL
+    // reduce MAX: max, MAX
+    // reduce MIN: min, MIN
+
+    // BEGIN GENERATED loops
+
+    /** out[o + j] = op(x[xi + j]) for j &lt; n, x contiguous. */
+    private static void unaryRow(UnaryOp op, float[] x, int xi, float[] out, int o, int n) {
+        switch (op) {
+            case NEG -> negRow(x, xi, out, o, n);
+            case ABS -> absRow(x, xi, out, o, n);
+            case SIGN -> signRow(x, xi, out, o, n);
+            case EXP -> expRow(x, xi, out, o, n);
+            case EXPM1 -> expm1Row(x, xi, out, o, n);
+            case LOG -> logRow(x, xi, out, o, n);
+            case LOG1P -> log1pRow(x, xi, out, o, n);
+            case SQRT -> sqrtRow(x, xi, out, o, n);
+            case RSQRT -> rsqrtRow(x, xi, out, o, n);
+            case SQUARE -> squareRow(x, xi, out, o, n);
+            case RECIPROCAL -> reciprocalRow(x, xi, out, o, n);
+            case SIN -> sinRow(x, xi, out, o, n);
+            case COS -> cosRow(x, xi, out, o, n);
+            case TANH -> tanhRow(x, xi, out, o, n);
+            case SIGMOID -> sigmoidRow(x, xi, out, o, n);
+            case LOG_SIGMOID -> logSigmoidRow(x, xi, out, o, n);
+            case RELU -> reluRow(x, xi, out, o, n);
+            case SOFTPLUS -> softplusRow(x, xi, out, o, n);
+            case ERF -> erfRow(x, xi, out, o, n);
+        }
+    }
+
+    /** out[o + j] = op(a[ai + j*sa], b[bi + j*sb]) for j &lt; n; vectorised when sa, sb ∈ {0, 1} and not both 0. */
+    private static void binaryRow(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> addRow(a, ai, sa, b, bi, sb, out, o, n);
+            case SUB -> subRow(a, ai, sa, b, bi, sb, out, o, n);
+            case MUL -> mulRow(a, ai, sa, b, bi, sb, out, o, n);
+            case DIV -> divRow(a, ai, sa, b, bi, sb, out, o, n);
+            case POW -> powRow(a, ai, sa, b, bi, sb, out, o, n);
+            case MAXIMUM -> maximumRow(a, ai, sa, b, bi, sb, out, o, n);
+            case MINIMUM -> minimumRow(a, ai, sa, b, bi, sb, out, o, n);
+        }
+    }
+
+    /** out[o + j] = op(a[ai + j*sa], b[bi + j*sb]) ? 1 : 0 for j &lt; n; vectorised as {@link #binaryRow}. */
+    private static void compareRow(CompareOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, int[] out, int o, int n) {
+        switch (op) {
+            case EQ -> eqTest(a, ai, sa, b, bi, sb, out, o, n);
+            case NE -> neTest(a, ai, sa, b, bi, sb, out, o, n);
+            case LT -> ltTest(a, ai, sa, b, bi, sb, out, o, n);
+            case LE -> leTest(a, ai, sa, b, bi, sb, out, o, n);
+            case GT -> gtTest(a, ai, sa, b, bi, sb, out, o, n);
+            case GE -> geTest(a, ai, sa, b, bi, sb, out, o, n);
+        }
+    }
+
+    /** op over src[at .. at+length-1]. */
+    private static float reduceRun(ReduceOp op, float[] src, int at, int length) {
+        return switch (op) {
+            case SUM -> sumRun(src, at, length);
+            case PROD -> prodRun(src, at, length);
+            case MAX -> maxRun(src, at, length);
+            case MIN -> minRun(src, at, length);
+        };
+    }
+
+    /** out[outAt + i] = op over k of src[at + k*inner + i], for i &lt; inner. */
+    private static void reduceColumns(ReduceOp op, float[] src, int at, int length, int inner, float[] out, int outAt) {
+        switch (op) {
+            case SUM -> sumColumns(src, at, length, inner, out, outAt);
+            case PROD -> prodColumns(src, at, length, inner, out, outAt);
+            case MAX -> maxColumns(src, at, length, inner, out, outAt);
+            case MIN -> minColumns(src, at, length, inner, out, outAt);
+        }
+    }
+
+    /** NEG: whole vectors, then one masked vector for the tail. */
+    private static void negRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.neg().intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.neg().intoArray(out, o + j, m);
+        }
+    }
+
+    /** ABS: whole vectors, then one masked vector for the tail. */
+    private static void absRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.abs().intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.abs().intoArray(out, o + j, m);
+        }
+    }
+
+    /** SIGN: whole vectors, then one masked vector for the tail. */
+    private static void signRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            sign(v).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            sign(v).intoArray(out, o + j, m);
+        }
+    }
+
+    /** EXP: whole vectors, then one masked vector for the tail. */
+    private static void expRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.EXP).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.EXP).intoArray(out, o + j, m);
+        }
+    }
+
+    /** EXPM1: whole vectors, then one masked vector for the tail. */
+    private static void expm1Row(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.EXPM1).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.EXPM1).intoArray(out, o + j, m);
+        }
+    }
+
+    /** LOG: whole vectors, then one masked vector for the tail. */
+    private static void logRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.LOG).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.LOG).intoArray(out, o + j, m);
+        }
+    }
+
+    /** LOG1P: whole vectors, then one masked vector for the tail. */
+    private static void log1pRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.LOG1P).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.LOG1P).intoArray(out, o + j, m);
+        }
+    }
+
+    /** SQRT: whole vectors, then one masked vector for the tail. */
+    private static void sqrtRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.sqrt().intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.sqrt().intoArray(out, o + j, m);
+        }
+    }
+
+    /** RSQRT: whole vectors, then one masked vector for the tail. */
+    private static void rsqrtRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            reciprocal(v.sqrt()).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            reciprocal(v.sqrt()).intoArray(out, o + j, m);
+        }
+    }
+
+    /** SQUARE: whole vectors, then one masked vector for the tail. */
+    private static void squareRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.mul(v).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.mul(v).intoArray(out, o + j, m);
+        }
+    }
+
+    /** RECIPROCAL: whole vectors, then one masked vector for the tail. */
+    private static void reciprocalRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            reciprocal(v).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            reciprocal(v).intoArray(out, o + j, m);
+        }
+    }
+
+    /** SIN: whole vectors, then one masked vector for the tail. */
+    private static void sinRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.SIN).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.SIN).intoArray(out, o + j, m);
+        }
+    }
+
+    /** COS: whole vectors, then one masked vector for the tail. */
+    private static void cosRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.COS).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.COS).intoArray(out, o + j, m);
+        }
+    }
+
+    /** TANH: whole vectors, then one masked vector for the tail. */
+    private static void tanhRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.lanewise(VectorOperators.TANH).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.lanewise(VectorOperators.TANH).intoArray(out, o + j, m);
+        }
+    }
+
+    /** SIGMOID: whole vectors, then one masked vector for the tail. */
+    private static void sigmoidRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            sigmoid(v).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            sigmoid(v).intoArray(out, o + j, m);
+        }
+    }
+
+    /** LOG_SIGMOID: whole vectors, then one masked vector for the tail. */
+    private static void logSigmoidRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.min(0.0f).sub(softplusOfMinusAbs(v)).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.min(0.0f).sub(softplusOfMinusAbs(v)).intoArray(out, o + j, m);
+        }
+    }
+
+    /** RELU: whole vectors, then one masked vector for the tail. */
+    private static void reluRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            relu(v).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            relu(v).intoArray(out, o + j, m);
+        }
+    }
+
+    /** SOFTPLUS: whole vectors, then one masked vector for the tail. */
+    private static void softplusRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            v.max(0.0f).add(softplusOfMinusAbs(v)).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            v.max(0.0f).add(softplusOfMinusAbs(v)).intoArray(out, o + j, m);
+        }
+    }
+
+    /** ERF: whole vectors, then one masked vector for the tail. */
+    private static void erfRow(float[] x, int xi, float[] out, int o, int n) {
+        int j = 0;
+        for (; j < S.loopBound(n); j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + j);
+            erf(v).intoArray(out, o + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
+            erf(v).intoArray(out, o + j, m);
+        }
+    }
+
+    /** ADD: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void addRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.add(b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.add(b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.add(b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.ADD.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** SUB: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void subRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.sub(b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.sub(b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.sub(b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.SUB.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** MUL: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void mulRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.mul(b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.mul(b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.mul(b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.MUL.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** DIV: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void divRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.div(b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.div(b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.div(b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.DIV.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** POW: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void powRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.lanewise(VectorOperators.POW, b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.lanewise(VectorOperators.POW, b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.lanewise(VectorOperators.POW, b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.POW.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** MAXIMUM: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void maximumRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.max(b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.max(b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.max(b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.MAXIMUM.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** MINIMUM: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void minimumRow(float[] as, int ai, int sa, float[] bs, int bi, int sb, float[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                a.min(b).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                a.min(b).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                a.min(b).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = (float) BinaryOp.MINIMUM.apply(as[ai + j * sa], bs[bi + j * sb]);
+    }
+
+    /** EQ: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void eqTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.eq(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.EQ.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** NE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void neTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.NE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.NE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** LT: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void ltTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.lt(b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.LT.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** LE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void leTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.LE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.LE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** GT: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void gtTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GT, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.GT.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** GE: a vector loop for each layout (both rows, a row and a scalar, a scalar and a row), the rest scalar. */
+    private static void geTest(float[] as, int ai, int sa, float[] bs, int bi, int sb, int[] out, int o, int n) {
+        int j = 0, end = S.loopBound(n);
+        if (sa == 1 && sb == 1) {
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j), b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 1 && sb == 0) {
+            FloatVector b = FloatVector.broadcast(S, bs[bi]);
+            for (; j < end; j += L) {
+                FloatVector a = FloatVector.fromArray(S, as, ai + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        } else if (sa == 0 && sb == 1) {
+            FloatVector a = FloatVector.broadcast(S, as[ai]);
+            for (; j < end; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bs, bi + j);
+                IntVector.zero(MASK_INTS).blend(1, a.compare(VectorOperators.GE, b).cast(MASK_INTS)).intoArray(out, o + j);
+            }
+        }
+        for (; j < n; j++) out[o + j] = CompareOp.GE.test(as[ai + j * sa], bs[bi + j * sb]) ? 1 : 0;
+    }
+
+    /** SUM over src[at .. at+length-1], with four independent vector accumulators. */
+    private static float sumRun(float[] src, int at, int length) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.SUM.identity());
         FloatVector acc0 = identity, acc1 = identity, acc2 = identity, acc3 = identity;
         int k = 0;
         for (; k + 4 * L <= length; k += 4 * L) {
-            acc0 = combine(op, acc0, FloatVector.fromArray(S, src, at + k));
-            acc1 = combine(op, acc1, FloatVector.fromArray(S, src, at + k + L));
-            acc2 = combine(op, acc2, FloatVector.fromArray(S, src, at + k + 2 * L));
-            acc3 = combine(op, acc3, FloatVector.fromArray(S, src, at + k + 3 * L));
+            acc0 = acc0.add(FloatVector.fromArray(S, src, at + k));
+            acc1 = acc1.add(FloatVector.fromArray(S, src, at + k + L));
+            acc2 = acc2.add(FloatVector.fromArray(S, src, at + k + 2 * L));
+            acc3 = acc3.add(FloatVector.fromArray(S, src, at + k + 3 * L));
         }
         for (; k < length; k += L) {
             VectorMask<Float> m = S.indexInRange(k, length);
-            acc0 = combine(op, acc0, identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
+            acc0 = acc0.add(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
         }
-        FloatVector all = combine(op, combine(op, acc0, acc1), combine(op, acc2, acc3));
-        return switch (op) {
-            case SUM -> all.reduceLanes(VectorOperators.ADD);
-            case PROD -> all.reduceLanes(VectorOperators.MUL);
-            case MAX -> all.reduceLanes(VectorOperators.MAX);
-            case MIN -> all.reduceLanes(VectorOperators.MIN);
-        };
+        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     }
 
-    private static FloatVector combine(ReduceOp op, FloatVector acc, FloatVector x) {
-        return switch (op) {
-            case SUM -> acc.add(x);
-            case PROD -> acc.mul(x);
-            case MAX -> acc.max(x);
-            case MIN -> acc.min(x);
-        };
+    /** SUM down each column: vectors run along the inner axis, each lane reduces its own column. */
+    private static void sumColumns(float[] src, int at, int length, int inner, float[] out, int outAt) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.SUM.identity());
+        for (int i = 0; i < inner; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, inner);
+            FloatVector acc = identity;
+            for (int k = 0; k < length; k++) acc = acc.add(FloatVector.fromArray(S, src, at + k * inner + i, m));
+            acc.intoArray(out, outAt + i, m);
+        }
     }
+
+    /** PROD over src[at .. at+length-1], with four independent vector accumulators. */
+    private static float prodRun(float[] src, int at, int length) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.PROD.identity());
+        FloatVector acc0 = identity, acc1 = identity, acc2 = identity, acc3 = identity;
+        int k = 0;
+        for (; k + 4 * L <= length; k += 4 * L) {
+            acc0 = acc0.mul(FloatVector.fromArray(S, src, at + k));
+            acc1 = acc1.mul(FloatVector.fromArray(S, src, at + k + L));
+            acc2 = acc2.mul(FloatVector.fromArray(S, src, at + k + 2 * L));
+            acc3 = acc3.mul(FloatVector.fromArray(S, src, at + k + 3 * L));
+        }
+        for (; k < length; k += L) {
+            VectorMask<Float> m = S.indexInRange(k, length);
+            acc0 = acc0.mul(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
+        }
+        return acc0.mul(acc1).mul(acc2.mul(acc3)).reduceLanes(VectorOperators.MUL);
+    }
+
+    /** PROD down each column: vectors run along the inner axis, each lane reduces its own column. */
+    private static void prodColumns(float[] src, int at, int length, int inner, float[] out, int outAt) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.PROD.identity());
+        for (int i = 0; i < inner; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, inner);
+            FloatVector acc = identity;
+            for (int k = 0; k < length; k++) acc = acc.mul(FloatVector.fromArray(S, src, at + k * inner + i, m));
+            acc.intoArray(out, outAt + i, m);
+        }
+    }
+
+    /** MAX over src[at .. at+length-1], with four independent vector accumulators. */
+    private static float maxRun(float[] src, int at, int length) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.MAX.identity());
+        FloatVector acc0 = identity, acc1 = identity, acc2 = identity, acc3 = identity;
+        int k = 0;
+        for (; k + 4 * L <= length; k += 4 * L) {
+            acc0 = acc0.max(FloatVector.fromArray(S, src, at + k));
+            acc1 = acc1.max(FloatVector.fromArray(S, src, at + k + L));
+            acc2 = acc2.max(FloatVector.fromArray(S, src, at + k + 2 * L));
+            acc3 = acc3.max(FloatVector.fromArray(S, src, at + k + 3 * L));
+        }
+        for (; k < length; k += L) {
+            VectorMask<Float> m = S.indexInRange(k, length);
+            acc0 = acc0.max(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
+        }
+        return acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
+    }
+
+    /** MAX down each column: vectors run along the inner axis, each lane reduces its own column. */
+    private static void maxColumns(float[] src, int at, int length, int inner, float[] out, int outAt) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.MAX.identity());
+        for (int i = 0; i < inner; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, inner);
+            FloatVector acc = identity;
+            for (int k = 0; k < length; k++) acc = acc.max(FloatVector.fromArray(S, src, at + k * inner + i, m));
+            acc.intoArray(out, outAt + i, m);
+        }
+    }
+
+    /** MIN over src[at .. at+length-1], with four independent vector accumulators. */
+    private static float minRun(float[] src, int at, int length) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.MIN.identity());
+        FloatVector acc0 = identity, acc1 = identity, acc2 = identity, acc3 = identity;
+        int k = 0;
+        for (; k + 4 * L <= length; k += 4 * L) {
+            acc0 = acc0.min(FloatVector.fromArray(S, src, at + k));
+            acc1 = acc1.min(FloatVector.fromArray(S, src, at + k + L));
+            acc2 = acc2.min(FloatVector.fromArray(S, src, at + k + 2 * L));
+            acc3 = acc3.min(FloatVector.fromArray(S, src, at + k + 3 * L));
+        }
+        for (; k < length; k += L) {
+            VectorMask<Float> m = S.indexInRange(k, length);
+            acc0 = acc0.min(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
+        }
+        return acc0.min(acc1).min(acc2.min(acc3)).reduceLanes(VectorOperators.MIN);
+    }
+
+    /** MIN down each column: vectors run along the inner axis, each lane reduces its own column. */
+    private static void minColumns(float[] src, int at, int length, int inner, float[] out, int outAt) {
+        FloatVector identity = FloatVector.broadcast(S, (float) ReduceOp.MIN.identity());
+        for (int i = 0; i < inner; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, inner);
+            FloatVector acc = identity;
+            for (int k = 0; k < length; k++) acc = acc.min(FloatVector.fromArray(S, src, at + k * inner + i, m));
+            acc.intoArray(out, outAt + i, m);
+        }
+    }
+    // END GENERATED loops
 
     // ---------------------------------------------------------------- matrix multiply
 

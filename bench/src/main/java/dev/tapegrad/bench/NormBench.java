@@ -1,0 +1,67 @@
+package dev.tapegrad.bench;
+
+import dev.tapegrad.Autograd;
+import dev.tapegrad.DType;
+import dev.tapegrad.Generator;
+import dev.tapegrad.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Normalisations over the last axis of a [128, 512] float32 tensor x ~ N(0, 1) (seed 42), forward only, one
+ * thread, no tape:
+ * <ul>
+ *   <li>{@code softmax}: {@code x.softmax(-1)}, sᵢ = e^(xᵢ − max x)/Σⱼ e^(xⱼ − max x) per row;</li>
+ *   <li>{@code layerNorm}: y = (x − μ)/√(σ² + 1e-5)·γ + β per row, with μ and σ² the row's mean and (biased)
+ *       variance and γ, β of shape [512] (γ = 1 + 0.1·N(0, 1), β = 0.1·N(0, 1)), composed
+ *       from Tensor ops: mean, sub, square, mean, add, rsqrt, mul, mul, add (no fused kernel yet).</li>
+ * </ul>
+ * As in {@link ElementwiseBench}, every fork first runs every op ({@link ElementwiseBench#warmEveryOp()}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1) // forked JVMs inherit the launching JVM's flags (--add-modules jdk.incubator.vector)
+public class NormBench {
+    /** Rows and features of x. */
+    static final int ROWS = 128, FEATURES = 512;
+    private static final double EPS = 1e-5;
+    private static final int[] LAST = {1};
+
+    private Tensor x, gamma, beta;
+
+    /** The operands and, unless {@code -Dbench.pollute=false}, the all-ops warm-up. */
+    @Setup
+    public void setup() {
+        if (Boolean.parseBoolean(System.getProperty("bench.pollute", "true"))) ElementwiseBench.warmEveryOp();
+        Generator gen = new Generator(42);
+        x = Tensor.randn(gen, DType.FLOAT32, ROWS, FEATURES);
+        gamma = Tensor.randn(gen, DType.FLOAT32, FEATURES).mul(0.1).add(1.0);
+        beta = Tensor.randn(gen, DType.FLOAT32, FEATURES).mul(0.1);
+    }
+
+    /** Softmax over the last axis. */
+    @Benchmark
+    public Tensor softmax() {
+        try (var scope = Autograd.noGrad()) {
+            return x.softmax(-1);
+        }
+    }
+
+    /** Layer norm over the last axis, composed from Tensor ops. */
+    @Benchmark
+    public Tensor layerNorm() {
+        try (var scope = Autograd.noGrad()) {
+            Tensor centred = x.sub(x.mean(LAST, true));
+            Tensor variance = centred.square().mean(LAST, true);
+            return centred.mul(variance.add(EPS).rsqrt()).mul(gamma).add(beta);
+        }
+    }
+}
