@@ -7,10 +7,16 @@ package dev.tapegrad.check;
  * test failure.
  */
 public final class PropertyFailure extends AssertionError {
+    private static final long serialVersionUID = 1L;
+    /** The seed that replays the run. */
     private final long seed;
+    /** The 1-based try that failed. */
     private final int tryNumber;
+    /** Accepted shrink steps. */
     private final int shrinkSteps;
+    /** The shrunk counterexample (not serialised). */
     private final transient Object shrunk;
+    /** The original counterexample, printed. */
     private final String original;
 
     PropertyFailure(long seed, int tryNumber, int tries, int shrinkSteps, int evaluated, String original,

@@ -10,9 +10,13 @@ import java.util.Set;
  * Transforms applied one after the other (optax's {@code chain}); itself a transform, so chains nest.
  * A named optimizer is a chain with a name, e.g. AdamW = chain(scale by Adam, add decayed weights, scale by
  * −lr).
+ *
+ * @param name  the chain's name (the optimizer's name, for a named optimizer)
+ * @param parts the transforms, applied in order; their names must be distinct
  */
 public record Chain(String name, List<Transform> parts) implements Transform {
 
+    /** Copies the parts and refuses two transforms with the same name (their state keys would collide). */
     public Chain {
         parts = List.copyOf(parts);
         Set<String> seen = new HashSet<>();
