@@ -156,7 +156,11 @@ final class GemmFloat {
             int cols = Math.min(NR, nc - jr), dst = jr * kc;
             for (int p = 0; p < kc; p++, dst += NR) {
                 int src = at + p * bRow + jr * bCol;
-                if (bCol == 1) {
+                if (bCol == 1 && cols == NR) {   // a whole row of the panel: two vector copies
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    continue;
+                } else if (bCol == 1) {
                     System.arraycopy(b, src, bp, dst, cols);
                 } else {
                     for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j * bCol];
@@ -175,23 +179,24 @@ final class GemmFloat {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+        for (int p = 0; p < kc; p++) {
+            int ia = ai + p * MR, ib = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, ib), b1 = FloatVector.fromArray(S, bp, ib + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ia]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
+            x = FloatVector.broadcast(S, ap[ia + 1]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
+            x = FloatVector.broadcast(S, ap[ia + 2]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
+            x = FloatVector.broadcast(S, ap[ia + 3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
+            x = FloatVector.broadcast(S, ap[ia + 4]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
+            x = FloatVector.broadcast(S, ap[ia + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
+            x = FloatVector.broadcast(S, ap[ia + 6]);
             c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
+            x = FloatVector.broadcast(S, ap[ia + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
         c00.intoArray(acc, 0); c01.intoArray(acc, L);
@@ -211,6 +216,17 @@ final class GemmFloat {
                 for (int j = 0; j < nr; j++) {
                     int at = ci + r * cRow + j * cCol;
                     c[at] = add ? acc[r * NR + j] + c[at] : acc[r * NR + j];
+                }
+            }
+            return;
+        }
+        if (nr == NR) {   // full-width rows: unmasked vectors
+            for (int r = 0; r < mr; r++) {
+                for (int j = 0; j < NR; j += L) {
+                    int at = ci + r * cRow + j;
+                    FloatVector v = FloatVector.fromArray(S, acc, r * NR + j);
+                    if (add) v = v.add(FloatVector.fromArray(S, c, at));
+                    v.intoArray(c, at);
                 }
             }
             return;
