@@ -41,6 +41,9 @@ final class GemmDouble {
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
     static final long PARALLEL_MIN = 1 << 17;
 
+    /** Offsets of L consecutive p of one row in a packed A panel: j·MR. */
+    private static final int[] PANEL_COLUMN = java.util.stream.IntStream.range(0, L).map(j -> j * MR).toArray();
+
     /** Per-thread packing buffers (packed A, packed B, tile accumulators, a vector), grown on demand. */
     private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[4][0]);
 
@@ -143,10 +146,16 @@ final class GemmDouble {
     private static void packA(double[] a, int at, int aRow, int aCol, int mc, int kc, double[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir), dst = ir * kc;
-            for (int p = 0; p < kc; p++, dst += MR) {
-                int src = at + ir * aRow + p * aCol;
-                for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRow];
-                for (int r = rows; r < MR; r++) ap[dst + r] = 0.0;
+            for (int r = 0; r < MR; r++) {   // one row of A at a time, read along p
+                int src = at + (ir + r) * aRow, d = dst + r, p = 0;
+                if (r >= rows) {
+                    for (; p < kc; p++) ap[d + p * MR] = 0.0;
+                    continue;
+                }
+                if (aCol == 1) {   // L consecutive elements of the row, scattered MR apart
+                    for (; p <= kc - L; p += L) DoubleVector.fromArray(S, a, src + p).intoArray(ap, d + p * MR, PANEL_COLUMN, 0);
+                }
+                for (; p < kc; p++) ap[d + p * MR] = a[src + p * aCol];
             }
         }
     }
