@@ -41,6 +41,9 @@ final class GemmDouble {
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
     static final long PARALLEL_MIN = 1 << 17;
 
+    /** Offsets of L consecutive p of one row in a packed A panel: j·MR. */
+    private static final int[] PANEL_COLUMN = java.util.stream.IntStream.range(0, L).map(j -> j * MR).toArray();
+
     /** Per-thread packing buffers (packed A, packed B, tile accumulators, a vector), grown on demand. */
     private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[4][0]);
 
@@ -143,10 +146,16 @@ final class GemmDouble {
     private static void packA(double[] a, int at, int aRow, int aCol, int mc, int kc, double[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir), dst = ir * kc;
-            for (int p = 0; p < kc; p++, dst += MR) {
-                int src = at + ir * aRow + p * aCol;
-                for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRow];
-                for (int r = rows; r < MR; r++) ap[dst + r] = 0.0;
+            for (int r = 0; r < MR; r++) {   // one row of A at a time, read along p
+                int src = at + (ir + r) * aRow, d = dst + r, p = 0;
+                if (r >= rows) {
+                    for (; p < kc; p++) ap[d + p * MR] = 0.0;
+                    continue;
+                }
+                if (aCol == 1) {   // L consecutive elements of the row, scattered MR apart
+                    for (; p <= kc - L; p += L) DoubleVector.fromArray(S, a, src + p).intoArray(ap, d + p * MR, PANEL_COLUMN, 0);
+                }
+                for (; p < kc; p++) ap[d + p * MR] = a[src + p * aCol];
             }
         }
     }
@@ -157,7 +166,11 @@ final class GemmDouble {
             int cols = Math.min(NR, nc - jr), dst = jr * kc;
             for (int p = 0; p < kc; p++, dst += NR) {
                 int src = at + p * bRow + jr * bCol;
-                if (bCol == 1) {
+                if (bCol == 1 && cols == NR) {   // a whole row of the panel: two vector copies
+                    DoubleVector.fromArray(S, b, src).intoArray(bp, dst);
+                    DoubleVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    continue;
+                } else if (bCol == 1) {
                     System.arraycopy(b, src, bp, dst, cols);
                 } else {
                     for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j * bCol];
@@ -176,23 +189,24 @@ final class GemmDouble {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         DoubleVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
-            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+        for (int p = 0; p < kc; p++) {
+            int ia = ai + p * MR, ib = bi + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, ib), b1 = DoubleVector.fromArray(S, bp, ib + L);
+            DoubleVector x = DoubleVector.broadcast(S, ap[ia]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            x = DoubleVector.broadcast(S, ap[ia + 1]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            x = DoubleVector.broadcast(S, ap[ia + 2]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            x = DoubleVector.broadcast(S, ap[ia + 3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(S, ap[ai + 4]);
+            x = DoubleVector.broadcast(S, ap[ia + 4]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(S, ap[ai + 5]);
+            x = DoubleVector.broadcast(S, ap[ia + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = DoubleVector.broadcast(S, ap[ai + 6]);
+            x = DoubleVector.broadcast(S, ap[ia + 6]);
             c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = DoubleVector.broadcast(S, ap[ai + 7]);
+            x = DoubleVector.broadcast(S, ap[ia + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
         c00.intoArray(acc, 0); c01.intoArray(acc, L);
@@ -212,6 +226,17 @@ final class GemmDouble {
                 for (int j = 0; j < nr; j++) {
                     int at = ci + r * cRow + j * cCol;
                     c[at] = add ? acc[r * NR + j] + c[at] : acc[r * NR + j];
+                }
+            }
+            return;
+        }
+        if (nr == NR) {   // full-width rows: unmasked vectors
+            for (int r = 0; r < mr; r++) {
+                for (int j = 0; j < NR; j += L) {
+                    int at = ci + r * cRow + j;
+                    DoubleVector v = DoubleVector.fromArray(S, acc, r * NR + j);
+                    if (add) v = v.add(DoubleVector.fromArray(S, c, at));
+                    v.intoArray(c, at);
                 }
             }
             return;

@@ -40,6 +40,9 @@ final class GemmFloat {
     /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
     static final long PARALLEL_MIN = 1 << 17;
 
+    /** Offsets of L consecutive p of one row in a packed A panel: j·MR. */
+    private static final int[] PANEL_COLUMN = java.util.stream.IntStream.range(0, L).map(j -> j * MR).toArray();
+
     /** Per-thread packing buffers (packed A, packed B, tile accumulators, a vector), grown on demand. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][0]);
 
@@ -142,10 +145,16 @@ final class GemmFloat {
     private static void packA(float[] a, int at, int aRow, int aCol, int mc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir), dst = ir * kc;
-            for (int p = 0; p < kc; p++, dst += MR) {
-                int src = at + ir * aRow + p * aCol;
-                for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRow];
-                for (int r = rows; r < MR; r++) ap[dst + r] = 0.0f;
+            for (int r = 0; r < MR; r++) {   // one row of A at a time, read along p
+                int src = at + (ir + r) * aRow, d = dst + r, p = 0;
+                if (r >= rows) {
+                    for (; p < kc; p++) ap[d + p * MR] = 0.0f;
+                    continue;
+                }
+                if (aCol == 1) {   // L consecutive elements of the row, scattered MR apart
+                    for (; p <= kc - L; p += L) FloatVector.fromArray(S, a, src + p).intoArray(ap, d + p * MR, PANEL_COLUMN, 0);
+                }
+                for (; p < kc; p++) ap[d + p * MR] = a[src + p * aCol];
             }
         }
     }
@@ -156,7 +165,11 @@ final class GemmFloat {
             int cols = Math.min(NR, nc - jr), dst = jr * kc;
             for (int p = 0; p < kc; p++, dst += NR) {
                 int src = at + p * bRow + jr * bCol;
-                if (bCol == 1) {
+                if (bCol == 1 && cols == NR) {   // a whole row of the panel: two vector copies
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    continue;
+                } else if (bCol == 1) {
                     System.arraycopy(b, src, bp, dst, cols);
                 } else {
                     for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j * bCol];
@@ -175,23 +188,24 @@ final class GemmFloat {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+        for (int p = 0; p < kc; p++) {
+            int ia = ai + p * MR, ib = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, ib), b1 = FloatVector.fromArray(S, bp, ib + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ia]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
+            x = FloatVector.broadcast(S, ap[ia + 1]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
+            x = FloatVector.broadcast(S, ap[ia + 2]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
+            x = FloatVector.broadcast(S, ap[ia + 3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
+            x = FloatVector.broadcast(S, ap[ia + 4]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
+            x = FloatVector.broadcast(S, ap[ia + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
+            x = FloatVector.broadcast(S, ap[ia + 6]);
             c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
+            x = FloatVector.broadcast(S, ap[ia + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
         c00.intoArray(acc, 0); c01.intoArray(acc, L);
@@ -211,6 +225,17 @@ final class GemmFloat {
                 for (int j = 0; j < nr; j++) {
                     int at = ci + r * cRow + j * cCol;
                     c[at] = add ? acc[r * NR + j] + c[at] : acc[r * NR + j];
+                }
+            }
+            return;
+        }
+        if (nr == NR) {   // full-width rows: unmasked vectors
+            for (int r = 0; r < mr; r++) {
+                for (int j = 0; j < NR; j += L) {
+                    int at = ci + r * cRow + j;
+                    FloatVector v = FloatVector.fromArray(S, acc, r * NR + j);
+                    if (add) v = v.add(FloatVector.fromArray(S, c, at));
+                    v.intoArray(c, at);
                 }
             }
             return;
