@@ -37,8 +37,8 @@ final class GemmFloat {
     static final int MC = 128;
     /** Columns of a packed block of B (KC×NC, kept in L3). */
     static final int NC = 64 * NR;
-    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
-    static final long PARALLEL_MIN = 1 << 17;
+    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread (the pool's threshold). */
+    static final long PARALLEL_MIN = ParallelPool.MIN_PARALLEL_WORK;
 
     /** Offsets of L consecutive p of one row in a packed A panel: j·MR. */
     private static final int[] PANEL_COLUMN = java.util.stream.IntStream.range(0, L).map(j -> j * MR).toArray();
