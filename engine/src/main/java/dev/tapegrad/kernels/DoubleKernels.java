@@ -189,106 +189,16 @@ final class DoubleKernels {
         return DoubleVector.zero(S).blend(x, x.compare(VectorOperators.GT, 0.0));
     }
 
-    /**
-     * eˣ for each lane, within 1 ulp of the correctly rounded result (tested to 1 ulp against Math.exp over
-     * the whole range, subnormal results included); NaN stays NaN, +∞ gives +∞, −∞ gives 0.
-     *
-     * <p>x = k·ln2 + r (k = round(x/ln2), r by a two-part ln2), eʳ = 1 + r·q(r) by Horner with fma
-     * ({@link MathTables}), and 2ᵏ built in the exponent bits, in two steps so that k may pass the
-     * exponent range on either side. Package-private for the fused kernels.
-     */
-    static DoubleVector exp(DoubleVector x) {
-        x = x.max((double) MathTables.DOUBLE_EXP_MIN).min((double) MathTables.DOUBLE_EXP_MAX); // NaN passes through
-        DoubleVector t = x.fma((double) (1 / Math.log(2)), (double) MathTables.DOUBLE_ROUNDER); // rounder + k, k in the low bits
-        DoubleVector k = t.sub((double) MathTables.DOUBLE_ROUNDER);
-        DoubleVector r = k.fma(splat(-MathTables.DOUBLE_LN2_HI), x);
-        r = k.fma(splat(-MathTables.DOUBLE_LN2_LO), r);
-        DoubleVector p = r.fma(horner(MathTables.DOUBLE_EXP_Q, r), DoubleVector.broadcast(S, 1.0));
-        // 2^(k − split) for x ≥ 0 and 2^(k + split) below, times the remaining 2^(±split); shifting the
-        // exponent bits left keeps only the low bits of t, which hold k.
-        VectorMask<Double> negative = x.lt(0.0);
-        int split = MathTables.DOUBLE_SPLIT, bias = MathTables.DOUBLE_BIAS;
-        var bits = t.viewAsIntegralLanes();
-        var scale = bits.add(bias - split).blend(bits.add(bias + split), negative.cast(bits.species()))
-                .lanewise(VectorOperators.LSHL, MathTables.DOUBLE_MANTISSA).viewAsFloatingLanes();
-        DoubleVector rest = DoubleVector.broadcast(S, (double) Math.scalb(1.0, split)).blend((double) Math.scalb(1.0, -split), negative);
-        return p.mul(scale).mul(rest);
-    }
-
-    /**
-     * eˣ − 1 for x ≤ 0 (used by tanh), within a few ulps: with x = k·ln2 + r as in {@link #exp},
-     * eˣ − 1 = 2ᵏ·(r·q(r)) + (2ᵏ − 1), exact to rounding near 0 where k = 0. x is clamped below at
-     * −TANH_SATURATE·2, where the result is −1 in the type.
-     */
-    private static DoubleVector expm1OfNonPositive(DoubleVector x) {
-        x = x.max((double) (-2 * MathTables.DOUBLE_TANH_SATURATE));
-        DoubleVector t = x.fma((double) (1 / Math.log(2)), (double) MathTables.DOUBLE_ROUNDER);
-        DoubleVector k = t.sub((double) MathTables.DOUBLE_ROUNDER);
-        DoubleVector r = k.fma(splat(-MathTables.DOUBLE_LN2_HI), x);
-        r = k.fma(splat(-MathTables.DOUBLE_LN2_LO), r);
-        DoubleVector em1 = r.mul(horner(MathTables.DOUBLE_EXP_Q, r));
-        var bits = t.viewAsIntegralLanes();
-        DoubleVector scale = bits.add(MathTables.DOUBLE_BIAS).lanewise(VectorOperators.LSHL, MathTables.DOUBLE_MANTISSA).viewAsFloatingLanes();
-        return em1.fma(scale, scale.sub(1.0));
-    }
-
-    /**
-     * tanh x = −m/(2 + m) with m = e^(−2|x|) − 1 ∈ (−1, 0], and the sign of x; accurate near 0 because m
-     * is computed without cancellation. Within a few ulps of Math.tanh; ±0 and NaN pass through.
-     */
-    static DoubleVector tanh(DoubleVector x) {
-        DoubleVector m = expm1OfNonPositive(x.abs().mul(-2.0));
-        DoubleVector t = m.div(m.add(2.0)); // −tanh|x|
-        return t.neg().blend(t, x.lt(0.0)).blend(x, x.eq(0.0));
-    }
-
-    /**
-     * Natural log, within a few ulps of Math.log: x = 2ᵉ·m with m ∈ [√½, √2) from the exponent bits
-     * (subnormals scaled up first), log x = e·ln2 + s·P(s²) with s = (m − 1)/(m + 1) ({@link MathTables}).
-     * log 0 = −∞, log of a negative number or NaN is NaN, log ∞ = ∞.
-     */
-    static DoubleVector log(DoubleVector x) {
-        VectorMask<Double> subnormal = x.lt((double) MathTables.DOUBLE_MIN_NORMAL);
-        DoubleVector y = x.blend(x.mul((double) MathTables.DOUBLE_SUBNORMAL_SCALE), subnormal);
-        var bits = y.viewAsIntegralLanes();
-        int mantissa = MathTables.DOUBLE_MANTISSA, bias = MathTables.DOUBLE_BIAS;
-        var exponentBits = bits.lanewise(VectorOperators.LSHR, mantissa).sub(bias);
-        DoubleVector e = ((DoubleVector) exponentBits.castShape(S, 0)).sub((double) MathTables.DOUBLE_SUBNORMAL_BITS, subnormal);
-        DoubleVector m = bits.lanewise(VectorOperators.AND, (1L << mantissa) - 1)
-                .lanewise(VectorOperators.OR, (long) bias << mantissa).viewAsFloatingLanes(); // [1, 2)
-        VectorMask<Double> high = m.compare(VectorOperators.GT, (double) Math.sqrt(2));
-        m = m.blend(m.mul(0.5), high);
-        e = e.add(1.0, high);
-        DoubleVector s = m.sub(1.0).div(m.add(1.0));
-        DoubleVector logM = s.mul(horner(MathTables.DOUBLE_LOG_P, s.mul(s)));
-        DoubleVector result = e.fma(splat(MathTables.DOUBLE_LN2_HI), e.fma(splat(MathTables.DOUBLE_LN2_LO), logM));
-        return result.blend(Double.NaN, x.lt(0.0).or(x.test(VectorOperators.IS_NAN)))
-                .blend(Double.NEGATIVE_INFINITY, x.eq(0.0))
-                .blend(Double.POSITIVE_INFINITY, x.eq(Double.POSITIVE_INFINITY));
-    }
-
-    /** A vector with every lane c (rounded to the element type). */
-    private static DoubleVector splat(double c) {
-        return DoubleVector.broadcast(S, (double) c);
-    }
-
-    /** Σ c_j u^j by Horner's rule with fma. */
-    private static DoubleVector horner(double[] c, DoubleVector u) {
-        DoubleVector p = splat(c[c.length - 1]);
-        for (int j = c.length - 2; j >= 0; j--) p = p.fma(u, splat(c[j]));
-        return p;
-    }
-
     /** With e = e^-|x|: σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) below; neither overflows. */
     private static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector e = exp(x.abs().neg());
+        DoubleVector e = x.abs().neg().lanewise(VectorOperators.EXP);
         DoubleVector s = reciprocal(e.add(1.0));
         return s.blend(e.mul(s), x.lt(0.0));
     }
 
     /** log1p(e^-|x|). */
     private static DoubleVector softplusOfMinusAbs(DoubleVector x) {
-        return exp(x.abs().neg()).lanewise(VectorOperators.LOG1P);
+        return x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
     }
 
     /**
@@ -303,7 +213,7 @@ final class DoubleKernels {
         DoubleVector w = ax.max(1.0).min(ErfTables.DOUBLE_XMAX); // NaN passes through max and min
         DoubleVector v = one.div(w);
         DoubleVector u = v.mul(ErfTables.DOUBLE_LARGE_SCALE).add(ErfTables.DOUBLE_LARGE_SHIFT);
-        DoubleVector erfc = exp(w.mul(w).neg()).mul(v).mul(chebyshev(ErfTables.DOUBLE_LARGE, u));
+        DoubleVector erfc = w.mul(w).neg().lanewise(VectorOperators.EXP).mul(v).mul(chebyshev(ErfTables.DOUBLE_LARGE, u));
         DoubleVector large = one.sub(erfc).blend(one, ax.compare(VectorOperators.GE, ErfTables.DOUBLE_XMAX));
         large = large.blend(large.neg(), x.lt(0.0));
         return large.blend(small, ax.compare(VectorOperators.LE, 1.0));
@@ -343,9 +253,9 @@ final class DoubleKernels {
     // unary NEG: v.neg()
     // unary ABS: v.abs()
     // unary SIGN: sign(v)
-    // unary EXP: exp(v)
+    // unary EXP: v.lanewise(VectorOperators.EXP)
     // unary EXPM1: v.lanewise(VectorOperators.EXPM1)
-    // unary LOG: log(v)
+    // unary LOG: v.lanewise(VectorOperators.LOG)
     // unary LOG1P: v.lanewise(VectorOperators.LOG1P)
     // unary SQRT: v.sqrt()
     // unary RSQRT: reciprocal(v.sqrt())
@@ -353,7 +263,7 @@ final class DoubleKernels {
     // unary RECIPROCAL: reciprocal(v)
     // unary SIN: v.lanewise(VectorOperators.SIN)
     // unary COS: v.lanewise(VectorOperators.COS)
-    // unary TANH: tanh(v)
+    // unary TANH: v.lanewise(VectorOperators.TANH)
     // unary SIGMOID: sigmoid(v)
     // unary LOG_SIGMOID: v.min(0.0).sub(softplusOfMinusAbs(v))
     // unary RELU: relu(v)
@@ -496,12 +406,12 @@ final class DoubleKernels {
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
             DoubleVector v = DoubleVector.fromArray(S, x, xi + j);
-            exp(v).intoArray(out, o + j);
+            v.lanewise(VectorOperators.EXP).intoArray(out, o + j);
         }
         if (j < n) {
             VectorMask<Double> m = S.indexInRange(j, n);
             DoubleVector v = DoubleVector.fromArray(S, x, xi + j, m);
-            exp(v).intoArray(out, o + j, m);
+            v.lanewise(VectorOperators.EXP).intoArray(out, o + j, m);
         }
     }
 
@@ -524,12 +434,12 @@ final class DoubleKernels {
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
             DoubleVector v = DoubleVector.fromArray(S, x, xi + j);
-            log(v).intoArray(out, o + j);
+            v.lanewise(VectorOperators.LOG).intoArray(out, o + j);
         }
         if (j < n) {
             VectorMask<Double> m = S.indexInRange(j, n);
             DoubleVector v = DoubleVector.fromArray(S, x, xi + j, m);
-            log(v).intoArray(out, o + j, m);
+            v.lanewise(VectorOperators.LOG).intoArray(out, o + j, m);
         }
     }
 
@@ -636,12 +546,12 @@ final class DoubleKernels {
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
             DoubleVector v = DoubleVector.fromArray(S, x, xi + j);
-            tanh(v).intoArray(out, o + j);
+            v.lanewise(VectorOperators.TANH).intoArray(out, o + j);
         }
         if (j < n) {
             VectorMask<Double> m = S.indexInRange(j, n);
             DoubleVector v = DoubleVector.fromArray(S, x, xi + j, m);
-            tanh(v).intoArray(out, o + j, m);
+            v.lanewise(VectorOperators.TANH).intoArray(out, o + j, m);
         }
     }
 

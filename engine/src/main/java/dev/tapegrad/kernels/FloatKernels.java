@@ -188,106 +188,16 @@ final class FloatKernels {
         return FloatVector.zero(S).blend(x, x.compare(VectorOperators.GT, 0.0f));
     }
 
-    /**
-     * eˣ for each lane, within 1 ulp of the correctly rounded result (tested to 1 ulp against Math.exp over
-     * the whole range, subnormal results included); NaN stays NaN, +∞ gives +∞, −∞ gives 0.
-     *
-     * <p>x = k·ln2 + r (k = round(x/ln2), r by a two-part ln2), eʳ = 1 + r·q(r) by Horner with fma
-     * ({@link MathTables}), and 2ᵏ built in the exponent bits, in two steps so that k may pass the
-     * exponent range on either side. Package-private for the fused kernels.
-     */
-    static FloatVector exp(FloatVector x) {
-        x = x.max((float) MathTables.FLOAT_EXP_MIN).min((float) MathTables.FLOAT_EXP_MAX); // NaN passes through
-        FloatVector t = x.fma((float) (1 / Math.log(2)), (float) MathTables.FLOAT_ROUNDER); // rounder + k, k in the low bits
-        FloatVector k = t.sub((float) MathTables.FLOAT_ROUNDER);
-        FloatVector r = k.fma(splat(-MathTables.FLOAT_LN2_HI), x);
-        r = k.fma(splat(-MathTables.FLOAT_LN2_LO), r);
-        FloatVector p = r.fma(horner(MathTables.FLOAT_EXP_Q, r), FloatVector.broadcast(S, 1.0f));
-        // 2^(k − split) for x ≥ 0 and 2^(k + split) below, times the remaining 2^(±split); shifting the
-        // exponent bits left keeps only the low bits of t, which hold k.
-        VectorMask<Float> negative = x.lt(0.0f);
-        int split = MathTables.FLOAT_SPLIT, bias = MathTables.FLOAT_BIAS;
-        var bits = t.viewAsIntegralLanes();
-        var scale = bits.add(bias - split).blend(bits.add(bias + split), negative.cast(bits.species()))
-                .lanewise(VectorOperators.LSHL, MathTables.FLOAT_MANTISSA).viewAsFloatingLanes();
-        FloatVector rest = FloatVector.broadcast(S, (float) Math.scalb(1.0, split)).blend((float) Math.scalb(1.0, -split), negative);
-        return p.mul(scale).mul(rest);
-    }
-
-    /**
-     * eˣ − 1 for x ≤ 0 (used by tanh), within a few ulps: with x = k·ln2 + r as in {@link #exp},
-     * eˣ − 1 = 2ᵏ·(r·q(r)) + (2ᵏ − 1), exact to rounding near 0 where k = 0. x is clamped below at
-     * −TANH_SATURATE·2, where the result is −1 in the type.
-     */
-    private static FloatVector expm1OfNonPositive(FloatVector x) {
-        x = x.max((float) (-2 * MathTables.FLOAT_TANH_SATURATE));
-        FloatVector t = x.fma((float) (1 / Math.log(2)), (float) MathTables.FLOAT_ROUNDER);
-        FloatVector k = t.sub((float) MathTables.FLOAT_ROUNDER);
-        FloatVector r = k.fma(splat(-MathTables.FLOAT_LN2_HI), x);
-        r = k.fma(splat(-MathTables.FLOAT_LN2_LO), r);
-        FloatVector em1 = r.mul(horner(MathTables.FLOAT_EXP_Q, r));
-        var bits = t.viewAsIntegralLanes();
-        FloatVector scale = bits.add(MathTables.FLOAT_BIAS).lanewise(VectorOperators.LSHL, MathTables.FLOAT_MANTISSA).viewAsFloatingLanes();
-        return em1.fma(scale, scale.sub(1.0f));
-    }
-
-    /**
-     * tanh x = −m/(2 + m) with m = e^(−2|x|) − 1 ∈ (−1, 0], and the sign of x; accurate near 0 because m
-     * is computed without cancellation. Within a few ulps of Math.tanh; ±0 and NaN pass through.
-     */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector m = expm1OfNonPositive(x.abs().mul(-2.0f));
-        FloatVector t = m.div(m.add(2.0f)); // −tanh|x|
-        return t.neg().blend(t, x.lt(0.0f)).blend(x, x.eq(0.0f));
-    }
-
-    /**
-     * Natural log, within a few ulps of Math.log: x = 2ᵉ·m with m ∈ [√½, √2) from the exponent bits
-     * (subnormals scaled up first), log x = e·ln2 + s·P(s²) with s = (m − 1)/(m + 1) ({@link MathTables}).
-     * log 0 = −∞, log of a negative number or NaN is NaN, log ∞ = ∞.
-     */
-    static FloatVector log(FloatVector x) {
-        VectorMask<Float> subnormal = x.lt((float) MathTables.FLOAT_MIN_NORMAL);
-        FloatVector y = x.blend(x.mul((float) MathTables.FLOAT_SUBNORMAL_SCALE), subnormal);
-        var bits = y.viewAsIntegralLanes();
-        int mantissa = MathTables.FLOAT_MANTISSA, bias = MathTables.FLOAT_BIAS;
-        var exponentBits = bits.lanewise(VectorOperators.LSHR, mantissa).sub(bias);
-        FloatVector e = ((FloatVector) exponentBits.castShape(S, 0)).sub((float) MathTables.FLOAT_SUBNORMAL_BITS, subnormal);
-        FloatVector m = bits.lanewise(VectorOperators.AND, (1L << mantissa) - 1)
-                .lanewise(VectorOperators.OR, (long) bias << mantissa).viewAsFloatingLanes(); // [1, 2)
-        VectorMask<Float> high = m.compare(VectorOperators.GT, (float) Math.sqrt(2));
-        m = m.blend(m.mul(0.5f), high);
-        e = e.add(1.0f, high);
-        FloatVector s = m.sub(1.0f).div(m.add(1.0f));
-        FloatVector logM = s.mul(horner(MathTables.FLOAT_LOG_P, s.mul(s)));
-        FloatVector result = e.fma(splat(MathTables.FLOAT_LN2_HI), e.fma(splat(MathTables.FLOAT_LN2_LO), logM));
-        return result.blend(Float.NaN, x.lt(0.0f).or(x.test(VectorOperators.IS_NAN)))
-                .blend(Float.NEGATIVE_INFINITY, x.eq(0.0f))
-                .blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY));
-    }
-
-    /** A vector with every lane c (rounded to the element type). */
-    private static FloatVector splat(double c) {
-        return FloatVector.broadcast(S, (float) c);
-    }
-
-    /** Σ c_j u^j by Horner's rule with fma. */
-    private static FloatVector horner(double[] c, FloatVector u) {
-        FloatVector p = splat(c[c.length - 1]);
-        for (int j = c.length - 2; j >= 0; j--) p = p.fma(u, splat(c[j]));
-        return p;
-    }
-
     /** With e = e^-|x|: σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) below; neither overflows. */
     private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
         FloatVector s = reciprocal(e.add(1.0f));
         return s.blend(e.mul(s), x.lt(0.0f));
     }
 
     /** log1p(e^-|x|). */
     private static FloatVector softplusOfMinusAbs(FloatVector x) {
-        return exp(x.abs().neg()).lanewise(VectorOperators.LOG1P);
+        return x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
     }
 
     /**
@@ -302,7 +212,7 @@ final class FloatKernels {
         FloatVector w = ax.max(1.0f).min(ErfTables.FLOAT_XMAX); // NaN passes through max and min
         FloatVector v = one.div(w);
         FloatVector u = v.mul(ErfTables.FLOAT_LARGE_SCALE).add(ErfTables.FLOAT_LARGE_SHIFT);
-        FloatVector erfc = exp(w.mul(w).neg()).mul(v).mul(chebyshev(ErfTables.FLOAT_LARGE, u));
+        FloatVector erfc = w.mul(w).neg().lanewise(VectorOperators.EXP).mul(v).mul(chebyshev(ErfTables.FLOAT_LARGE, u));
         FloatVector large = one.sub(erfc).blend(one, ax.compare(VectorOperators.GE, ErfTables.FLOAT_XMAX));
         large = large.blend(large.neg(), x.lt(0.0f));
         return large.blend(small, ax.compare(VectorOperators.LE, 1.0f));
@@ -342,9 +252,9 @@ final class FloatKernels {
     // unary NEG: v.neg()
     // unary ABS: v.abs()
     // unary SIGN: sign(v)
-    // unary EXP: exp(v)
+    // unary EXP: v.lanewise(VectorOperators.EXP)
     // unary EXPM1: v.lanewise(VectorOperators.EXPM1)
-    // unary LOG: log(v)
+    // unary LOG: v.lanewise(VectorOperators.LOG)
     // unary LOG1P: v.lanewise(VectorOperators.LOG1P)
     // unary SQRT: v.sqrt()
     // unary RSQRT: reciprocal(v.sqrt())
@@ -352,7 +262,7 @@ final class FloatKernels {
     // unary RECIPROCAL: reciprocal(v)
     // unary SIN: v.lanewise(VectorOperators.SIN)
     // unary COS: v.lanewise(VectorOperators.COS)
-    // unary TANH: tanh(v)
+    // unary TANH: v.lanewise(VectorOperators.TANH)
     // unary SIGMOID: sigmoid(v)
     // unary LOG_SIGMOID: v.min(0.0f).sub(softplusOfMinusAbs(v))
     // unary RELU: relu(v)
@@ -495,12 +405,12 @@ final class FloatKernels {
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
             FloatVector v = FloatVector.fromArray(S, x, xi + j);
-            exp(v).intoArray(out, o + j);
+            v.lanewise(VectorOperators.EXP).intoArray(out, o + j);
         }
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
             FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
-            exp(v).intoArray(out, o + j, m);
+            v.lanewise(VectorOperators.EXP).intoArray(out, o + j, m);
         }
     }
 
@@ -523,12 +433,12 @@ final class FloatKernels {
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
             FloatVector v = FloatVector.fromArray(S, x, xi + j);
-            log(v).intoArray(out, o + j);
+            v.lanewise(VectorOperators.LOG).intoArray(out, o + j);
         }
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
             FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
-            log(v).intoArray(out, o + j, m);
+            v.lanewise(VectorOperators.LOG).intoArray(out, o + j, m);
         }
     }
 
@@ -635,12 +545,12 @@ final class FloatKernels {
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
             FloatVector v = FloatVector.fromArray(S, x, xi + j);
-            tanh(v).intoArray(out, o + j);
+            v.lanewise(VectorOperators.TANH).intoArray(out, o + j);
         }
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
             FloatVector v = FloatVector.fromArray(S, x, xi + j, m);
-            tanh(v).intoArray(out, o + j, m);
+            v.lanewise(VectorOperators.TANH).intoArray(out, o + j, m);
         }
     }
 
