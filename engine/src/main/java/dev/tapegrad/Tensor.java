@@ -464,6 +464,10 @@ public final class Tensor {
     public Tensor mul(Tensor other) { return BinaryOps.mul(this, other); }
     /** c·x for a constant c. */
     public Tensor mul(double other) { return BinaryOps.mul(this, constant(other)); }
+    /** x + y·z elementwise with broadcasting of all three, in one pass (PyTorch's {@code addcmul}). */
+    public Tensor addcmul(Tensor y, Tensor z) { return BinaryOps.addcmul(this, y, z, 1.0); }
+    /** x + v·y·z elementwise with broadcasting, in one pass; gradients (ḡ, v·ḡ·z, v·ḡ·y). */
+    public Tensor addcmul(Tensor y, Tensor z, double value) { return BinaryOps.addcmul(this, y, z, value); }
     /** x/y elementwise with broadcasting; gradients (ḡ/y, −ḡ·x/y²). */
     public Tensor div(Tensor other) { return BinaryOps.div(this, other); }
     /** x/c for a constant c. */

@@ -175,6 +175,8 @@ public final class OpTable {
         add("pow", broadcasting(POSITIVE, ANY), xs -> xs.get(0).pow(xs.get(1)));
         add("maximum", broadcasting(ANY, ANY), xs -> xs.get(0).maximum(xs.get(1)));
         add("minimum", broadcasting(ANY, ANY), xs -> xs.get(0).minimum(xs.get(1)));
+        add("addcmul", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2)));
+        add("addcmul/value", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2), -0.75));
         add("where", broadcasting(ANY, ANY), xs -> Tensor.where(mask(xs.get(0).shape()), xs.get(0), xs.get(1)));
         unary("maskedFill", ANY, x -> x.maskedFill(mask(x.shape()), 0.25));
 
