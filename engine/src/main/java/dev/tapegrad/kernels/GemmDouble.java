@@ -54,15 +54,10 @@ final class GemmDouble {
     static final int MC = 128;
     /** Columns of a packed block of B: KC×NC (2 MiB for floats) is read from L2/L3. */
     static final int NC = 64 * NR;
-<<<<<<< HEAD
-    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread (the pool's threshold). */
-    static final long PARALLEL_MIN = ParallelPool.MIN_PARALLEL_WORK;
-=======
     /** Skinny products with at most this many columns (and A's rows contiguous) use {@link #dots}. */
     static final int DOTS_MAX_N = L;
-    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
-    static final long PARALLEL_MIN = 1 << 17;
->>>>>>> gemm3
+    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread (the pool's threshold). */
+    static final long PARALLEL_MIN = ParallelPool.MIN_PARALLEL_WORK;
 
     /** Offsets of L consecutive p of one row in a packed A panel: j·MR. */
     private static final int[] PANEL_COLUMN = java.util.stream.IntStream.range(0, L).map(j -> j * MR).toArray();
