@@ -661,6 +661,27 @@ public final class Tensor {
      */
     public Tensor matmul(Tensor other) { return LinalgOps.matmul(this, other); }
 
+    // ---------------------------------------------------------------- normalisation (fused kernels)
+
+    /**
+     * Layer normalisation over the last axis (size n): y = (x − μ)/√(σ² + ε)·w + b per row, with μ and σ²
+     * the row's mean and biased variance; one fused kernel forward and one backward.
+     *
+     * @param weight w of shape [n], or {@code null} (w = 1)
+     * @param bias   b of shape [n], or {@code null} (b = 0)
+     * @param eps    ε ≥ 0 (PyTorch's default is 1e-5)
+     */
+    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) { return NormOps.layerNorm(this, weight, bias, eps); }
+
+    /**
+     * RMS normalisation over the last axis (size n): y = x/√(mean(x²) + ε)·w per row; one fused kernel
+     * forward and one backward.
+     *
+     * @param weight w of shape [n], or {@code null} (w = 1)
+     * @param eps    ε ≥ 0
+     */
+    public Tensor rmsNorm(Tensor weight, double eps) { return NormOps.rmsNorm(this, weight, eps); }
+
     // ---------------------------------------------------------------- direct access for fused kernels
 
     /**

@@ -213,6 +213,14 @@ public final class OpTable {
         add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
         add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
 
+        // ---- fused normalisations (ε = 0.1 keeps near-constant rows well conditioned for finite differences)
+        add("layerNorm", normInputs(2), xs -> xs.get(0).layerNorm(xs.get(1), xs.get(2), 0.1));
+        add("layerNorm/plain", normInputs(0), xs -> xs.get(0).layerNorm(null, null, 0.1));
+        add("layerNorm/transposed-input", shaped(s -> List.of(new int[] {s.get(0) + 1, s.get(1)}, new int[] {s.get(0) + 1}), 2, ANY),
+                xs -> xs.get(0).t().layerNorm(xs.get(1), null, 0.1));
+        add("rmsNorm", normInputs(1), xs -> xs.get(0).rmsNorm(xs.get(1), 0.1));
+        add("rmsNorm/plain", normInputs(0), xs -> xs.get(0).rmsNorm(null, 0.1));
+
         // ---- views and movement
         unary("reshape", ANY, x -> x.reshape(-1));
         add("reshape/of-transposed", one(2, ANY), xs -> xs.get(0).transpose(0, -1).reshape(-1, 1));
@@ -277,6 +285,24 @@ public final class OpTable {
                 xs -> xs.get(0).matmul(xs.get(1)));
         add("matmul/transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
                 xs -> xs.get(0).t().matmul(xs.get(1).t()));
+    }
+
+    /**
+     * Inputs of a norm over the last axis: x of shape lead + [n] (lead of rank ≤ 2 with size-1 axes, n in
+     * 1..32), then {@code params} vectors [n]: a weight near 1, then a bias.
+     */
+    private static Gen<List<Tensor>> normInputs(int params) {
+        return Gen.zip(TensorGen.shapes(0, 2, 1, 3), Gen.ints(1, 32), (lead, n) -> {
+            int[] s = Arrays.copyOf(lead, lead.length + 1);
+            s[lead.length] = n;
+            return s;
+        }).flatMap(s -> {
+            int n = s[s.length - 1];
+            List<Gen<Tensor>> gens = new ArrayList<>();
+            gens.add(TensorGen.tensor(s, ANY));
+            for (int i = 0; i < params; i++) gens.add(TensorGen.tensor(new int[] {n}, i == 0 ? POSITIVE : ANY));
+            return Gen.sequence(gens);
+        });
     }
 
     /** Joins pieces with different weights, so the check sees whether each piece's gradient reaches its source. */
