@@ -34,7 +34,8 @@ final class Backprop {
                     + ") does not require grad: no input requires grad, or it was computed under noGrad()");
         }
         Tensor seed = seed(output, cotangent);
-        Map<Tensor, Tensor> wantedGrads = new IdentityHashMap<>();
+        // The backward() form wants nothing back: an empty map, so a training step allocates no table for it.
+        Map<Tensor, Tensor> wantedGrads = wanted == null ? Map.of() : new IdentityHashMap<>();
         if (wanted != null) for (Tensor w : wanted) wantedGrads.put(w, null);
         Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
 

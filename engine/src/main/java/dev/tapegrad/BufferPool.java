@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Free {@code float[]} and {@code double[]} arrays, kept by element type and exact length, for
- * {@link MemoryScope}s to reuse.
+ * Free {@code float[]}, {@code double[]} and {@code int[]} arrays, kept by array type and exact length, for
+ * {@link MemoryScope}s to reuse (float32 and float64 lists are separate; int32 and bool share int arrays).
  *
  * <p>A training step allocates the same sizes every time, so exact-length lists give a hit on every
  * allocation after the first step, with no rounding waste; {@link #take} hands out the most recently
@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>One pool serves every thread: methods synchronise on the pool (uncontended in practice, since a
  * thread takes and returns arrays in bursts). The lists are an open-addressing table keyed by
- * {@code length·2 + (double ? 1 : 0)}, so a lookup allocates nothing.
+ * {@code length·4 + kind} (kind 0 float, 1 double, 2 int), so a lookup allocates nothing.
  */
 final class BufferPool {
     private BufferPool() {}
@@ -29,7 +29,7 @@ final class BufferPool {
     private static long maxBytes = Long.getLong("tapegrad.pool.maxBytes", 256L << 20);
     private static long misses;
 
-    /** A zero-filled array of the dtype (FLOAT32 or FLOAT64) and length: a pooled one when available. */
+    /** A zero-filled array of the dtype's array type and length: a pooled one when available. */
     static Object take(DType dtype, int length) {
         Object a;
         synchronized (LOCK) {
@@ -43,16 +43,23 @@ final class BufferPool {
             }
             return dtype.newArray(length);
         }
-        if (a instanceof float[] f) Arrays.fill(f, 0f);
-        else Arrays.fill((double[]) a, 0.0);
+        switch (a) {
+            case float[] f -> Arrays.fill(f, 0f);
+            case double[] d -> Arrays.fill(d, 0.0);
+            default -> Arrays.fill((int[]) a, 0);
+        }
         return a;
     }
 
-    /** Returns an array to the pool (dropped if the pool is full); int arrays are never pooled. */
+    /** Returns an array to the pool (dropped if the pool is full). */
     static void give(Object array) {
-        DType dtype = array instanceof float[] ? DType.FLOAT32 : array instanceof double[] ? DType.FLOAT64 : null;
-        if (dtype == null) return;
-        int length = dtype == DType.FLOAT32 ? ((float[]) array).length : ((double[]) array).length;
+        DType dtype;
+        int length;
+        switch (array) {
+            case float[] f -> { dtype = DType.FLOAT32; length = f.length; }
+            case double[] d -> { dtype = DType.FLOAT64; length = d.length; }
+            default -> { dtype = DType.INT32; length = ((int[]) array).length; }
+        }
         long size = bytes(dtype, length);
         synchronized (LOCK) {
             if (retained + size > maxBytes) return;
@@ -102,7 +109,12 @@ final class BufferPool {
     }
 
     private static long key(DType dtype, int length) {
-        return 2L * length + (dtype == DType.FLOAT64 ? 1 : 0);
+        int kind = switch (dtype) {
+            case FLOAT32 -> 0;
+            case FLOAT64 -> 1;
+            case INT32, BOOL -> 2;
+        };
+        return 4L * length + kind;
     }
 
     private static long bytes(DType dtype, int length) {

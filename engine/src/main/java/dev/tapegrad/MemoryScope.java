@@ -18,14 +18,14 @@ import java.util.ArrayList;
  * }</pre>
  *
  * <p><b>The rule.</b> Java cannot tell when a program drops a tensor, so reuse needs an explicit boundary.
- * Every float32/float64 tensor <em>allocated</em> on this thread while the scope is open (op outputs,
+ * Every tensor <em>allocated</em> on this thread while the scope is open (op outputs,
  * intermediate gradients, {@code zeros}, ...) takes its array from a pool of free arrays of the same
  * length, and {@link #close()} returns all of them: such tensors, and every view of them, are then
  * <em>released</em>, and any later use fails with an {@link IllegalStateException} naming the op, never
  * with wrong values. What survives the scope:
  * <ul>
  *   <li>tensors allocated outside it (parameters, inputs, optimizer state) and views of them;</li>
- *   <li>int32/bool tensors (never pooled), and tensors wrapping the caller's arrays ({@code Tensor.of});</li>
+ *   <li>tensors wrapping the caller's arrays ({@code Tensor.of});</li>
  *   <li>tensors passed to {@link #keep(Tensor)};</li>
  *   <li>the gradients {@code backward()} accumulates into leaves. Their arrays are pooled too, but they
  *       return to the pool only when the gradient is dropped: by {@link Tensor#zeroGrad()} (what
@@ -35,12 +35,19 @@ import java.util.ArrayList;
  *
  * <p>So in a steady-state training step every buffer comes from the pool: the step's first allocation of
  * each size creates the arrays, and later steps only reuse them. Pooled arrays are zero-filled when taken,
- * exactly like fresh ones, so results are bit-identical with and without a scope. The pool is shared by
- * all threads, bounded by {@link #poolLimit()} bytes of free arrays (default 256 MiB, system property
+ * exactly like fresh ones, so results are bit-identical with and without a scope. Float32, float64 and
+ * int (int32 and bool) arrays are pooled separately. The pool is shared by all threads, bounded by {@link #poolLimit()} bytes of free arrays (default 256 MiB, system property
  * {@code tapegrad.pool.maxBytes}); beyond it returned arrays are left to the garbage collector.
  *
  * <p>Scopes nest (allocations belong to the innermost one), belong to the thread that opened them, and
  * must be closed in reverse order of opening, on that thread.
+ *
+ * <p><b>Why a scope, and not recycling inside backward alone.</b> Returning each intermediate gradient to
+ * the pool as soon as its node's rule has run would be invisible to users, but it cannot reach a steady
+ * state by itself: the forward activations and the tape's saved values are user-reachable tensors (the
+ * loss, a logged activation), so nothing can prove them dead without a boundary the user draws. The scope
+ * is that boundary, and within it every buffer is reused, forward and backward alike; a program that
+ * opens no scope behaves exactly as before.
  */
 public final class MemoryScope implements AutoCloseable {
     private final MemoryScope parent;

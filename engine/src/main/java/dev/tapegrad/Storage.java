@@ -7,7 +7,7 @@ package dev.tapegrad;
  * so that the tape can tell when a value it saved for {@code backward} was overwritten afterwards
  * (PyTorch's rule: such a backward would be silently wrong, so it fails instead).
  *
- * <p>Inside a {@link MemoryScope}, float and double storages take their array from the {@link BufferPool}
+ * <p>Inside a {@link MemoryScope}, storages take their array from the {@link BufferPool}
  * and belong to the scope; when the scope closes, the array goes back to the pool and the storage is
  * <em>released</em>: {@link #data()}, the only way to the array, then fails with a message that names the
  * op and says how to keep a value. One null check per access is the whole cost of that safety, and a
@@ -37,11 +37,11 @@ final class Storage {
 
     /**
      * A zero-filled storage of {@code length} elements: from the pool and owned by the current scope when
-     * one is open on this thread and the dtype is floating, else a fresh array.
+     * one is open on this thread, else a fresh array.
      */
     static Storage allocate(DType dtype, int length) {
         MemoryScope scope = MemoryScope.current();
-        if (scope == null || !dtype.isFloating()) return new Storage(dtype, dtype.newArray(length));
+        if (scope == null) return new Storage(dtype, dtype.newArray(length));
         Storage s = new Storage(dtype, BufferPool.take(dtype, length));
         scope.adopt(s);
         return s;

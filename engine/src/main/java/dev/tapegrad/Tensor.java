@@ -48,7 +48,10 @@ public final class Tensor {
         this.offset = offset;
     }
 
-    /** A fresh contiguous tensor of this shape, zero-filled. */
+    /**
+     * A fresh contiguous tensor of this shape, zero-filled; inside a {@link MemoryScope} its (float or double)
+     * array comes from the pool and belongs to the scope.
+     */
     static Tensor allocate(DType dtype, int[] shape) {
         // 0-dim: an empty shape cannot be modified, so every scalar shares one for its shape and strides
         if (shape.length == 0) return new Tensor(Storage.allocate(dtype, 1), NO_AXES, NO_AXES, 0);

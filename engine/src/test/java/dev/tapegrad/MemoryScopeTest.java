@@ -83,16 +83,18 @@ class MemoryScopeTest {
     }
 
     @Test
-    void outsideTensorsKeptTensorsIntsAndLeafGradientsSurvive() {
+    void outsideTensorsKeptTensorsAndLeafGradientsSurvive() {
         Tensor w = vector(5, 1245).requiresGrad(true);
-        Tensor kept, index, sq;
+        Tensor kept, index, mask, sq;
         try (var scope = MemoryScope.open()) {
             sq = w.mul(w);
             kept = MemoryScope.keep(w.mul(2.0).detach());
-            index = w.gt(0.0);
+            index = MemoryScope.keep(w.gt(0.0));
+            mask = w.lt(0.0);
             sq.sum().backward();
         }
         assertThrows(IllegalStateException.class, sq::sum);
+        assertThrows(IllegalStateException.class, mask::toIntArray, "bool tensors are pooled too");
         float[] ws = w.toFloatArray(), g = w.grad().toFloatArray(), k = kept.toFloatArray();
         for (int i = 0; i < ws.length; i++) {
             assertEquals(2 * ws[i], g[i], "d(Σw²)/dw = 2w survives the scope");
