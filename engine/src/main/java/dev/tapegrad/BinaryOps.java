@@ -38,7 +38,7 @@ final class BinaryOps {
      */
     private static Tensor single(BinaryOp op, Tensor a, Tensor b) {
         Tensor out = Tensor.allocate(a.dtype(), a.shape);
-        Arrays1.set(out.data(), 0, op.apply(Arrays1.get(a.storage.data, a.offset), Arrays1.get(b.storage.data, b.offset)));
+        Arrays1.set(out.data(), 0, op.apply(Arrays1.get(a.storage.data(), a.offset), Arrays1.get(b.storage.data(), b.offset)));
         return out;
     }
 

@@ -48,7 +48,10 @@ public final class Tensor {
         this.offset = offset;
     }
 
-    /** A fresh contiguous tensor of this shape, zero-filled. */
+    /**
+     * A fresh contiguous tensor of this shape, zero-filled; inside a {@link MemoryScope} its (float or double)
+     * array comes from the pool and belongs to the scope.
+     */
     static Tensor allocate(DType dtype, int[] shape) {
         // 0-dim: an empty shape cannot be modified, so every scalar shares one for its shape and strides
         if (shape.length == 0) return new Tensor(Storage.allocate(dtype, 1), NO_AXES, NO_AXES, 0);
@@ -64,12 +67,12 @@ public final class Tensor {
 
     /** This tensor's layout, for kernels. */
     Strided strided() {
-        return new Strided(storage.data, offset, shape, strides);
+        return new Strided(storage.data(), offset, shape, strides);
     }
 
     /** The backing array of a contiguous tensor with offset 0 (kernels write outputs here). */
     Object data() {
-        return storage.data;
+        return storage.data();
     }
 
     // ---------------------------------------------------------------- creation
@@ -237,12 +240,12 @@ public final class Tensor {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + numel()
                     + " elements, not 1");
         }
-        return Arrays1.get(storage.data, offset);
+        return Arrays1.get(storage.data(), offset);
     }
 
     /** The element at an index (one coordinate per axis, negative counts from the end). */
     public double get(int... index) {
-        return Arrays1.get(storage.data, position("get", index));
+        return Arrays1.get(storage.data(), position("get", index));
     }
 
     int position(String op, int[] index) {
@@ -340,11 +343,20 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: gradient " + Shapes.str(g.shape) + " " + g.dtype()
                     + " does not match tensor " + Shapes.str(shape) + " " + dtype());
         }
+        // A gradient set by hand may have other holders: it no longer returns to the pool by zeroGrad().
+        if (g != null && g.storage.owner == Storage.GRADIENT) g.storage.owner = null;
         grad = g;
     }
 
-    /** Clears the accumulated gradient (gradients accumulate across backward calls until cleared). */
+    /**
+     * Clears the accumulated gradient (gradients accumulate across backward calls until cleared). A gradient
+     * that backward allocated inside a {@link MemoryScope} goes back to the pool here, so a reference to it
+     * kept elsewhere is released.
+     */
     public void zeroGrad() {
+        if (grad != null && grad.storage.owner == Storage.GRADIENT) {
+            grad.storage.release("when zeroGrad() cleared the gradient that used it");
+        }
         grad = null;
     }
 
@@ -714,7 +726,7 @@ public final class Tensor {
                     + " is a view (offset " + offset + ", strides " + Arrays.toString(strides)
                     + "); use contiguous() or clone() for a dense copy");
         }
-        return storage.data;
+        return storage.data();
     }
 
     /**

@@ -313,7 +313,7 @@ final class ViewOps {
     static void copyInto(Tensor src, Tensor dst) {
         StridedIndex from = new StridedIndex(src.shape, src.strides, src.offset);
         StridedIndex to = new StridedIndex(dst.shape, dst.strides, dst.offset);
-        Object in = src.storage.data, out = dst.storage.data;
+        Object in = src.storage.data(), out = dst.storage.data();
         for (int i = 0, n = dst.numel(); i < n; i++) Arrays1.set(out, to.next(), Arrays1.get(in, from.next()));
     }
 
