@@ -694,6 +694,32 @@ public final class Tensor {
      */
     public Tensor rmsNorm(Tensor weight, double eps) { return NormOps.rmsNorm(this, weight, eps); }
 
+    // ---------------------------------------------------------------- fused ops (one kernel pass each way)
+
+    /**
+     * Per-row cross-entropy of these logits (classes along the last axis) with int32 class indices of this
+     * shape without its last axis: ℓ = log Σⱼ e^(zⱼ) − z_t = −log softmax(z)_t, like PyTorch's
+     * {@code F.cross_entropy(..., reduction='none')}; labels −100 are ignored (ℓ = 0, no gradient).
+     */
+    public Tensor crossEntropy(Tensor target) { return SoftmaxOps.crossEntropy(this, target, -1, -100, 0.0); }
+
+    /**
+     * Per-row cross-entropy along {@code axis} with int32 class indices t (this shape without the axis) and
+     * label smoothing ε ∈ [0, 1]: ℓ = (1 − ε)·(−log p_t) + (ε/n)·Σⱼ (−log pⱼ) with p = softmax(z) along the
+     * axis; rows whose label is {@code ignoreIndex} give ℓ = 0 and no gradient. The gradient is
+     * ḡ·(p − (1 − ε)·onehot(t) − ε/n), computed in one pass without a one-hot tensor.
+     */
+    public Tensor crossEntropy(Tensor target, int axis, int ignoreIndex, double labelSmoothing) {
+        return SoftmaxOps.crossEntropy(this, target, axis, ignoreIndex, labelSmoothing);
+    }
+
+    /**
+     * The affine map y = x·Wᵀ + b over the last axis (PyTorch's {@code F.linear}): x {@code [*, in]}, weight
+     * {@code [out, in]}, bias {@code [out]} or {@code null}; y {@code [*, out]}. One GEMM accumulating onto
+     * the broadcast bias; gradients x̄ = ḡ·W, W̄ = ḡᵀ·x, b̄ = Σ ḡ over the leading axes.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return LinearOps.linear(x, weight, bias); }
+
     // ---------------------------------------------------------------- direct access for fused kernels
 
     /**

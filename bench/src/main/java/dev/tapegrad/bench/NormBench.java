@@ -4,6 +4,7 @@ import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
+import dev.tapegrad.nn.Losses;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,6 +19,10 @@ import org.openjdk.jmh.annotations.State;
  * Normalisations over the last axis of a [128, 512] float32 tensor x ~ N(0, 1) (seed 42), one thread:
  * <ul>
  *   <li>{@code softmax}: {@code x.softmax(-1)}, sᵢ = e^(xᵢ − max x)/Σⱼ e^(xⱼ − max x) per row (no tape);</li>
+ *   <li>{@code softmaxBackward}: the same on the tape, then backward with the cotangent c ~ N(0, 1) (seed 42,
+ *       after γ and β): x̄ = s·(c − Σ c·s) per row (forward included);</li>
+ *   <li>{@code crossEntropy}: mean cross-entropy of the rows of x against class labels in [0, 512) (seed 42,
+ *       after c), {@code Losses.crossEntropy}, forward + backward to x;</li>
  *   <li>{@code layerNorm}: y = (x − μ)/√(σ² + 1e-5)·γ + β per row, with μ and σ² the row's mean and (biased)
  *       variance and γ, β of shape [512] (γ = 1 + 0.1·N(0, 1), β = 0.1·N(0, 1)), by the fused
  *       {@link Tensor#layerNorm} (no tape); {@code layerNormComposed}: the same composed from Tensor ops
@@ -38,7 +43,7 @@ public class NormBench {
     private static final double EPS = 1e-5;
     private static final int[] LAST = {1};
 
-    private Tensor x, gamma, beta, cotangent;
+    private Tensor x, gamma, beta, cotangent, labels;
 
     /** The operands and, unless {@code -Dbench.pollute=false}, the all-ops warm-up. */
     @Setup
@@ -50,6 +55,7 @@ public class NormBench {
         gamma = Tensor.randn(gen, DType.FLOAT32, FEATURES).mul(0.1).add(1.0);
         beta = Tensor.randn(gen, DType.FLOAT32, FEATURES).mul(0.1);
         cotangent = Tensor.randn(gen, DType.FLOAT32, ROWS, FEATURES);
+        labels = Tensor.randint(gen, 0, FEATURES, ROWS);
     }
 
     /** Softmax over the last axis. */
@@ -58,6 +64,22 @@ public class NormBench {
         try (var scope = Autograd.noGrad()) {
             return x.softmax(-1);
         }
+    }
+
+    /** Softmax over the last axis, forward and backward; returns x̄. */
+    @Benchmark
+    public Tensor softmaxBackward() {
+        Tensor leaf = x.detach().requiresGrad(true);
+        leaf.softmax(-1).backward(cotangent);
+        return leaf.grad();
+    }
+
+    /** Mean cross-entropy of the rows against class labels, forward and backward; returns x̄. */
+    @Benchmark
+    public Tensor crossEntropy() {
+        Tensor leaf = x.detach().requiresGrad(true);
+        Losses.crossEntropy(leaf, labels).backward();
+        return leaf.grad();
     }
 
     /** Layer norm over the last axis, one fused kernel. */

@@ -212,6 +212,27 @@ public final class OpTable {
         // ---- softmax family
         add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
         add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
+        add("softmax/axis0", one(2, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(0));
+        add("logSoftmax/last", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(-1));
+        add("crossEntropy", one(1, TensorGen.values(-4, 4)), xs -> {
+            int[] s = xs.get(0).shape();
+            int[] rows = Arrays.copyOf(s, s.length - 1);
+            return xs.get(0).crossEntropy(indices(s[s.length - 1], rows).reshape(rows));
+        });
+        add("crossEntropy/axis0-ignore-smoothing", one(2, TensorGen.values(-4, 4)), xs -> {
+            int[] s = xs.get(0).shape();
+            int[] labels = indices(s[0], Arrays.copyOfRange(s, 1, s.length)).toIntArray();
+            for (int i = 1; i < labels.length; i += 3) labels[i] = -1; // every third row ignored
+            return xs.get(0).crossEntropy(Tensor.of(labels, Arrays.copyOfRange(s, 1, s.length)), 0, -1, 0.1);
+        });
+
+        // ---- fused linear map
+        add("linear", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}, new int[] {s.get(2)}), 3, ANY),
+                xs -> Tensor.linear(xs.get(0), xs.get(1), xs.get(2)));
+        add("linear/batched-no-bias", shaped(s -> List.of(new int[] {2, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                xs -> Tensor.linear(xs.get(0), xs.get(1), null));
+        add("linear/vector-transposed-weight", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
+                xs -> Tensor.linear(xs.get(0), xs.get(1).t(), xs.get(2)));
 
         // ---- fused normalisations (ε = 0.1 keeps near-constant rows well conditioned for finite differences)
         add("layerNorm", normInputs(2), xs -> xs.get(0).layerNorm(xs.get(1), xs.get(2), 0.1));

@@ -42,8 +42,7 @@ public final class Layers {
                     + weight.size(1) + " of the weight " + str(weight));
         }
         requireParam("linear", "bias", bias, x, weight.size(0));
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Tensor.linear(x, weight, bias); // one GEMM accumulating onto the broadcast bias
     }
 
     /**
