@@ -1,4 +1,4 @@
-// GENERATED from GemmFloat.java by GemmTemplateTest (engine tests). Do not edit.
+// GENERATED from GemmFloat.java by TwinTemplateTest (engine tests). Do not edit.
 package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.DoubleVector;
@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * stride), so transposed and sliced operands need no copies.
  *
  * <p>The double version, GemmDouble.java, is generated from this file by replacing the element type
- * ({@code GemmTemplateTest} in the tests regenerates it and checks that the two stay in step). Edit this file
+ * ({@code TwinTemplateTest} in the tests regenerates it and checks that the two stay in step). Edit this file
  * only, then regenerate.
  *
  * <p><b>Paths.</b> Matrix-vector products (m = 1 or n = 1) use dot products or column updates

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * stride), so transposed and sliced operands need no copies.
  *
  * <p>The double version, GemmDouble.java, is generated from this file by replacing the element type
- * ({@code GemmTemplateTest} in the tests regenerates it and checks that the two stay in step). Edit this file
+ * ({@code TwinTemplateTest} in the tests regenerates it and checks that the two stay in step). Edit this file
  * only, then regenerate.
  *
  * <p><b>Paths.</b> Matrix-vector products (m = 1 or n = 1) use dot products or column updates

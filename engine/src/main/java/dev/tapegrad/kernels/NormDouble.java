@@ -1,4 +1,4 @@
-// GENERATED from NormFloat.java by NormTemplateTest (engine tests). Do not edit.
+// GENERATED from NormFloat.java by TwinTemplateTest (engine tests). Do not edit.
 package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.DoubleVector;
@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       w̄ = Σ_rows ḡ·x̂ and b̄ = Σ_rows ḡ (one pass for the row sums and the parameter terms, one for x̄).</li>
  * </ul>
  *
- * <p>The double version, NormDouble.java, is generated from this file ({@code NormTemplateTest}); edit this
+ * <p>The double version, NormDouble.java, is generated from this file ({@code TwinTemplateTest}); edit this
  * file only, then regenerate.
  *
  * <p><b>Threads.</b> Rows are cut into chunks whose size depends only on n; chunks run on

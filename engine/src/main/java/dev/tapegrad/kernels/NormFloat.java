@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       w̄ = Σ_rows ḡ·x̂ and b̄ = Σ_rows ḡ (one pass for the row sums and the parameter terms, one for x̄).</li>
  * </ul>
  *
- * <p>The double version, NormDouble.java, is generated from this file ({@code NormTemplateTest}); edit this
+ * <p>The double version, NormDouble.java, is generated from this file ({@code TwinTemplateTest}); edit this
  * file only, then regenerate.
  *
  * <p><b>Threads.</b> Rows are cut into chunks whose size depends only on n; chunks run on

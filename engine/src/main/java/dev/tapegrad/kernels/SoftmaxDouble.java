@@ -1,4 +1,4 @@
-// GENERATED from SoftmaxFloat.java by SoftmaxTemplateTest (engine tests). Do not edit.
+// GENERATED from SoftmaxFloat.java by TwinTemplateTest (engine tests). Do not edit.
 package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.DoubleVector;
@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows are shifted by their maximum m first; an infinite m is replaced by 0 (as {@code maxShift} in the
  * engine), so a row of all −∞ gives NaN and a row with +∞ gives NaN, as the composed ops do.
  *
- * <p>The double version, SoftmaxDouble, is generated from this file by SoftmaxTemplateTest (engine tests).
+ * <p>The double version, SoftmaxDouble, is generated from this file by TwinTemplateTest (engine tests).
  */
 final class SoftmaxDouble {
     private SoftmaxDouble() {}

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows are shifted by their maximum m first; an infinite m is replaced by 0 (as {@code maxShift} in the
  * engine), so a row of all −∞ gives NaN and a row with +∞ gives NaN, as the composed ops do.
  *
- * <p>The double version, SoftmaxDouble, is generated from this file by SoftmaxTemplateTest (engine tests).
+ * <p>The double version, SoftmaxDouble, is generated from this file by TwinTemplateTest (engine tests).
  */
 final class SoftmaxFloat {
     private SoftmaxFloat() {}
