@@ -61,17 +61,6 @@ public record Rewards(Tensor values, int[] groupIds, Tensor lengths) {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Rewards r && values.equals(r.values) && Arrays.equals(groupIds, r.groupIds)
-                && java.util.Objects.equals(lengths, r.lengths);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * values.hashCode() + Arrays.hashCode(groupIds);
-    }
-
-    @Override
     public String toString() {
         return "Rewards" + Arrays.toString(values.toDoubleArray()) + " groups " + Arrays.toString(groupIds);
     }
