@@ -27,9 +27,12 @@ ROOT = BENCH.parent
 REF = BENCH / "reference"
 PKG = "dev.tapegrad.bench."
 
-# Figures of this machine from /work/shared/PERFORMANCE.md, not measured by this script.
+# Fallback figures from /work/shared/PERFORMANCE.md (another CPU model), used only when the run did not include
+# HardwareBench, which measures one core's FMA peak and triad bandwidth in the same session.
 FMA_PEAK_GFLOPS = 233.0  # one core, 512-bit FMA
 TRIAD_GBS = 31.0  # one core, arrays far larger than cache
+PEAK_FLOPS_PER_CALL = 2 * 12 * 2 ** 24  # HardwareBench.fmaPeak
+TRIAD_BYTES_PER_CALL = 12 * 2 ** 24  # HardwareBench.triad: read b and c, write a (float32)
 
 GEMM_SHAPES = ["64x64x64", "128x128x128", "256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048",
                "128x784x512", "128x512x10"]
@@ -274,6 +277,10 @@ def detail(kind, key, s):
         return f"{fmt_time(s)} · {n_elems(key) / s / 1e9:.2f} Ge/s"
     if key == "scalarGraph":
         return f"{fmt_time(s)} · {s / SCALAR_GRAPH_OPS * 1e6:.2f} µs/op"
+    if key == "HardwareBench.fmaPeak":
+        return f"{fmt_time(s)} · {PEAK_FLOPS_PER_CALL / s / 1e9:.0f} GF/s"
+    if key == "HardwareBench.triad":
+        return f"{fmt_time(s)} · {TRIAD_BYTES_PER_CALL / s / 1e9:.1f} GB/s"
     return fmt_time(s)
 
 
@@ -293,6 +300,15 @@ def target(kind, key, threads):
     if kind == "workload" and key in ("mlpStep", "transformerStep", "grpoStep"):
         return 0.5, "≤ 0.5× PyTorch time"
     return None
+
+
+def measured_hardware(tg, a):
+    """(FMA peak GFLOP/s, triad GB/s, where each comes from): HardwareBench's figures of this run when present."""
+    peak = tg.get(("other", "HardwareBench.fmaPeak", 1))
+    tri = tg.get(("other", "HardwareBench.triad", 1))
+    fma_peak = (PEAK_FLOPS_PER_CALL / peak[0] / 1e9, "measured") if peak else (a.fma_peak, "PERFORMANCE.md")
+    triad = (TRIAD_BYTES_PER_CALL / tri[0] / 1e9, "measured") if tri else (a.triad, "PERFORMANCE.md")
+    return fma_peak, triad
 
 
 def build_rows(tg, ref, thread_counts, quick, want, fma_peak, triad):
@@ -323,12 +339,12 @@ def build_rows(tg, ref, thread_counts, quick, want, fma_peak, triad):
             m, k, n = map(int, key.split()[1].split("x"))
             if m == k == n >= 512:
                 rows.append(verdict(f"  {key} vs FMA peak", 1, f"{flops(key) / t[0] / 1e9:.0f} GF/s",
-                                    f"{fma_peak:.0f} GF/s (PERFORMANCE.md)", t[0], flops(key) / fma_peak / 1e9,
+                                    f"{fma_peak[0]:.0f} GF/s ({fma_peak[1]})", t[0], flops(key) / fma_peak[0] / 1e9,
                                     (1 / 0.85, "≥ 85% of the FMA peak")))
         if kind == "elementwise" and key.startswith("fma") and t and n_elems(key) >= 16 << 20:
             moved = 16.0 * n_elems(key)  # float32: read b, c, d, write a
             rows.append(verdict(f"  {key} vs triad bandwidth", 1, f"{moved / t[0] / 1e9:.1f} GB/s",
-                                f"{triad:.0f} GB/s (PERFORMANCE.md)", t[0], moved / triad / 1e9,
+                                f"{triad[0]:.0f} GB/s ({triad[1]})", t[0], moved / triad[0] / 1e9,
                                 (1 / 0.8, "≥ 0.8× triad bandwidth")))
         if (kind, key) == ("workload", "mlpStep") and t and t[1] is not None:
             rows.append(verdict("  mlpStep allocation per step", thr, f"{t[1] / 1024:.1f} KiB",
@@ -395,7 +411,8 @@ def main():
     tg = {tuple(k): v for k, v in saved["tapegrad"]}
     ref = {tuple(k): v for k, v in saved["reference"]}
 
-    rows = build_rows(tg, ref, thread_counts, a.quick, want, a.fma_peak, a.triad)
+    fma_peak, triad = measured_hardware(tg, a)
+    rows = build_rows(tg, ref, thread_counts, a.quick, want, fma_peak, triad)
     print()
     print(f"tapegrad vs reference, {'quick' if a.quick else 'full'} mode, {saved['started']}; "
           f"ratio = tapegrad / reference (lower is better for tapegrad); load average at start {saved['load']}")

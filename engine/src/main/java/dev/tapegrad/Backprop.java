@@ -34,7 +34,8 @@ final class Backprop {
                     + ") does not require grad: no input requires grad, or it was computed under noGrad()");
         }
         Tensor seed = seed(output, cotangent);
-        Map<Tensor, Tensor> wantedGrads = new IdentityHashMap<>();
+        // The backward() form wants nothing back: an empty map, so a training step allocates no table for it.
+        Map<Tensor, Tensor> wantedGrads = wanted == null ? Map.of() : new IdentityHashMap<>();
         if (wanted != null) for (Tensor w : wanted) wantedGrads.put(w, null);
         Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
 
@@ -65,7 +66,7 @@ final class Backprop {
                 Tensor leaf = e.getKey();
                 Tensor g = applyHooks(leaf, e.getValue());
                 if (wantedGrads.containsKey(leaf)) wantedGrads.put(leaf, g);
-                if (wanted == null) leaf.grad = accumulate(leaf.grad, g, createGraph);
+                if (wanted == null) leaf.grad = accumulateLeaf(leaf.grad, g, createGraph);
             }
         } finally {
             state.recording = wasRecording;
@@ -222,5 +223,20 @@ final class Backprop {
         try (var scope = Autograd.noGrad()) {
             return previous == null ? g.detach().clone() : previous.add(g);
         }
+    }
+
+    /**
+     * A leaf's new gradient: previous + g (see {@link #accumulate}). Inside a {@link MemoryScope} the sum's
+     * pooled array is handed from the scope to the gradient, which outlives the scope and returns it at
+     * {@link Tensor#zeroGrad()}; the previous pooled gradient it replaces returns to the pool now.
+     */
+    private static Tensor accumulateLeaf(Tensor previous, Tensor g, boolean createGraph) {
+        Tensor sum = accumulate(previous, g, createGraph);
+        if (createGraph) return sum; // the sum is on the tape, which may still read previous
+        if (sum.storage.owner instanceof MemoryScope) sum.storage.owner = Storage.GRADIENT;
+        if (previous != null && previous.storage.owner == Storage.GRADIENT) {
+            previous.storage.release("when backward accumulated a new gradient in place of the one that used it");
+        }
+        return sum;
     }
 }

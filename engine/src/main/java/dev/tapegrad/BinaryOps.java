@@ -38,12 +38,31 @@ final class BinaryOps {
      */
     private static Tensor single(BinaryOp op, Tensor a, Tensor b) {
         Tensor out = Tensor.allocate(a.dtype(), a.shape);
-        Arrays1.set(out.data(), 0, op.apply(Arrays1.get(a.storage.data, a.offset), Arrays1.get(b.storage.data, b.offset)));
+        Arrays1.set(out.data(), 0, op.apply(Arrays1.get(a.storage.data(), a.offset), Arrays1.get(b.storage.data(), b.offset)));
         return out;
     }
 
     private static Tensor record(String name, Tensor out, Tensor a, Tensor b, Tensor[] saved, Rule rule) {
         return Tape.record(name, out, new Tensor[] {a, b}, saved, rule);
+    }
+
+    /**
+     * a + v·b·c with broadcasting of all three, computed in one fused pass (one output, no intermediate
+     * product). ∂ = (ḡ, v·ḡ·c, v·ḡ·b), each summed back to its input's shape.
+     */
+    static Tensor addcmul(Tensor a, Tensor b, Tensor c, double value) {
+        String name = "addcmul";
+        for (Tensor t : new Tensor[] {a, b, c}) UnaryOps.requireFloating(name, t);
+        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch(name, a, b);
+        if (a.dtype() != c.dtype()) throw InPlace.dtypeMismatch(name, a, c);
+        int[] shape = Shapes.broadcast(name, Shapes.broadcast(name, a.shape, b.shape), c.shape);
+        Tensor out = Tensor.allocate(a.dtype(), shape);
+        Elementwise.addcmul(ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(),
+                ViewOps.expandRaw(c, shape).strided(), value, out.data());
+        return Tape.record(name, out, new Tensor[] {a, b, c}, new Tensor[] {b, c},
+                g -> new Tensor[] {a.requiresGrad ? g.sumToSize(a.shape) : null,
+                                   b.requiresGrad ? g.mul(c).mul(value).sumToSize(b.shape) : null,
+                                   c.requiresGrad ? g.mul(b).mul(value).sumToSize(c.shape) : null});
     }
 
     /** ∂(a + b) = (ḡ, ḡ), each summed back to its input's shape. */

@@ -35,7 +35,7 @@ final class IndexOps {
 
     /** Fails on the first index value outside [0, size), naming the value, where it is and {@code what}. */
     private static void checkRange(String op, Tensor index, int size, String what) {
-        int[] values = (int[]) index.storage.data;
+        int[] values = (int[]) index.storage.data();
         StridedIndex it = new StridedIndex(index.shape, index.strides, index.offset);
         for (int i = 0, n = index.numel(); i < n; i++) {
             int v = values[it.next()];
@@ -90,8 +90,8 @@ final class IndexOps {
     /** gather without checks; the rule scatters ḡ into zeros of x's shape. */
     private static Tensor gatherCore(String op, Tensor x, int axis, Tensor index) {
         Tensor out = Tensor.allocate(x.dtype(), index.shape);
-        Object src = x.storage.data, dst = out.data();
-        int[] values = (int[]) index.storage.data;
+        Object src = x.storage.data(), dst = out.data();
+        int[] values = (int[]) index.storage.data();
         StridedIndex at = alongIndex(x, axis, index.shape);
         StridedIndex idx = new StridedIndex(index.shape, index.strides, index.offset);
         int step = x.strides[axis];
@@ -106,8 +106,8 @@ final class IndexOps {
     /** scatterAdd without checks, for src of the index's shape; the rule is (ḡ, gather(ḡ)). */
     private static Tensor scatterCore(String op, Tensor x, int axis, Tensor index, Tensor src) {
         Tensor out = ViewOps.contiguousRaw(x);
-        Object from = src.storage.data, dst = out.data();
-        int[] values = (int[]) index.storage.data;
+        Object from = src.storage.data(), dst = out.data();
+        int[] values = (int[]) index.storage.data();
         StridedIndex at = alongIndex(out, axis, index.shape);
         StridedIndex idx = new StridedIndex(index.shape, index.strides, index.offset);
         StridedIndex s = new StridedIndex(src.shape, src.strides, src.offset);
@@ -195,7 +195,7 @@ final class IndexOps {
         shape[x.shape.length] = classes;
         Tensor out = Tensor.allocate(DType.FLOAT32, shape);
         float[] dst = (float[]) out.data();
-        int[] labels = (int[]) x.storage.data;
+        int[] labels = (int[]) x.storage.data();
         StridedIndex it = new StridedIndex(x.shape, x.strides, x.offset);
         for (int i = 0, n = x.numel(); i < n; i++) dst[i * classes + labels[it.next()]] = 1f;
         return out;

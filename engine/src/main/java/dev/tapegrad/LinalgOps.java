@@ -54,8 +54,8 @@ final class LinalgOps {
         StridedIndex bAt = new StridedIndex(batch, Arrays.copyOf(eb.strides, r), eb.offset);
         for (int i = 0, count = Shapes.numel(batch); i < count; i++) {
             Gemm.gemm(m, n, k,
-                    ea.storage.data, aAt.next(), ea.strides[r], ea.strides[r + 1],
-                    eb.storage.data, bAt.next(), eb.strides[r], eb.strides[r + 1],
+                    ea.storage.data(), aAt.next(), ea.strides[r], ea.strides[r + 1],
+                    eb.storage.data(), bAt.next(), eb.strides[r], eb.strides[r + 1],
                     c.data(), i * m * n, n, false);
         }
         return Tape.record("matmul", c, new Tensor[] {a, b}, new Tensor[] {a, b}, g -> new Tensor[] {

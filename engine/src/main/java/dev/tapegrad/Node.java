@@ -9,6 +9,7 @@ package dev.tapegrad;
  * a valid reverse topological order (the Wengert-list property).
  */
 final class Node {
+    private static final int[] NO_VERSIONS = {};
     final long seq;
     final String op;
     final Tensor output;
@@ -29,7 +30,7 @@ final class Node {
         this.inputs = inputs;
         this.rule = rule;
         this.saved = saved;
-        this.savedVersions = new int[saved.length];
+        this.savedVersions = saved.length == 0 ? NO_VERSIONS : new int[saved.length];
         for (int i = 0; i < saved.length; i++) savedVersions[i] = saved[i].storage.version();
         this.callSite = callSite;
     }

@@ -23,6 +23,8 @@ final class Tape {
         boolean anomaly = false;
         /** The node whose rule is running during backward, so anomalies inside a rule are blamed on it. */
         Node inBackwardOf;
+        /** The innermost open {@link MemoryScope} of the thread, or {@code null}. */
+        MemoryScope memory;
     }
 
     /**
@@ -116,7 +118,7 @@ final class Tape {
                 .orElse(null));
     }
 
-    private static boolean isEngineClass(Class<?> c) {
+    static boolean isEngineClass(Class<?> c) {
         String pkg = c.getPackageName();
         if (!pkg.equals("dev.tapegrad") && !pkg.equals("dev.tapegrad.kernels")) return false;
         Class<?> top = c;

@@ -48,7 +48,10 @@ public final class Tensor {
         this.offset = offset;
     }
 
-    /** A fresh contiguous tensor of this shape, zero-filled. */
+    /**
+     * A fresh contiguous tensor of this shape, zero-filled; inside a {@link MemoryScope} its (float or double)
+     * array comes from the pool and belongs to the scope.
+     */
     static Tensor allocate(DType dtype, int[] shape) {
         // 0-dim: an empty shape cannot be modified, so every scalar shares one for its shape and strides
         if (shape.length == 0) return new Tensor(Storage.allocate(dtype, 1), NO_AXES, NO_AXES, 0);
@@ -64,12 +67,12 @@ public final class Tensor {
 
     /** This tensor's layout, for kernels. */
     Strided strided() {
-        return new Strided(storage.data, offset, shape, strides);
+        return new Strided(storage.data(), offset, shape, strides);
     }
 
     /** The backing array of a contiguous tensor with offset 0 (kernels write outputs here). */
     Object data() {
-        return storage.data;
+        return storage.data();
     }
 
     // ---------------------------------------------------------------- creation
@@ -237,12 +240,12 @@ public final class Tensor {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + numel()
                     + " elements, not 1");
         }
-        return Arrays1.get(storage.data, offset);
+        return Arrays1.get(storage.data(), offset);
     }
 
     /** The element at an index (one coordinate per axis, negative counts from the end). */
     public double get(int... index) {
-        return Arrays1.get(storage.data, position("get", index));
+        return Arrays1.get(storage.data(), position("get", index));
     }
 
     int position(String op, int[] index) {
@@ -340,11 +343,20 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: gradient " + Shapes.str(g.shape) + " " + g.dtype()
                     + " does not match tensor " + Shapes.str(shape) + " " + dtype());
         }
+        // A gradient set by hand may have other holders: it no longer returns to the pool by zeroGrad().
+        if (g != null && g.storage.owner == Storage.GRADIENT) g.storage.owner = null;
         grad = g;
     }
 
-    /** Clears the accumulated gradient (gradients accumulate across backward calls until cleared). */
+    /**
+     * Clears the accumulated gradient (gradients accumulate across backward calls until cleared). A gradient
+     * that backward allocated inside a {@link MemoryScope} goes back to the pool here, so a reference to it
+     * kept elsewhere is released.
+     */
     public void zeroGrad() {
+        if (grad != null && grad.storage.owner == Storage.GRADIENT) {
+            grad.storage.release("when zeroGrad() cleared the gradient that used it");
+        }
         grad = null;
     }
 
@@ -464,6 +476,10 @@ public final class Tensor {
     public Tensor mul(Tensor other) { return BinaryOps.mul(this, other); }
     /** c·x for a constant c. */
     public Tensor mul(double other) { return BinaryOps.mul(this, constant(other)); }
+    /** x + y·z elementwise with broadcasting of all three, in one pass (PyTorch's {@code addcmul}). */
+    public Tensor addcmul(Tensor y, Tensor z) { return BinaryOps.addcmul(this, y, z, 1.0); }
+    /** x + v·y·z elementwise with broadcasting, in one pass; gradients (ḡ, v·ḡ·z, v·ḡ·y). */
+    public Tensor addcmul(Tensor y, Tensor z, double value) { return BinaryOps.addcmul(this, y, z, value); }
     /** x/y elementwise with broadcasting; gradients (ḡ/y, −ḡ·x/y²). */
     public Tensor div(Tensor other) { return BinaryOps.div(this, other); }
     /** x/c for a constant c. */
@@ -657,6 +673,53 @@ public final class Tensor {
      */
     public Tensor matmul(Tensor other) { return LinalgOps.matmul(this, other); }
 
+    // ---------------------------------------------------------------- normalisation (fused kernels)
+
+    /**
+     * Layer normalisation over the last axis (size n): y = (x − μ)/√(σ² + ε)·w + b per row, with μ and σ²
+     * the row's mean and biased variance; one fused kernel forward and one backward.
+     *
+     * @param weight w of shape [n], or {@code null} (w = 1)
+     * @param bias   b of shape [n], or {@code null} (b = 0)
+     * @param eps    ε ≥ 0 (PyTorch's default is 1e-5)
+     */
+    public Tensor layerNorm(Tensor weight, Tensor bias, double eps) { return NormOps.layerNorm(this, weight, bias, eps); }
+
+    /**
+     * RMS normalisation over the last axis (size n): y = x/√(mean(x²) + ε)·w per row; one fused kernel
+     * forward and one backward.
+     *
+     * @param weight w of shape [n], or {@code null} (w = 1)
+     * @param eps    ε ≥ 0
+     */
+    public Tensor rmsNorm(Tensor weight, double eps) { return NormOps.rmsNorm(this, weight, eps); }
+
+    // ---------------------------------------------------------------- fused ops (one kernel pass each way)
+
+    /**
+     * Per-row cross-entropy of these logits (classes along the last axis) with int32 class indices of this
+     * shape without its last axis: ℓ = log Σⱼ e^(zⱼ) − z_t = −log softmax(z)_t, like PyTorch's
+     * {@code F.cross_entropy(..., reduction='none')}; labels −100 are ignored (ℓ = 0, no gradient).
+     */
+    public Tensor crossEntropy(Tensor target) { return SoftmaxOps.crossEntropy(this, target, -1, -100, 0.0); }
+
+    /**
+     * Per-row cross-entropy along {@code axis} with int32 class indices t (this shape without the axis) and
+     * label smoothing ε ∈ [0, 1]: ℓ = (1 − ε)·(−log p_t) + (ε/n)·Σⱼ (−log pⱼ) with p = softmax(z) along the
+     * axis; rows whose label is {@code ignoreIndex} give ℓ = 0 and no gradient. The gradient is
+     * ḡ·(p − (1 − ε)·onehot(t) − ε/n), computed in one pass without a one-hot tensor.
+     */
+    public Tensor crossEntropy(Tensor target, int axis, int ignoreIndex, double labelSmoothing) {
+        return SoftmaxOps.crossEntropy(this, target, axis, ignoreIndex, labelSmoothing);
+    }
+
+    /**
+     * The affine map y = x·Wᵀ + b over the last axis (PyTorch's {@code F.linear}): x {@code [*, in]}, weight
+     * {@code [out, in]}, bias {@code [out]} or {@code null}; y {@code [*, out]}. One GEMM accumulating onto
+     * the broadcast bias; gradients x̄ = ḡ·W, W̄ = ḡᵀ·x, b̄ = Σ ḡ over the leading axes.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return LinearOps.linear(x, weight, bias); }
+
     // ---------------------------------------------------------------- direct access for fused kernels
 
     /**
@@ -689,7 +752,7 @@ public final class Tensor {
                     + " is a view (offset " + offset + ", strides " + Arrays.toString(strides)
                     + "); use contiguous() or clone() for a dense copy");
         }
-        return storage.data;
+        return storage.data();
     }
 
     /**

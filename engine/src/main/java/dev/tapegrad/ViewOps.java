@@ -2,6 +2,7 @@ package dev.tapegrad;
 
 import dev.tapegrad.kernels.Arrays1;
 import dev.tapegrad.kernels.Elementwise;
+import dev.tapegrad.kernels.Strided;
 import dev.tapegrad.kernels.StridedIndex;
 import java.util.Arrays;
 
@@ -312,7 +313,7 @@ final class ViewOps {
     static void copyInto(Tensor src, Tensor dst) {
         StridedIndex from = new StridedIndex(src.shape, src.strides, src.offset);
         StridedIndex to = new StridedIndex(dst.shape, dst.strides, dst.offset);
-        Object in = src.storage.data, out = dst.storage.data;
+        Object in = src.storage.data(), out = dst.storage.data();
         for (int i = 0, n = dst.numel(); i < n; i++) Arrays1.set(out, to.next(), Arrays1.get(in, from.next()));
     }
 
@@ -346,9 +347,31 @@ final class ViewOps {
         if (x.dtype() == dtype) return x;
         if (dtype == DType.BOOL) return BinaryOps.compare("ne", x, Creation.full(0.0, x.dtype()));
         Tensor out = Tensor.allocate(dtype, x.shape);
-        Elementwise.copy(x.strided(), out.data());
+        Strided xs = x.strided();
+        if (!xs.isContiguous() || !convertSlice(xs.data(), xs.offset(), out.data(), out.numel())) {
+            Elementwise.copy(xs, out.data());
+        }
         if (!x.dtype().isFloating() || !dtype.isFloating()) return out;
         DType from = x.dtype();
         return Tape.record("to", out, x, new Tensor[0], g -> new Tensor[] {g.to(from)});
+    }
+
+    /**
+     * dst[i] = src[off + i] for i &lt; n, converted as a cast from the source type (the values of the generic
+     * element-by-element copy, without its per-element type dispatch); false, doing nothing, for a pair of
+     * array types it does not handle.
+     */
+    private static boolean convertSlice(Object src, int off, Object dst, int n) {
+        switch (src) {
+            case int[] s when dst instanceof float[] d -> { for (int i = 0; i < n; i++) d[i] = s[off + i]; }
+            case int[] s when dst instanceof double[] d -> { for (int i = 0; i < n; i++) d[i] = s[off + i]; }
+            case int[] s when dst instanceof int[] d -> System.arraycopy(s, off, d, 0, n);
+            case float[] s when dst instanceof double[] d -> { for (int i = 0; i < n; i++) d[i] = s[off + i]; }
+            case float[] s when dst instanceof int[] d -> { for (int i = 0; i < n; i++) d[i] = (int) s[off + i]; }
+            case double[] s when dst instanceof float[] d -> { for (int i = 0; i < n; i++) d[i] = (float) s[off + i]; }
+            case double[] s when dst instanceof int[] d -> { for (int i = 0; i < n; i++) d[i] = (int) s[off + i]; }
+            default -> { return false; }
+        }
+        return true;
     }
 }

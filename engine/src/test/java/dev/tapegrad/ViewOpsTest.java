@@ -207,6 +207,36 @@ class ViewOpsTest {
         assertValues(new double[] {1, 2, 3}, leaf.grad());
     }
 
+    /** Every dtype pair, from a contiguous tensor (typed fast path) and a transposed view (generic copy). */
+    @Test
+    void dtypeConversionOfDenseAndStridedInputsAgree() {
+        double[] v = {-2.5, -1.0, -0.49, 0, 0.5, 1.7, 3.0, 1e9 + 0.25, -7.9, 2.0, 0.1, 16777217};
+        DType[] types = {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.BOOL};
+        for (DType from : types) {
+            Tensor dense = Tensor.of(v, 3, 4).to(from).contiguous();
+            Tensor strided = dense.transpose(0, 1);   // [4, 3], not contiguous
+            double[] rounded = dense.toDoubleArray();
+            for (DType to : types) {
+                double[] expected = new double[v.length], expectedT = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    double r = rounded[i];
+                    expected[i] = switch (to) {
+                        case FLOAT32 -> (float) r;
+                        case INT32 -> (int) r;
+                        case BOOL -> r != 0 ? 1 : 0;
+                        default -> r;
+                    };
+                }
+                for (int i = 0; i < 4; i++) for (int j = 0; j < 3; j++) expectedT[i * 3 + j] = expected[j * 4 + i];
+                String what = from + " -> " + to;
+                assertArrayEquals(expected, dense.to(to).toDoubleArray(), what + " (dense)");
+                assertArrayEquals(expectedT, strided.to(to).toDoubleArray(), what + " (strided)");
+                assertArrayEquals(java.util.Arrays.copyOfRange(expected, 2, 12),
+                        dense.reshape(12).slice(0, 2, 12).to(to).toDoubleArray(), what + " (offset)");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- gradients
 
     @Test

@@ -27,10 +27,13 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Elementwise float32 kernels on one thread, on {@code n} elements (1M fits in L2+L3, 16M streams from memory):
  * <ul>
- *   <li>{@code fma}: b·c + d as {@code b.mul(c).add(d)}, {@code exp}: {@code x.exp()}, {@code tanh}:
- *       {@code x.tanh()}, through the public {@link Tensor} API (each op allocates its output);</li>
- *   <li>{@code kernelFma}, {@code kernelExp}, {@code kernelTanh}: the same work on the raw kernels
- *       ({@link Elementwise}) into preallocated arrays, which is what NumPy's {@code out=} form measures.</li>
+ *   <li>{@code fma}: b·c + d as {@code d.addcmul(b, c)} (one fused pass), {@code fmaChain}: the same as
+ *       {@code b.mul(c).add(d)} (two passes and a temporary), {@code exp}: {@code x.exp()}, {@code tanh}:
+ *       {@code x.tanh()}, through the public {@link Tensor} API under no-grad (each op allocates its
+ *       output); {@code expRecorded}: {@code x.exp()} on an x that requires grad, so the tape records it;</li>
+ *   <li>{@code kernelFma} (the fused {@link Elementwise#addcmul} kernel), {@code kernelExp},
+ *       {@code kernelTanh}: the same work on the raw kernels into preallocated arrays, which is what
+ *       NumPy's {@code out=} form measures.</li>
  * </ul>
  * Elements per second = n / score. Before measuring, every fork runs every unary, binary, comparison and
  * reduction kernel ({@link #warmEveryOp()}) so that the JIT has seen all of them, as in a real program; turn
@@ -46,8 +49,8 @@ public class ElementwiseBench {
     @Param({"1048576", "16777216"})
     public int n;
 
-    private Tensor x, b, c, d;
-    private float[] xs, bs, cs, ds, tmp, out;
+    private Tensor x, xg, b, c, d;
+    private float[] xs, bs, cs, ds, out;
 
     /** Standard normal operands (seed 42) and, unless disabled, the all-ops warm-up. */
     @Setup
@@ -58,17 +61,25 @@ public class ElementwiseBench {
         b = Tensor.randn(gen, DType.FLOAT32, n);
         c = Tensor.randn(gen, DType.FLOAT32, n);
         d = Tensor.randn(gen, DType.FLOAT32, n);
+        xg = x.detach().requiresGrad(true);
         xs = x.toFloatArray();
         bs = b.toFloatArray();
         cs = c.toFloatArray();
         ds = d.toFloatArray();
-        tmp = new float[n];
         out = new float[n];
     }
 
-    /** b·c + d through the public API. */
+    /** b·c + d through the public API, fused: {@code d.addcmul(b, c)}. */
     @Benchmark
     public Tensor fma() {
+        try (var scope = Autograd.noGrad()) {
+            return d.addcmul(b, c);
+        }
+    }
+
+    /** b·c + d through the public API as two ops, {@code b.mul(c).add(d)}. */
+    @Benchmark
+    public Tensor fmaChain() {
         try (var scope = Autograd.noGrad()) {
             return b.mul(c).add(d);
         }
@@ -77,20 +88,29 @@ public class ElementwiseBench {
     /** e^x through the public API. */
     @Benchmark
     public Tensor exp() {
-        return x.exp();
+        try (var scope = Autograd.noGrad()) {
+            return x.exp();
+        }
+    }
+
+    /** e^x through the public API on an input that requires grad: the op is recorded on the tape. */
+    @Benchmark
+    public Tensor expRecorded() {
+        return xg.exp();
     }
 
     /** tanh x through the public API. */
     @Benchmark
     public Tensor tanh() {
-        return x.tanh();
+        try (var scope = Autograd.noGrad()) {
+            return x.tanh();
+        }
     }
 
-    /** b·c + d on the kernels: two passes, into preallocated arrays. */
+    /** b·c + d on the fused kernel, one pass into a preallocated array. */
     @Benchmark
     public float[] kernelFma() {
-        Elementwise.binary(BinaryOp.MUL, flat(bs), flat(cs), tmp);
-        Elementwise.binary(BinaryOp.ADD, flat(tmp), flat(ds), out);
+        Elementwise.addcmul(flat(ds), flat(bs), flat(cs), 1.0, out);
         return out;
     }
 

@@ -2,6 +2,7 @@ package dev.tapegrad.bench;
 
 import dev.tapegrad.Autograd;
 import dev.tapegrad.Generator;
+import dev.tapegrad.MemoryScope;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.optim.Optimizer;
 import dev.tapegrad.optim.Optimizers;
@@ -109,8 +110,17 @@ final class WorkloadGrpo {
         return V - 1; // rounding left the total just below u
     }
 
-    /** Clear gradients, reference and policy forward, loss, backward; returns the loss. */
+    /**
+     * Clear gradients, reference and policy forward, loss, backward; returns the loss. Runs in a
+     * {@link MemoryScope} (buffers reused from the previous steps); the loss is kept for the caller.
+     */
     Tensor lossStep(Batch b) {
+        try (var scope = MemoryScope.open()) {
+            return MemoryScope.keep(lossStepBody(b));
+        }
+    }
+
+    private Tensor lossStepBody(Batch b) {
         for (Tensor t : p.values()) t.zeroGrad();
         Tensor picked = b.tokens().unsqueeze(2);
         Tensor refLogp;
@@ -128,12 +138,14 @@ final class WorkloadGrpo {
         return loss;
     }
 
-    /** Rollout + loss step + Adam update. */
+    /** Rollout + loss step + Adam update, in one {@link MemoryScope}. */
     Tensor step() {
-        Batch b = rollout();
-        Tensor loss = lossStep(b);
-        adam.step();
-        stepNo++;
-        return loss;
+        try (var scope = MemoryScope.open()) {
+            Batch b = rollout();
+            Tensor loss = lossStep(b);
+            adam.step();
+            stepNo++;
+            return loss;
+        }
     }
 }

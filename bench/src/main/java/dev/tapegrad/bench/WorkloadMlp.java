@@ -1,6 +1,7 @@
 package dev.tapegrad.bench;
 
 import dev.tapegrad.Generator;
+import dev.tapegrad.MemoryScope;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.nn.Activation;
 import dev.tapegrad.nn.Linear;
@@ -32,12 +33,18 @@ final class WorkloadMlp {
                 model.namedParameters());
     }
 
-    /** One training step; returns the loss. */
+    /**
+     * One training step; returns the loss. The step runs in a {@link MemoryScope}, so from the second step
+     * on its buffers (activations, intermediate and parameter gradients) are reused from the previous
+     * steps instead of allocated; the loss is kept out of the scope for the caller.
+     */
     Tensor step() {
-        adam.zeroGrad();
-        Tensor loss = Losses.crossEntropy(model.forward(x), y);
-        loss.backward();
-        adam.step();
-        return loss;
+        try (var scope = MemoryScope.open()) {
+            adam.zeroGrad();
+            Tensor loss = Losses.crossEntropy(model.forward(x), y);
+            loss.backward();
+            adam.step();
+            return MemoryScope.keep(loss);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tapegrad.bench;
 
 import dev.tapegrad.Generator;
+import dev.tapegrad.MemoryScope;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.nn.Activations;
 import dev.tapegrad.nn.Layers;
@@ -91,12 +92,17 @@ final class WorkloadTransformer {
         return Losses.crossEntropy(logits.reshape(-1, V), tgt.reshape(-1));
     }
 
-    /** Clear gradients, forward, backward; returns the loss. */
+    /**
+     * Clear gradients, forward, backward; returns the loss. Runs in a {@link MemoryScope} (buffers reused
+     * from the previous steps); the loss is kept for the caller.
+     */
     Tensor step() {
-        for (Tensor t : p.values()) t.zeroGrad();
-        Tensor loss = forward();
-        loss.backward();
-        return loss;
+        try (var scope = MemoryScope.open()) {
+            for (Tensor t : p.values()) t.zeroGrad();
+            Tensor loss = forward();
+            loss.backward();
+            return MemoryScope.keep(loss);
+        }
     }
 
     /** {@link #step} followed by an Adam update. */

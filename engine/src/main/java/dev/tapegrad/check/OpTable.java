@@ -175,6 +175,8 @@ public final class OpTable {
         add("pow", broadcasting(POSITIVE, ANY), xs -> xs.get(0).pow(xs.get(1)));
         add("maximum", broadcasting(ANY, ANY), xs -> xs.get(0).maximum(xs.get(1)));
         add("minimum", broadcasting(ANY, ANY), xs -> xs.get(0).minimum(xs.get(1)));
+        add("addcmul", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2)));
+        add("addcmul/value", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2), -0.75));
         add("where", broadcasting(ANY, ANY), xs -> Tensor.where(mask(xs.get(0).shape()), xs.get(0), xs.get(1)));
         unary("maskedFill", ANY, x -> x.maskedFill(mask(x.shape()), 0.25));
 
@@ -210,6 +212,35 @@ public final class OpTable {
         // ---- softmax family
         add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
         add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
+        add("softmax/axis0", one(2, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(0));
+        add("logSoftmax/last", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(-1));
+        add("crossEntropy", one(1, TensorGen.values(-4, 4)), xs -> {
+            int[] s = xs.get(0).shape();
+            int[] rows = Arrays.copyOf(s, s.length - 1);
+            return xs.get(0).crossEntropy(indices(s[s.length - 1], rows).reshape(rows));
+        });
+        add("crossEntropy/axis0-ignore-smoothing", one(2, TensorGen.values(-4, 4)), xs -> {
+            int[] s = xs.get(0).shape();
+            int[] labels = indices(s[0], Arrays.copyOfRange(s, 1, s.length)).toIntArray();
+            for (int i = 1; i < labels.length; i += 3) labels[i] = -1; // every third row ignored
+            return xs.get(0).crossEntropy(Tensor.of(labels, Arrays.copyOfRange(s, 1, s.length)), 0, -1, 0.1);
+        });
+
+        // ---- fused linear map
+        add("linear", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}, new int[] {s.get(2)}), 3, ANY),
+                xs -> Tensor.linear(xs.get(0), xs.get(1), xs.get(2)));
+        add("linear/batched-no-bias", shaped(s -> List.of(new int[] {2, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                xs -> Tensor.linear(xs.get(0), xs.get(1), null));
+        add("linear/vector-transposed-weight", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
+                xs -> Tensor.linear(xs.get(0), xs.get(1).t(), xs.get(2)));
+
+        // ---- fused normalisations (ε = 0.1 keeps near-constant rows well conditioned for finite differences)
+        add("layerNorm", normInputs(2), xs -> xs.get(0).layerNorm(xs.get(1), xs.get(2), 0.1));
+        add("layerNorm/plain", normInputs(0), xs -> xs.get(0).layerNorm(null, null, 0.1));
+        add("layerNorm/transposed-input", shaped(s -> List.of(new int[] {s.get(0) + 1, s.get(1)}, new int[] {s.get(0) + 1}), 2, ANY),
+                xs -> xs.get(0).t().layerNorm(xs.get(1), null, 0.1));
+        add("rmsNorm", normInputs(1), xs -> xs.get(0).rmsNorm(xs.get(1), 0.1));
+        add("rmsNorm/plain", normInputs(0), xs -> xs.get(0).rmsNorm(null, 0.1));
 
         // ---- views and movement
         unary("reshape", ANY, x -> x.reshape(-1));
@@ -275,6 +306,24 @@ public final class OpTable {
                 xs -> xs.get(0).matmul(xs.get(1)));
         add("matmul/transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
                 xs -> xs.get(0).t().matmul(xs.get(1).t()));
+    }
+
+    /**
+     * Inputs of a norm over the last axis: x of shape lead + [n] (lead of rank ≤ 2 with size-1 axes, n in
+     * 1..32), then {@code params} vectors [n]: a weight near 1, then a bias.
+     */
+    private static Gen<List<Tensor>> normInputs(int params) {
+        return Gen.zip(TensorGen.shapes(0, 2, 1, 3), Gen.ints(1, 32), (lead, n) -> {
+            int[] s = Arrays.copyOf(lead, lead.length + 1);
+            s[lead.length] = n;
+            return s;
+        }).flatMap(s -> {
+            int n = s[s.length - 1];
+            List<Gen<Tensor>> gens = new ArrayList<>();
+            gens.add(TensorGen.tensor(s, ANY));
+            for (int i = 0; i < params; i++) gens.add(TensorGen.tensor(new int[] {n}, i == 0 ? POSITIVE : ANY));
+            return Gen.sequence(gens);
+        });
     }
 
     /** Joins pieces with different weights, so the check sees whether each piece's gradient reaches its source. */

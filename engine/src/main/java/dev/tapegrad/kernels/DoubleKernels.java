@@ -55,6 +55,36 @@ final class DoubleKernels {
         }
     }
 
+    /**
+     * out[i] = a[i] + value·b[i]·c[i] for a, b, c already broadcast to one shape, in one pass: rows whose
+     * operands all have stride 0 or 1 run as vectors with one fma per element (b·c + a when value is 1,
+     * (value·b)·c + a otherwise); other rows use the same formula per element.
+     */
+    static void addcmul(Strided a, Strided b, Strided c, double value, double[] out) {
+        double[] as = (double[]) a.data(), bs = (double[]) b.data(), cs = (double[]) c.data();
+        double v = (double) value;
+        Rows rows = new Rows(a.shape(), a, b, c);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
+            int ci = rows.start[2], sc = rows.inner[2];
+            int j = 0;
+            if (unitOrZero(sa) && unitOrZero(sb) && unitOrZero(sc)) {
+                DoubleVector a0 = DoubleVector.broadcast(S, as[ai]), b0 = DoubleVector.broadcast(S, bs[bi]);
+                DoubleVector c0 = DoubleVector.broadcast(S, cs[ci]);
+                for (int end = S.loopBound(n); j < end; j += L) {
+                    DoubleVector va = sa == 0 ? a0 : DoubleVector.fromArray(S, as, ai + j);
+                    DoubleVector vb = sb == 0 ? b0 : DoubleVector.fromArray(S, bs, bi + j);
+                    DoubleVector vc = sc == 0 ? c0 : DoubleVector.fromArray(S, cs, ci + j);
+                    (v == 1.0 ? vb : vb.mul(v)).fma(vc, va).intoArray(out, o + j);
+                }
+            }
+            for (; j < n; j++) {
+                double vb = bs[bi + j * sb];
+                out[o + j] = Math.fma(v == 1.0 ? vb : vb * v, cs[ci + j * sc], as[ai + j * sa]);
+            }
+        }
+    }
+
     /** out[i] = op(a[i], b[i]) ? 1 : 0. */
     static void compare(CompareOp op, Strided a, Strided b, int[] out) {
         double[] as = (double[]) a.data(), bs = (double[]) b.data();

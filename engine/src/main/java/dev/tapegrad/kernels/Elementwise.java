@@ -33,6 +33,22 @@ public final class Elementwise {
         }
     }
 
+    /**
+     * out[i] = a[i] + value·b[i]·c[i] (PyTorch's addcmul) in one pass, for a, b, c already broadcast to one
+     * shape. Float and double arrays use one fused multiply-add per element (so the result may differ from
+     * a separate multiply and add by the rounding of the product); other types use {@link ReferenceKernels}.
+     */
+    public static void addcmul(Strided a, Strided b, Strided c, double value, Object out) {
+        if (out instanceof float[] o && a.data() instanceof float[] && b.data() instanceof float[] && c.data() instanceof float[]) {
+            FloatKernels.addcmul(a, b, c, value, o);
+        } else if (out instanceof double[] o && a.data() instanceof double[] && b.data() instanceof double[]
+                && c.data() instanceof double[]) {
+            DoubleKernels.addcmul(a, b, c, value, o);
+        } else {
+            ReferenceKernels.addcmul(a, b, c, value, out);
+        }
+    }
+
     /** out[i] = op(a[i], b[i]) ? 1 : 0. */
     public static void compare(CompareOp op, Strided a, Strided b, int[] out) {
         if (a.data() instanceof float[] && b.data() instanceof float[]) FloatKernels.compare(op, a, b, out);

@@ -54,6 +54,36 @@ final class FloatKernels {
         }
     }
 
+    /**
+     * out[i] = a[i] + value·b[i]·c[i] for a, b, c already broadcast to one shape, in one pass: rows whose
+     * operands all have stride 0 or 1 run as vectors with one fma per element (b·c + a when value is 1,
+     * (value·b)·c + a otherwise); other rows use the same formula per element.
+     */
+    static void addcmul(Strided a, Strided b, Strided c, double value, float[] out) {
+        float[] as = (float[]) a.data(), bs = (float[]) b.data(), cs = (float[]) c.data();
+        float v = (float) value;
+        Rows rows = new Rows(a.shape(), a, b, c);
+        for (int r = 0, o = 0, n = rows.length; r < rows.count; r++, o += n, rows.advance()) {
+            int ai = rows.start[0], sa = rows.inner[0], bi = rows.start[1], sb = rows.inner[1];
+            int ci = rows.start[2], sc = rows.inner[2];
+            int j = 0;
+            if (unitOrZero(sa) && unitOrZero(sb) && unitOrZero(sc)) {
+                FloatVector a0 = FloatVector.broadcast(S, as[ai]), b0 = FloatVector.broadcast(S, bs[bi]);
+                FloatVector c0 = FloatVector.broadcast(S, cs[ci]);
+                for (int end = S.loopBound(n); j < end; j += L) {
+                    FloatVector va = sa == 0 ? a0 : FloatVector.fromArray(S, as, ai + j);
+                    FloatVector vb = sb == 0 ? b0 : FloatVector.fromArray(S, bs, bi + j);
+                    FloatVector vc = sc == 0 ? c0 : FloatVector.fromArray(S, cs, ci + j);
+                    (v == 1.0f ? vb : vb.mul(v)).fma(vc, va).intoArray(out, o + j);
+                }
+            }
+            for (; j < n; j++) {
+                float vb = bs[bi + j * sb];
+                out[o + j] = Math.fma(v == 1.0f ? vb : vb * v, cs[ci + j * sc], as[ai + j * sa]);
+            }
+        }
+    }
+
     /** out[i] = op(a[i], b[i]) ? 1 : 0. */
     static void compare(CompareOp op, Strided a, Strided b, int[] out) {
         float[] as = (float[]) a.data(), bs = (float[]) b.data();

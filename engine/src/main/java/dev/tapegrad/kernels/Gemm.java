@@ -19,9 +19,9 @@ public final class Gemm {
                             Object b, int bOff, int bRow, int bCol,
                             Object c, int cOff, int ldc, boolean accumulate) {
         if (a instanceof float[] x && b instanceof float[] y && c instanceof float[] z) {
-            GemmFloat.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, 1, accumulate);
+            GemmFloat.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, 1, accumulate, ParallelPool.threads());
         } else if (a instanceof double[] x && b instanceof double[] y && c instanceof double[] z) {
-            GemmDouble.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, 1, accumulate);
+            GemmDouble.gemm(m, n, k, x, aOff, aRow, aCol, y, bOff, bRow, bCol, z, cOff, ldc, 1, accumulate, ParallelPool.threads());
         } else {
             ReferenceKernels.gemm(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, ldc, accumulate);
         }

@@ -14,8 +14,24 @@ import jdk.incubator.vector.VectorSpecies;
  * only, then regenerate.
  *
  * <p><b>Paths.</b> Matrix-vector products (m = 1 or n = 1) use dot products or column updates
- * ({@link #gemv}). Everything else goes through the packed, register-tiled kernel ({@link #block}),
- * computing Cᵀ = BᵀAᵀ instead when that wastes less of the MR×NR tiles on padding (e.g. n = 10 outputs).
+ * ({@link #gemv}). Skinny products with few output columns and contiguous rows of A (n = 10 output heads)
+ * use register-blocked dot products ({@link #dots}). Everything else goes through the register-tiled kernel
+ * ({@link #block}), computing Cᵀ = BᵀAᵀ instead when that wastes less of the MR×NR tiles on padding.
+ *
+ * <p><b>Blocking</b> (Goto/BLIS order; sizes for a core with 48 KiB L1d and 2 MiB L2, floats):
+ * <pre>
+ * for jc in steps of NC (columns of C and B)            B block  KC×NC      → L2/L3 (2 MiB at most)
+ *   for pc in steps of KC (the shared dimension)        pack B block into NR-wide micro-panels
+ *     for ic in steps of MC (rows of C and A)           A block  MC×KC      → L2 (128 KiB)
+ *       pack A block into MR-tall micro-panels
+ *       for jr in steps of NR                           B micro-panel KC×NR → L1 (32 KiB)
+ *         for ir in steps of MR                         A micro-panel MR×KC streams from L2 (8 KiB)
+ *           tile: C[ir..+MR][jr..+NR] += A panel · B panel, 16 vector accumulators in registers
+ * </pre>
+ * Each tile does MR·NR/L = 16 fused multiply-adds per step of p for 2 vector loads and 8 broadcasts, so it
+ * is bound by the FMA units, not by loads. Packing makes both panels contiguous (one stream each, no TLB or
+ * cache-set conflicts, zero padding at the edges, any transpose layout read once) and costs O(mk + kn)
+ * copies against O(mnk) multiply-adds.
  *
  * <p><b>Threads.</b> The output is split into disjoint row or column stripes, one per thread of
  * {@link ParallelPool}; every element of C is computed by one thread, with the same k-order and the same
@@ -31,14 +47,16 @@ final class GemmFloat {
     static final int MR = 8;
     /** Columns of C in one register tile: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of a packed panel: a KC×NR panel of B stays in L1 while a row block of A streams past it. */
+    /** Depth of a packed panel: a KC×NR micro-panel of B (32 KiB for floats) stays in L1. */
     static final int KC = 256;
-    /** Rows of a packed block of A (MC×KC, kept in L2). */
+    /** Rows of a packed block of A: MC×KC (128 KiB for floats) stays in L2. */
     static final int MC = 128;
-    /** Columns of a packed block of B (KC×NC, kept in L3). */
+    /** Columns of a packed block of B: KC×NC (2 MiB for floats) is read from L2/L3. */
     static final int NC = 64 * NR;
-    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread. */
-    static final long PARALLEL_MIN = 1 << 17;
+    /** Skinny products with at most this many columns (and A's rows contiguous) use {@link #dots}. */
+    static final int DOTS_MAX_N = L;
+    /** Products with fewer multiply-adds (m·n·k) than this run on the calling thread (the pool's threshold). */
+    static final long PARALLEL_MIN = ParallelPool.MIN_PARALLEL_WORK;
 
     /** Offsets of L consecutive p of one row in a packed A panel: j·MR. */
     private static final int[] PANEL_COLUMN = java.util.stream.IntStream.range(0, L).map(j -> j * MR).toArray();
@@ -55,23 +73,28 @@ final class GemmFloat {
     /**
      * C[i][j] = Σ_{p<k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) with A[i][p] at
      * {@code a[aOff + i*aRow + p*aCol]}, B[p][j] at {@code b[bOff + p*bRow + j*bCol]} and C[i][j] at
-     * {@code c[cOff + i*cRow + j*cCol]}.
+     * {@code c[cOff + i*cRow + j*cCol]}, using at most {@code maxThreads} threads of {@link ParallelPool}.
      */
     static void gemm(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
-                     float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int cRow, int cCol, boolean accumulate) {
+                     float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int cRow, int cCol,
+                     boolean accumulate, int maxThreads) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * cRow + j * cCol] = 0.0f;
             return;
         }
         if (n == 1) {
-            gemv(m, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, cRow, accumulate);
+            gemv(m, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, cRow, accumulate, maxThreads);
         } else if (m == 1) {   // the row of C is Bᵀ times the row of A
-            gemv(n, k, b, bOff, bCol, bRow, a, aOff, aCol, c, cOff, cCol, accumulate);
+            gemv(n, k, b, bOff, bCol, bRow, a, aOff, aCol, c, cOff, cCol, accumulate, maxThreads);
+        } else if (n <= DOTS_MAX_N && aCol == 1 && k >= L) {
+            dots(m, n, k, a, aOff, aRow, b, bOff, bRow, bCol, c, cOff, cRow, cCol, accumulate, maxThreads);
+        } else if (m <= DOTS_MAX_N && bRow == 1 && k >= L) {   // the same on Cᵀ = BᵀAᵀ
+            dots(n, m, k, b, bOff, bCol, a, aOff, aCol, aRow, c, cOff, cCol, cRow, accumulate, maxThreads);
         } else if ((long) roundUp(n, MR) * roundUp(m, NR) < (long) roundUp(m, MR) * roundUp(n, NR)) {
-            packed(n, m, k, b, bOff, bCol, bRow, a, aOff, aCol, aRow, c, cOff, cCol, cRow, accumulate);
+            packed(n, m, k, b, bOff, bCol, bRow, a, aOff, aCol, aRow, c, cOff, cCol, cRow, accumulate, maxThreads);
         } else {
-            packed(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, cCol, accumulate);
+            packed(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, cCol, accumulate, maxThreads);
         }
     }
 
@@ -80,18 +103,19 @@ final class GemmFloat {
     }
 
     /** How many threads a product of m·n·k multiply-adds with {@code units} splittable stripes uses. */
-    private static int parts(long work, int units) {
-        return work < PARALLEL_MIN ? 1 : Math.min(ParallelPool.threads(), units);
+    private static int parts(long work, int units, int maxThreads) {
+        return work < PARALLEL_MIN ? 1 : Math.max(1, Math.min(Math.min(maxThreads, ParallelPool.threads()), units));
     }
 
     // ---------------------------------------------------------------- packed, register-tiled kernel
 
     /** The packed kernel over the whole of C, split into stripes of whole tiles along its longer tile axis. */
     private static void packed(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
-                               float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int cRow, int cCol, boolean accumulate) {
+                               float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int cRow, int cCol,
+                               boolean accumulate, int maxThreads) {
         int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;
         boolean byRows = mTiles >= nTiles;
-        int units = byRows ? mTiles : nTiles, parts = parts((long) m * n * k, units);
+        int units = byRows ? mTiles : nTiles, parts = parts((long) m * n * k, units, maxThreads);
         if (parts == 1) {
             block(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, cCol, accumulate);
             return;
@@ -251,6 +275,85 @@ final class GemmFloat {
         }
     }
 
+    // ---------------------------------------------------------------- skinny: blocked dot products
+
+    /** Rows and columns of C in one block of {@link #dotBlock}. */
+    private static final int DR = 4, DC = 2;
+
+    /**
+     * C[i][j] = Σ_{p<k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) for A with contiguous rows
+     * (A[i][p] at {@code a[aOff + i*aRow + p]}) and few columns n: every element is the dot product of a row
+     * of A with a column of B. The columns of B are first copied to contiguous rows of Bᵀ (n·k elements,
+     * small next to the m·n·k multiply-adds) unless they are contiguous already. Split over row stripes.
+     */
+    private static void dots(int m, int n, int k, float[] a, int aOff, int aRow, float[] b, int bOff, int bRow, int bCol,
+                             float[] c, int cOff, int cRow, int cCol, boolean accumulate, int maxThreads) {
+        float[] bt = b;
+        int btOff = bOff, btRow = bCol;   // column j of B is row j of Bᵀ, at bt[btOff + j*btRow + p]
+        if (bRow != 1) {
+            bt = buffer(1, n * k);   // the caller's packing buffer; the workers only read it
+            for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bt[j * k + p] = b[bOff + p * bRow + j * bCol];
+            btOff = 0;
+            btRow = k;
+        }
+        float[] bs = bt;
+        int bo = btOff, bj = btRow, units = (m + DR - 1) / DR, parts = parts((long) m * n * k, units, maxThreads);
+        ParallelPool.forEach(parts, part -> {
+            int i1 = Math.min(m, (int) ((long) units * (part + 1) / parts) * DR);
+            for (int i = (int) ((long) units * part / parts) * DR; i < i1; i += DR) {
+                for (int j = 0; j < n; j += DC) {
+                    dotBlock(i, Math.min(DR, i1 - i), j, Math.min(DC, n - j), k, a, aOff, aRow, bs, bo, bj,
+                            c, cOff, cRow, cCol, accumulate);
+                }
+            }
+        });
+    }
+
+    /**
+     * The DR×DC block of {@link #dots} at (i, j) with its rs×cs corner inside C: missing rows and columns
+     * repeat the last one (computed, not written). Lane sums of vector accumulators, then the masked tail.
+     */
+    private static void dotBlock(int i, int rs, int j, int cs, int k, float[] a, int aOff, int aRow,
+                                 float[] bt, int bOff, int bRow, float[] c, int cOff, int cRow, int cCol, boolean accumulate) {
+        int a0 = aOff + i * aRow, a1 = a0 + Math.min(1, rs - 1) * aRow, a2 = a0 + Math.min(2, rs - 1) * aRow,
+                a3 = a0 + Math.min(3, rs - 1) * aRow;
+        int b0 = bOff + j * bRow, b1 = b0 + Math.min(1, cs - 1) * bRow;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        for (int p = 0; p < k; p += L) {
+            VectorMask<Float> in = S.indexInRange(p, k);
+            FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p, in), y1 = FloatVector.fromArray(S, bt, b1 + p, in);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p, in);
+            s00 = x.fma(y0, s00); s01 = x.fma(y1, s01);
+            x = FloatVector.fromArray(S, a, a1 + p, in);
+            s10 = x.fma(y0, s10); s11 = x.fma(y1, s11);
+            x = FloatVector.fromArray(S, a, a2 + p, in);
+            s20 = x.fma(y0, s20); s21 = x.fma(y1, s21);
+            x = FloatVector.fromArray(S, a, a3 + p, in);
+            s30 = x.fma(y0, s30); s31 = x.fma(y1, s31);
+        }
+        int ci = cOff + i * cRow + j * cCol, c1 = ci + cCol;
+        dotPut(s00, c, ci, accumulate);
+        if (cs > 1) dotPut(s01, c, c1, accumulate);
+        if (rs > 1) {
+            dotPut(s10, c, ci + cRow, accumulate);
+            if (cs > 1) dotPut(s11, c, c1 + cRow, accumulate);
+        }
+        if (rs > 2) {
+            dotPut(s20, c, ci + 2 * cRow, accumulate);
+            if (cs > 1) dotPut(s21, c, c1 + 2 * cRow, accumulate);
+        }
+        if (rs > 3) {
+            dotPut(s30, c, ci + 3 * cRow, accumulate);
+            if (cs > 1) dotPut(s31, c, c1 + 3 * cRow, accumulate);
+        }
+    }
+
+    /** c[at] = the sum of the lanes of s (+ c[at] when {@code add}). */
+    private static void dotPut(FloatVector s, float[] c, int at, boolean add) {
+        float v = s.reduceLanes(VectorOperators.ADD);
+        c[at] = add ? v + c[at] : v;
+    }
+
     // ---------------------------------------------------------------- matrix-vector
 
     /**
@@ -258,7 +361,7 @@ final class GemmFloat {
      * {@code x[xOff + p*xStride]} and y[i] at {@code y[yOff + i*yStride]}; split over rows.
      */
     private static void gemv(int m, int k, float[] a, int aOff, int aRow, int aCol, float[] x, int xOff, int xStride,
-                             float[] y, int yOff, int yStride, boolean accumulate) {
+                             float[] y, int yOff, int yStride, boolean accumulate, int maxThreads) {
         float[] xs = x;
         int xo = xOff;
         if (xStride != 1) {
@@ -267,7 +370,7 @@ final class GemmFloat {
             xo = 0;
         }
         float[] xc = xs;
-        int xi = xo, units = (m + L - 1) / L, parts = parts((long) m * k, units);
+        int xi = xo, units = (m + L - 1) / L, parts = parts((long) m * k, units, maxThreads);
         ParallelPool.forEach(parts, part -> {
             int i0 = (int) ((long) units * part / parts) * L, i1 = Math.min(m, (int) ((long) units * (part + 1) / parts) * L);
             gemvRows(i0, i1, k, a, aOff, aRow, aCol, xc, xi, y, yOff, yStride, accumulate);

@@ -51,6 +51,18 @@ public final class ReferenceKernels {
         }
     }
 
+    /** out[i] = a[i] + value·b[i]·c[i], computed in double and rounded once to the output type. */
+    public static void addcmul(Strided a, Strided b, Strided c, double value, Object out) {
+        int n = a.size();
+        StridedIndex ia = new StridedIndex(a.shape(), a.strides(), a.offset());
+        StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
+        StridedIndex ic = new StridedIndex(c.shape(), c.strides(), c.offset());
+        for (int i = 0; i < n; i++) {
+            double av = Arrays1.get(a.data(), ia.next()), bv = Arrays1.get(b.data(), ib.next());
+            Arrays1.set(out, i, av + value * bv * Arrays1.get(c.data(), ic.next()));
+        }
+    }
+
     /** out[i] = lo if x[i] &lt; lo, hi if x[i] &gt; hi, else x[i] (so NaN stays NaN). */
     public static void clamp(Strided x, double lo, double hi, Object out) {
         int n = x.size();

@@ -91,6 +91,20 @@ class GemmKernelTest {
         }
     }
 
+    /** Output heads and their backward products (the blocked dot-product path and its transpose), with tails in every axis. */
+    @Test
+    void skinnyShapesInAllLayouts() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        int[][] shapes = {{37, 40, 10}, {37, 10, 40}, {40, 37, 10}, {10, 45, 37}, {5, 17, 3}, {16, 16, 16}, {3, 33, 2}};
+        for (Type type : new Type[] {Type.FLOAT, Type.DOUBLE}) {
+            for (int[] s : shapes) {
+                for (int combo = 0; combo < 8; combo++) {
+                    check(rnd, type, s[0], s[2], s[1], (combo & 1) != 0, (combo & 2) != 0, (combo & 4) != 0);
+                }
+            }
+        }
+    }
+
     @Test
     void zeroDepthClearsOrKeepsC() {
         float[] c = {1, 2, 3, 4};

@@ -42,8 +42,7 @@ public final class Layers {
                     + weight.size(1) + " of the weight " + str(weight));
         }
         requireParam("linear", "bias", bias, x, weight.size(0));
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Tensor.linear(x, weight, bias); // one GEMM accumulating onto the broadcast bias
     }
 
     /**
@@ -150,7 +149,8 @@ public final class Layers {
     /**
      * Layer normalisation (Ba, Kiros and Hinton, "Layer Normalization", 2016) over the last k axes, whose
      * sizes are {@code normalizedShape}: with μ and σ² the mean and biased variance of those k axes,
-     * y = (x − μ)/√(σ² + ε) ⊙ w + b.
+     * y = (x − μ)/√(σ² + ε) ⊙ w + b. Runs the engine's fused kernels ({@link Tensor#layerNorm}) on the last
+     * k axes viewed as one.
      *
      * @param normalizedShape the sizes of the last k ≥ 1 axes of x
      * @param weight          w of shape {@code normalizedShape}, or {@code null} (w = 1)
@@ -158,12 +158,10 @@ public final class Layers {
      * @param eps             ε &gt; 0 (PyTorch's default is {@link #NORM_EPS})
      */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
-        int[] axes = lastAxes("layerNorm", x, normalizedShape, eps);
+        lastAxes("layerNorm", x, normalizedShape, eps);
         requireParam("layerNorm", "weight", weight, x, normalizedShape);
         requireParam("layerNorm", "bias", bias, x, normalizedShape);
-        Tensor centred = x.sub(x.mean(axes, true));
-        Tensor var = centred.square().mean(axes, true);
-        return affine(centred.mul(var.add(eps).rsqrt()), weight, bias);
+        return overLastAxis(x, normalizedShape, weight, bias, (rows, w, b) -> rows.layerNorm(w, b, eps));
     }
 
     /** {@link #layerNorm(Tensor, int[], Tensor, Tensor, double)} with ε = {@link #NORM_EPS}. */
@@ -173,7 +171,8 @@ public final class Layers {
 
     /**
      * Root-mean-square normalisation (Zhang and Sennrich, "Root Mean Square Layer Normalization", 2019)
-     * over the last k axes: y = x/√(mean(x²) + ε) ⊙ w, with no centring and no bias.
+     * over the last k axes: y = x/√(mean(x²) + ε) ⊙ w, with no centring and no bias. Runs the engine's fused
+     * kernels ({@link Tensor#rmsNorm}) on the last k axes viewed as one.
      *
      * <p>ε defaults differ between libraries: PyTorch's {@code nn.RMSNorm} (2.4+) uses the machine epsilon of
      * the input's dtype when ε is not given ({@link #rmsNormDefaultEps}); LLaMA-style models set 1e-6 or 1e-5
@@ -184,9 +183,28 @@ public final class Layers {
      * @param eps             ε &gt; 0
      */
     public static Tensor rmsNorm(Tensor x, int[] normalizedShape, Tensor weight, double eps) {
-        int[] axes = lastAxes("rmsNorm", x, normalizedShape, eps);
+        lastAxes("rmsNorm", x, normalizedShape, eps);
         requireParam("rmsNorm", "weight", weight, x, normalizedShape);
-        return affine(x.mul(x.square().mean(axes, true).add(eps).rsqrt()), weight, null);
+        return overLastAxis(x, normalizedShape, weight, null, (rows, w, b) -> rows.rmsNorm(w, eps));
+    }
+
+    /** A norm over the last axis (the engine's fused kernels): (rows, w, b) ↦ y. */
+    private interface RowNorm {
+        Tensor apply(Tensor rows, Tensor weight, Tensor bias);
+    }
+
+    /**
+     * Applies a fused last-axis norm over the last k axes by viewing them as one axis of their product size
+     * (x, w and b reshaped, and the result reshaped back; views when the layout allows).
+     */
+    private static Tensor overLastAxis(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, RowNorm norm) {
+        if (normalizedShape.length == 1) return norm.apply(x, weight, bias);
+        int n = 1;
+        for (int s : normalizedShape) n *= s;
+        int[] flat = Arrays.copyOf(x.shape(), x.dim() - normalizedShape.length + 1);
+        flat[flat.length - 1] = n;
+        Tensor y = norm.apply(x.reshape(flat), weight == null ? null : weight.reshape(n), bias == null ? null : bias.reshape(n));
+        return y.reshape(x.shape());
     }
 
     /** {@link #rmsNorm(Tensor, int[], Tensor, double)} with PyTorch's default ε, {@link #rmsNormDefaultEps}. */

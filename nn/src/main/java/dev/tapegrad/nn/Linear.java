@@ -8,6 +8,8 @@ import dev.tapegrad.Tensor;
  * A fully connected layer y = x·Wᵀ + b, with W of shape {@code [out, in]} and b of shape {@code [out]}
  * (PyTorch's layout, so weights load from PyTorch unchanged). Leading axes of x are batch axes.
  *
+ * <p>Computed by the engine's fused {@link Tensor#linear} (the same math as {@link Layers#linear}).
+ *
  * <p>Initialisation as PyTorch's {@code nn.Linear}: W and b uniform in ±1/√in (Kaiming uniform with
  * a = √5, which reduces to that bound), drawn from the given generator.
  */
@@ -46,6 +48,6 @@ public final class Linear extends UnaryModule {
             throw new IllegalArgumentException("Linear: input of shape " + java.util.Arrays.toString(x.shape())
                     + " does not end with the layer's input size " + in);
         }
-        return Layers.linear(x, weight, bias);
+        return Tensor.linear(x, weight, bias); // the fused op: y starts as b, the GEMM accumulates x·Wᵀ
     }
 }

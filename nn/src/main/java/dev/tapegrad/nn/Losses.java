@@ -130,6 +130,9 @@ public final class Losses {
      * <p><b>Probabilities</b> (float target of the logits' shape and dtype, e.g. soft labels):
      * ℓᵢ = −Σ_c w_c·tᵢ[c]·log pᵢ[c] with t smoothed to (1 − ε)·t + ε/C; MEAN divides by the number of samples
      * (not by the weights), and the ignore index does not apply. The target is differentiated too.
+     *
+     * <p>Class-index targets without weights, or with weights and no smoothing, use the engine's fused
+     * {@link Tensor#crossEntropy(Tensor, int, int, double)} (no log-softmax or one-hot is materialised).
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target, CrossEntropyOptions options) {
         String name = "crossEntropy";
@@ -150,6 +153,10 @@ public final class Losses {
             return reduction.apply(terms.sum(axis).neg());
         }
         Picked picked = pick(name, logits, axis, target, options.weight(), options.ignoreIndex());
+        if (wAxis == null || eps == 0) { // the engine's fused op: one pass forward, one backward
+            Tensor perTarget = logits.crossEntropy(target, axis, options.ignoreIndex(), eps);
+            return picked.reduce(wAxis == null ? perTarget : perTarget.mul(picked.weight()), reduction);
+        }
         logp = logits.logSoftmax(axis);
         Tensor perTarget = picked.nll(logp);
         if (eps > 0) {

@@ -122,11 +122,11 @@ public final class Optimizer {
                 StepContext ctx = new StepContext(count, hyper.get(gi), g.scalars, random);
                 if (rule instanceof FusedRule fused) {
                     fused.step(active, ctx);
+                    for (Slot s : active) s.store();
                 } else {
                     rule.apply(active, ctx);
-                    for (Slot s : active) Lanes.add(s.param(), s.update()); // θ ← θ + u
+                    for (Slot s : active) s.applyUpdate(); // θ ← θ + u, then store
                 }
-                for (Slot s : active) s.store();
             }
         }
         count++;

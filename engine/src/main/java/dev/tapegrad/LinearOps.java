@@ -1,0 +1,57 @@
+package dev.tapegrad;
+
+import dev.tapegrad.kernels.Gemm;
+
+/**
+ * The affine map y = x·Wᵀ + b (PyTorch's {@code F.linear}) as one op: the output starts as the bias
+ * broadcast over the rows and the GEMM accumulates x·Wᵀ onto it, so the bias costs no extra pass over y.
+ *
+ * <p>Rule, with the leading axes of x and ḡ flattened into rows: x̄ = ḡ·W, W̄ = ḡᵀ·x, b̄ = Σ_rows ḡ (all
+ * ordinary differentiable ops, so second derivatives work).
+ */
+final class LinearOps {
+    private LinearOps() {}
+
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        String name = "linear";
+        UnaryOps.requireFloating(name, x);
+        UnaryOps.requireFloating(name, w);
+        if (w.shape.length != 2 || x.shape.length == 0 || x.shape[x.shape.length - 1] != w.shape[1]) {
+            throw new IllegalArgumentException(name + ": expected input [*, in] and weight [out, in], got input "
+                    + Shapes.str(x.shape) + " and weight " + Shapes.str(w.shape));
+        }
+        if (x.dtype() != w.dtype()) throw InPlace.dtypeMismatch(name, x, w);
+        int in = w.shape[1], outF = w.shape[0];
+        if (b != null) {
+            if (b.dtype() != w.dtype()) throw InPlace.dtypeMismatch(name, b, w);
+            if (b.shape.length != 1 || b.shape[0] != outF) {
+                throw new IllegalArgumentException(name + ": bias must have shape [" + outF + "] for weight "
+                        + Shapes.str(w.shape) + ", got " + Shapes.str(b.shape));
+            }
+        }
+        int rows = 1;
+        for (int a = 0; a < x.shape.length - 1; a++) rows *= x.shape[a];
+        // x as a [rows, in] matrix: a 2-D tensor is read through its strides; higher ranks need a row-major layout
+        Tensor xm = x.shape.length <= 2 || x.isContiguous() ? x : ViewOps.contiguousRaw(x);
+        int xRow = x.shape.length == 2 ? xm.strides[0] : in;
+        int xCol = x.shape.length <= 2 ? xm.strides[xm.shape.length - 1] : 1;
+        int[] shape = x.shape.clone();
+        shape[shape.length - 1] = outF;
+        Tensor y = Tensor.allocate(x.dtype(), shape);
+        if (b != null) {
+            Tensor bc = b.isContiguous() ? b : ViewOps.contiguousRaw(b);
+            for (int r = 0; r < rows; r++) System.arraycopy(bc.storage.data(), bc.offset, y.data(), r * outF, outF);
+        }
+        Gemm.gemm(rows, outF, in, xm.storage.data(), xm.offset, xRow, xCol,
+                w.storage.data(), w.offset, w.strides[1], w.strides[0], y.data(), 0, outF, b != null);
+        Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
+        return Tape.record(name, y, inputs, new Tensor[] {x, w}, g -> {
+            Tensor g2 = g.reshape(-1, outF);
+            Tensor[] grads = new Tensor[inputs.length];
+            if (x.requiresGrad) grads[0] = g.matmul(w);
+            if (w.requiresGrad) grads[1] = g2.t().matmul(x.reshape(-1, in));
+            if (b != null && b.requiresGrad) grads[2] = g2.sum(0);
+            return grads;
+        });
+    }
+}
