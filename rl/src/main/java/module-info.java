@@ -1,6 +1,10 @@
-/** Reinforcement-learning objectives (GRPO family, Hölder and Tsallis objectives) for tapegrad. */
+/**
+ * Reinforcement-learning objectives for tapegrad: group advantages, the GRPO family (DAPO, Dr. GRPO, GSPO,
+ * GMPO, SAPO, CISPO), Hölder-mean aggregation (HölderPO), the Tsallis q-logarithm loss continuum (GARL, PAFT),
+ * KL penalties, and a small rollout/trainer loop over the nn GPT decoder.
+ */
 module dev.tapegrad.rl {
     requires transitive dev.tapegrad.nn;
     requires transitive dev.tapegrad.optim;
-    // API packages are exported as they gain classes (the objectives arrive with their own issue).
+    exports dev.tapegrad.rl;
 }
