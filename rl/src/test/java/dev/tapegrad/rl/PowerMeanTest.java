@@ -154,7 +154,7 @@ class PowerMeanTest {
     @Test
     void gradientsMatchCentralDifferences() {
         GradCheck.Options strict = GradCheck.Options.DEFAULT.withAtol(1e-8).withRtol(1e-6);
-        Property.forAll(rows(-2, 2, true)).tries(25).check(r -> {
+        Property.forAll(rows(-2, 2, true)).tries(12).check(r -> {
             for (double p : new double[] {-2.5, -1, -3e-6, 0, 2e-5, 0.5, 1, 4}) {
                 GradCheck.check(d -> PowerMean.logMean(d, r.mask, p), r.d, strict);
                 GradCheck.check(d -> PowerMean.mean(d, r.mask, p), r.d, strict);
