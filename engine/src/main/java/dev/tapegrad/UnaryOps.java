@@ -53,10 +53,10 @@ final class UnaryOps {
         return Tape.record("exp", out, x, new Tensor[] {out}, g -> new Tensor[] {g.mul(out)});
     }
 
-    /** (eˣ − 1)′ = eˣ = out + 1. */
+    /** (eˣ − 1)′ = eˣ, computed from x: out + 1 would round away the low digits of eˣ. */
     static Tensor expm1(Tensor x) {
         Tensor out = compute("expm1", UnaryOp.EXPM1, x);
-        return Tape.record("expm1", out, x, new Tensor[] {out}, g -> new Tensor[] {g.mul(out.add(1.0))});
+        return Tape.record("expm1", out, x, new Tensor[] {x}, g -> new Tensor[] {g.mul(x.exp())});
     }
 
     /** (log x)′ = 1/x. */
