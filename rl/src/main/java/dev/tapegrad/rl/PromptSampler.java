@@ -1,0 +1,40 @@
+package dev.tapegrad.rl;
+
+import dev.tapegrad.Generator;
+
+/**
+ * Chooses which prompts of a task's pool to roll out at each training step, and may learn from the rewards.
+ */
+public interface PromptSampler {
+
+    /** {@code count} distinct prompt indices in 0..poolSize−1, drawn with {@code gen}. */
+    int[] sample(int count, Generator gen);
+
+    /**
+     * Feedback after a rollout: the rewards R ∈ [0, 1] obtained for sampled prompts ({@code promptIds[i]} got
+     * {@code rewards[i]}; a prompt appears once per completion). The default ignores it.
+     */
+    default void update(int[] promptIds, double[] rewards) {}
+
+    /** Uniform sampling without replacement from a pool of {@code poolSize} prompts (a partial Fisher–Yates shuffle). */
+    static PromptSampler uniform(int poolSize) {
+        if (poolSize < 1) throw new IllegalArgumentException("PromptSampler.uniform: pool size must be ≥ 1, got " + poolSize);
+        return (count, gen) -> {
+            checkCount(count, poolSize);
+            int[] all = new int[poolSize];
+            for (int i = 0; i < poolSize; i++) all[i] = i;
+            for (int i = 0; i < count; i++) {
+                int j = i + gen.nextInt(poolSize - i);
+                int t = all[i]; all[i] = all[j]; all[j] = t;
+            }
+            return java.util.Arrays.copyOf(all, count);
+        };
+    }
+
+    /** Refuses a count outside 1..poolSize. */
+    static void checkCount(int count, int poolSize) {
+        if (count < 1 || count > poolSize) {
+            throw new IllegalArgumentException("PromptSampler.sample: count must be in 1..poolSize = 1.." + poolSize + ", got " + count);
+        }
+    }
+}
