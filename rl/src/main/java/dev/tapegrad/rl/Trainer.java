@@ -5,6 +5,7 @@ import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.optim.Optimizer;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * A small on-CPU RL loop for a {@link TokenPolicy} on a verifiable {@link Task}. One {@link #step()}:
@@ -28,7 +29,7 @@ public final class Trainer {
     private final Task task;
     private final PromptSampler sampler;
     private final AdvantageEstimator estimator;
-    private final PolicyObjective objective;
+    private final IntFunction<PolicyObjective> objectiveAt;
     private final Optimizer optimizer;
     private final int groupSize;
     private final int promptsPerStep;
@@ -43,7 +44,7 @@ public final class Trainer {
         this.policy = Objects.requireNonNull(b.policy, "Trainer: policy is required");
         this.task = Objects.requireNonNull(b.task, "Trainer: task is required");
         this.estimator = Objects.requireNonNull(b.estimator, "Trainer: advantage estimator is required");
-        this.objective = Objects.requireNonNull(b.objective, "Trainer: objective is required");
+        this.objectiveAt = Objects.requireNonNull(b.objectiveAt, "Trainer: objective is required");
         this.optimizer = Objects.requireNonNull(b.optimizer, "Trainer: optimizer is required");
         this.reference = b.reference;
         this.sampler = b.sampler != null ? b.sampler : PromptSampler.uniform(task.poolSize());
@@ -121,6 +122,7 @@ public final class Trainer {
         double[] old = batch.oldLogProbs().toDoubleArray(), m = batch.mask().toDoubleArray();
         double lossSum = 0, ratioSum = 0;
         long clipped = 0, counted = 0;
+        PolicyObjective objective = objectiveAt.apply(steps);
         for (int epoch = 0; epoch < ppoEpochs; epoch++) {
             optimizer.zeroGrad();
             Tensor logProbs = policy.logProbs(batch.prompts(), batch.completions());
@@ -156,7 +158,7 @@ public final class Trainer {
         private Task task;
         private PromptSampler sampler;
         private AdvantageEstimator estimator;
-        private PolicyObjective objective;
+        private IntFunction<PolicyObjective> objectiveAt;
         private Optimizer optimizer;
         private int groupSize = 8;
         private int promptsPerStep = 8;
@@ -182,8 +184,21 @@ public final class Trainer {
         /** The advantage estimator. */
         public Builder estimator(AdvantageEstimator e) { this.estimator = e; return this; }
 
-        /** The objective (loss to minimise). */
-        public Builder objective(PolicyObjective o) { this.objective = o; return this; }
+        /** The objective (loss to minimise), the same at every step. */
+        public Builder objective(PolicyObjective o) {
+            Objects.requireNonNull(o, "Trainer: objective");
+            this.objectiveAt = step -> o;
+            return this;
+        }
+
+        /**
+         * An objective that depends on the step (0, 1, ...), e.g. HölderPO with an annealed p:
+         * {@code objectiveSchedule(holder::at)}.
+         */
+        public Builder objectiveSchedule(IntFunction<PolicyObjective> schedule) {
+            this.objectiveAt = Objects.requireNonNull(schedule, "Trainer: objective schedule");
+            return this;
+        }
 
         /** The optimizer over the policy's parameters. */
         public Builder optimizer(Optimizer o) { this.optimizer = o; return this; }
