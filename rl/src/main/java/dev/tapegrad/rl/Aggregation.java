@@ -27,17 +27,17 @@ public sealed interface Aggregation {
 
     /** Σ_i Σ_t m ℓ / Σ_i |o_i| (DAPO's token-level loss). */
     static Aggregation tokenMean() {
-        return TokenMean.INSTANCE;
+        return Mode.TOKEN_MEAN;
     }
 
     /** (1/B') Σ_i (1/|o_i|) Σ_t m ℓ (the GRPO paper's sample-level loss). */
     static Aggregation seqMeanTokenMean() {
-        return SeqMeanTokenMean.INSTANCE;
+        return Mode.SEQ_MEAN_TOKEN_MEAN;
     }
 
     /** (1/B') Σ_i Σ_t m ℓ. */
     static Aggregation seqMeanTokenSum() {
-        return SeqMeanTokenSum.INSTANCE;
+        return Mode.SEQ_MEAN_TOKEN_SUM;
     }
 
     /** (1/(B'·L)) Σ_i Σ_t m ℓ with a constant L > 0 (Dr. GRPO: L = the maximum generation length). */
@@ -45,48 +45,39 @@ public sealed interface Aggregation {
         return new ConstantNormaliser(length);
     }
 
-    /** Token mean. */
-    enum TokenMean implements Aggregation {
-        INSTANCE;
+    /** The three modes without a parameter, each a named reduction. */
+    enum Mode implements Aggregation {
+        /** Σ_i Σ_t m ℓ / Σ_i |o_i|. */
+        TOKEN_MEAN("token-mean") {
+            @Override
+            public Tensor apply(Tensor perToken, Tensor mask) {
+                return LogRatios.masked(perToken, mask).sum().div(Math.max(mask.sum().item(), 1.0));
+            }
+        },
+        /** (1/B') Σ_i (1/|o_i|) Σ_t m ℓ. */
+        SEQ_MEAN_TOKEN_MEAN("seq-mean-token-mean") {
+            @Override
+            public Tensor apply(Tensor perToken, Tensor mask) {
+                return LogRatios.meanOverSequences(LogRatios.maskedMean(perToken, mask), mask);
+            }
+        },
+        /** (1/B') Σ_i Σ_t m ℓ. */
+        SEQ_MEAN_TOKEN_SUM("seq-mean-token-sum") {
+            @Override
+            public Tensor apply(Tensor perToken, Tensor mask) {
+                return LogRatios.meanOverSequences(LogRatios.maskedSum(perToken, mask), mask);
+            }
+        };
 
-        @Override
-        public Tensor apply(Tensor perToken, Tensor mask) {
-            return LogRatios.masked(perToken, mask).sum().div(Math.max(mask.sum().item(), 1.0));
+        private final String label;
+
+        Mode(String label) {
+            this.label = label;
         }
 
         @Override
         public String toString() {
-            return "token-mean";
-        }
-    }
-
-    /** Sequence mean of token means. */
-    enum SeqMeanTokenMean implements Aggregation {
-        INSTANCE;
-
-        @Override
-        public Tensor apply(Tensor perToken, Tensor mask) {
-            return LogRatios.meanOverSequences(LogRatios.maskedMean(perToken, mask), mask);
-        }
-
-        @Override
-        public String toString() {
-            return "seq-mean-token-mean";
-        }
-    }
-
-    /** Sequence mean of token sums. */
-    enum SeqMeanTokenSum implements Aggregation {
-        INSTANCE;
-
-        @Override
-        public Tensor apply(Tensor perToken, Tensor mask) {
-            return LogRatios.meanOverSequences(LogRatios.maskedSum(perToken, mask), mask);
-        }
-
-        @Override
-        public String toString() {
-            return "seq-mean-token-sum";
+            return label;
         }
     }
 

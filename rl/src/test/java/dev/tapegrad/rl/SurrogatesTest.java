@@ -163,9 +163,9 @@ class SurrogatesTest {
             for (int j = 0; j < t; j++) {
                 if (mask[i * t + j] == 0) continue;
                 w[i * t + j] = switch (agg) {
-                    case Aggregation.TokenMean x -> 1 / total;
-                    case Aggregation.SeqMeanTokenMean x -> 1 / (nonEmpty * len[i]);
-                    case Aggregation.SeqMeanTokenSum x -> 1 / nonEmpty;
+                    case Aggregation.Mode m when m == Aggregation.Mode.TOKEN_MEAN -> 1 / total;
+                    case Aggregation.Mode m when m == Aggregation.Mode.SEQ_MEAN_TOKEN_MEAN -> 1 / (nonEmpty * len[i]);
+                    case Aggregation.Mode m -> 1 / nonEmpty; // SEQ_MEAN_TOKEN_SUM
                     case Aggregation.ConstantNormaliser c -> 1 / (nonEmpty * c.length());
                 };
             }
