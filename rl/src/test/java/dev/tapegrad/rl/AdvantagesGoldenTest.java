@@ -1,15 +1,14 @@
 package dev.tapegrad.rl;
 
+import static dev.tapegrad.rl.GoldenJson.doubles;
+import static dev.tapegrad.rl.GoldenJson.ints;
+import static dev.tapegrad.rl.GoldenJson.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tapegrad.Tensor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class AdvantagesGoldenTest {
     private static final double RTOL = 1e-10;
     private static final double ATOL = 1e-12; // for values that are 0 up to rounding
 
-    private static final Map<String, Object> DATA = load();
+    private static final Map<String, Object> DATA = GoldenJson.resource("rl_advantages.json");
 
     @Test
     void advantagesMatchTorch() {
@@ -94,98 +93,6 @@ class AdvantagesGoldenTest {
             if (!(Math.abs(actual[i] - expected[i]) <= RTOL * Math.abs(expected[i]) + ATOL)) {
                 fail(what + ": element " + i + " is " + actual[i] + ", torch gives " + expected[i]);
             }
-        }
-    }
-
-    private static double num(Map<?, ?> c, String key) {
-        return ((Number) c.get(key)).doubleValue();
-    }
-
-    private static double[] doubles(Object list) {
-        List<?> l = (List<?>) list;
-        double[] out = new double[l.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).doubleValue();
-        return out;
-    }
-
-    private static int[] ints(Object list) {
-        List<?> l = (List<?>) list;
-        int[] out = new int[l.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).intValue();
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> load() {
-        try (InputStream in = AdvantagesGoldenTest.class.getResourceAsStream("/golden/rl_advantages.json")) {
-            if (in == null) throw new IllegalStateException("golden/rl_advantages.json is missing: run tools/golden/rl_advantages.py");
-            return (Map<String, Object>) new Json(new String(in.readAllBytes(), StandardCharsets.UTF_8)).value();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A minimal JSON reader (objects, arrays, numbers, strings without escapes, true/false/null). */
-    private static final class Json {
-        private final String s;
-        private int p;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skip();
-            char ch = s.charAt(p);
-            if (ch == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                p++;
-                skip();
-                if (s.charAt(p) == '}') { p++; return m; }
-                do {
-                    skip();
-                    String key = (String) value();
-                    skip();
-                    expect(':');
-                    m.put(key, value());
-                    skip();
-                } while (s.charAt(p++) == ',');
-                return m;
-            }
-            if (ch == '[') {
-                List<Object> l = new ArrayList<>();
-                p++;
-                skip();
-                if (s.charAt(p) == ']') { p++; return l; }
-                do {
-                    l.add(value());
-                    skip();
-                } while (s.charAt(p++) == ',');
-                return l;
-            }
-            if (ch == '"') {
-                int end = s.indexOf('"', p + 1);
-                String str = s.substring(p + 1, end);
-                p = end + 1;
-                return str;
-            }
-            for (String word : new String[] {"true", "false", "null"}) {
-                if (s.startsWith(word, p)) {
-                    p += word.length();
-                    return word.equals("null") ? null : Boolean.valueOf(word);
-                }
-            }
-            int start = p;
-            while (p < s.length() && "+-0123456789.eE".indexOf(s.charAt(p)) >= 0) p++;
-            return Double.parseDouble(s.substring(start, p));
-        }
-
-        private void expect(char c) {
-            if (s.charAt(p++) != c) throw new IllegalStateException("json: expected " + c + " at " + (p - 1));
-        }
-
-        private void skip() {
-            while (p < s.length() && Character.isWhitespace(s.charAt(p))) p++;
         }
     }
 }

@@ -1,15 +1,14 @@
 package dev.tapegrad.rl;
 
+import static dev.tapegrad.rl.GoldenJson.doubles;
+import static dev.tapegrad.rl.GoldenJson.ints;
+import static dev.tapegrad.rl.GoldenJson.list;
+import static dev.tapegrad.rl.GoldenJson.map;
+import static dev.tapegrad.rl.GoldenJson.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapegrad.Tensor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class HolderPoGoldenTest {
     static final double RTOL = 1e-10, ATOL = 1e-12;
-    static final Map<String, Object> FIXTURE = load();
+    static final Map<String, Object> FIXTURE = GoldenJson.resource("rl_holder.json");
 
     @Test
     void powerMeansAndWeightsMatchExactDecimalArithmetic() {
@@ -80,104 +79,7 @@ class HolderPoGoldenTest {
         }
     }
 
-    // ------------------------------------------------------------------ a tiny JSON reader (objects, arrays, numbers, strings)
-
-    private static Map<String, Object> load() {
-        try (InputStream in = HolderPoGoldenTest.class.getResourceAsStream("/golden/rl_holder.json")) {
-            assertNotNull(in, "golden/rl_holder.json is missing: run tools/golden/rl_holder.py");
-            return map(new Json(new String(in.readAllBytes(), StandardCharsets.UTF_8)).value());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static final class Json {
-        private final String s;
-        private int i;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skip();
-            char c = s.charAt(i);
-            if (c == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                i++;
-                while (!peek('}')) {
-                    String k = string();
-                    skip();
-                    expect(':');
-                    m.put(k, value());
-                    if (!peek('}')) expect(',');
-                }
-                i++;
-                return m;
-            }
-            if (c == '[') {
-                List<Object> l = new ArrayList<>();
-                i++;
-                while (!peek(']')) {
-                    l.add(value());
-                    if (!peek(']')) expect(',');
-                }
-                i++;
-                return l;
-            }
-            if (c == '"') return string();
-            int start = i;
-            while (i < s.length() && "+-0123456789.eEInfinityNa".indexOf(s.charAt(i)) >= 0) i++;
-            return Double.parseDouble(s.substring(start, i));
-        }
-
-        private String string() {
-            skip();
-            expect('"');
-            int start = i;
-            while (s.charAt(i) != '"') i++;
-            return s.substring(start, i++);
-        }
-
-        private boolean peek(char c) {
-            skip();
-            return s.charAt(i) == c;
-        }
-
-        private void expect(char c) {
-            skip();
-            if (s.charAt(i) != c) throw new IllegalStateException("JSON: expected '" + c + "' at " + i);
-            i++;
-        }
-
-        private void skip() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        return (List<Object>) o;
-    }
-
-    private static double num(Object o) {
-        return (Double) o;
-    }
-
     private static String name(Map<String, Object> c) {
         return (String) c.get("name");
-    }
-
-    private static double[] doubles(Object o) {
-        return list(o).stream().mapToDouble(x -> (Double) x).toArray();
-    }
-
-    private static int[] ints(Object o) {
-        return list(o).stream().mapToInt(x -> (int) (double) (Double) x).toArray();
     }
 }

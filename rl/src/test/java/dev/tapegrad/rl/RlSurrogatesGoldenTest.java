@@ -1,14 +1,12 @@
 package dev.tapegrad.rl;
 
+import static dev.tapegrad.rl.GoldenJson.doubles;
+import static dev.tapegrad.rl.GoldenJson.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tapegrad.Tensor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,20 +40,20 @@ class RlSurrogatesGoldenTest {
     }
 
     @Test
-    void everyObjectiveMatchesTorch() throws IOException {
-        List<Object> cases = cases();
+    void everyObjectiveMatchesTorch() {
+        List<Object> cases = GoldenJson.list(GoldenJson.resource("rl_surrogates.json").get("cases"));
         int policyCases = 0, entropyCases = 0;
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Object o : cases) {
             Map<?, ?> c = (Map<?, ?>) o;
             String name = (String) c.get("objective");
-            int b = num(c, "B"), t = num(c, "T");
-            Tensor mask = Tensor.of(doubles(c, "mask"), b, t);
+            int b = (int) num(c, "B"), t = (int) num(c, "T");
+            Tensor mask = Tensor.of(doubles(c.get("mask")), b, t);
             Tensor x;
             Tensor loss;
             if (name.startsWith("entropy:")) {
-                int v = num(c, "V");
-                x = Tensor.of(doubles(c, "logits"), b, t, v).requiresGrad(true);
+                int v = (int) num(c, "V");
+                x = Tensor.of(doubles(c.get("logits")), b, t, v).requiresGrad(true);
                 Aggregation agg = name.equals("entropy:token-mean")
                         ? Aggregation.tokenMean() : Aggregation.seqMeanTokenMean();
                 loss = Entropy.bonus(x, mask, 0.01, agg);
@@ -63,17 +61,17 @@ class RlSurrogatesGoldenTest {
             } else {
                 PolicyObjective objective = Objects.requireNonNull(OBJECTIVES.get(name), name);
                 seen.add(name);
-                x = Tensor.of(doubles(c, "logp"), b, t).requiresGrad(true);
-                double[] adv = doubles(c, "adv");
+                x = Tensor.of(doubles(c.get("logp")), b, t).requiresGrad(true);
+                double[] adv = doubles(c.get("adv"));
                 Tensor a = Boolean.TRUE.equals(c.get("advPerToken")) ? Tensor.of(adv, b, t) : Tensor.of(adv, b);
-                PolicyBatch batch = new PolicyBatch(x, Tensor.of(doubles(c, "old"), b, t), Tensor.of(doubles(c, "ref"), b, t),
-                        mask, a);
+                PolicyBatch batch = new PolicyBatch(x, Tensor.of(doubles(c.get("old")), b, t),
+                        Tensor.of(doubles(c.get("ref")), b, t), mask, a);
                 loss = objective.loss(batch);
                 policyCases++;
             }
-            close(name + " loss", ((Number) c.get("loss")).doubleValue(), loss.item());
+            close(name + " loss", num(c, "loss"), loss.item());
             loss.backward();
-            double[] want = doubles(c, "grad"), got = x.grad().toDoubleArray();
+            double[] want = doubles(c.get("grad")), got = x.grad().toDoubleArray();
             assertEquals(want.length, got.length, name);
             for (int i = 0; i < want.length; i++) close(name + " grad[" + i + "]", want[i], got[i]);
         }
@@ -83,93 +81,5 @@ class RlSurrogatesGoldenTest {
 
     private static void close(String what, double want, double got) {
         if (!(Math.abs(want - got) <= ATOL + RTOL * Math.abs(want))) fail(what + ": torch " + want + ", tapegrad " + got);
-    }
-
-    private static int num(Map<?, ?> c, String key) {
-        return ((Number) c.get(key)).intValue();
-    }
-
-    private static double[] doubles(Map<?, ?> c, String key) {
-        List<?> list = (List<?>) c.get(key);
-        double[] out = new double[list.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ((Number) list.get(i)).doubleValue();
-        return out;
-    }
-
-    private static List<Object> cases() throws IOException {
-        try (InputStream in = RlSurrogatesGoldenTest.class.getResourceAsStream("/golden/rl_surrogates.json")) {
-            if (in == null) fail("missing fixture golden/rl_surrogates.json (run tools/golden/rl_surrogates.py)");
-            Map<?, ?> root = (Map<?, ?>) new Json(new String(in.readAllBytes(), StandardCharsets.UTF_8)).value();
-            @SuppressWarnings("unchecked")
-            List<Object> cases = (List<Object>) root.get("cases");
-            return cases;
-        }
-    }
-
-    /** A minimal JSON reader (objects, arrays, strings without escapes, numbers incl. Python's ±Infinity/NaN, booleans). */
-    private static final class Json {
-        private final String s;
-        private int i;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skip();
-            char ch = s.charAt(i);
-            if (ch == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                i++;
-                skip();
-                if (s.charAt(i) == '}') { i++; return m; }
-                while (true) {
-                    skip();
-                    String key = (String) value();
-                    skip();
-                    expect(':');
-                    m.put(key, value());
-                    skip();
-                    if (s.charAt(i++) == '}') return m;
-                }
-            }
-            if (ch == '[') {
-                List<Object> l = new ArrayList<>();
-                i++;
-                skip();
-                if (s.charAt(i) == ']') { i++; return l; }
-                while (true) {
-                    l.add(value());
-                    skip();
-                    if (s.charAt(i++) == ']') return l;
-                }
-            }
-            if (ch == '"') {
-                int end = s.indexOf('"', i + 1);
-                String str = s.substring(i + 1, end);
-                i = end + 1;
-                return str;
-            }
-            int start = i;
-            while (i < s.length() && ",]} \n".indexOf(s.charAt(i)) < 0) i++;
-            String tok = s.substring(start, i);
-            return switch (tok) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                case "null" -> null;
-                case "Infinity" -> Double.POSITIVE_INFINITY;
-                case "-Infinity" -> Double.NEGATIVE_INFINITY;
-                case "NaN" -> Double.NaN;
-                default -> Double.parseDouble(tok);
-            };
-        }
-
-        private void skip() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i++) != c) throw new IllegalStateException("json: expected " + c + " at " + (i - 1));
-        }
     }
 }

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapegrad.Tensor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Compares ln_q, GARL/PAFT weights, the surrogate's loss and gradient, and cold-start runs with tools/golden/rl_tsallis.py. */
@@ -18,23 +14,12 @@ class TsallisGoldenTest {
     private static final double RTOL = 1e-10;
     private static final Map<String, double[]> FX = load();
 
-    /** The fixture's flat object: every key maps to a number or a flat list of numbers. */
+    /** The fixture's flat object: every key maps to a number (read as a one-element array) or a flat list of numbers. */
     private static Map<String, double[]> load() {
-        try (InputStream in = TsallisGoldenTest.class.getResourceAsStream("/golden/rl_tsallis.json")) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Matcher m = Pattern.compile("\"([^\"]+)\"\\s*:\\s*(\\[[^\\]]*\\]|[-+0-9.eE]+)").matcher(text);
-            Map<String, double[]> out = new HashMap<>();
-            while (m.find()) {
-                String v = m.group(2).replaceAll("[\\[\\]\\s]", "");
-                String[] parts = v.isEmpty() ? new String[0] : v.split(",");
-                double[] d = new double[parts.length];
-                for (int i = 0; i < d.length; i++) d[i] = Double.parseDouble(parts[i]);
-                out.put(m.group(1), d);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, double[]> out = new HashMap<>();
+        GoldenJson.resource("rl_tsallis.json").forEach((key, v) ->
+                out.put(key, v instanceof List ? GoldenJson.doubles(v) : new double[] {GoldenJson.num(v)}));
+        return out;
     }
 
     private static double[] get(String key) {
