@@ -31,6 +31,7 @@ public final class BackwardAndTape {
     public record Result(Tensor x, Tensor y, Tensor gradX, Tensor gradY, Tensor gradZ, String[] tapeOps,
                          boolean noGradRecords) {}
 
+    /** Runs the example with its default sizes and prints what it computes. */
     public static void main(String[] args) {
         run(new double[] {0.0, 0.5, 1.0}, new double[] {2.0, -1.0, 3.0}, true);
     }

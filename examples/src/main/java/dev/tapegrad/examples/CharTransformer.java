@@ -53,6 +53,7 @@ public final class CharTransformer {
      */
     public record Result(int vocabSize, double[] losses, String sample) {}
 
+    /** Runs the example with its default sizes and prints what it computes. */
     public static void main(String[] args) {
         run(Config.defaults(), true);
     }

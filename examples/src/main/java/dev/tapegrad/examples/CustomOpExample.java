@@ -41,6 +41,7 @@ public final class CustomOpExample {
      */
     public record Result(int tries, GradCheck.Report firstOrder, GradCheck.Report secondOrder, double largeInput) {}
 
+    /** Runs the example with its default sizes and prints what it computes. */
     public static void main(String[] args) {
         run(50, 1, true);
     }

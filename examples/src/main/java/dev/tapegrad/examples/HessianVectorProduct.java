@@ -27,6 +27,7 @@ public final class HessianVectorProduct {
      */
     public record Result(Tensor byHvp, Tensor byGradOfGrad, Tensor closedForm) {}
 
+    /** Runs the example with its default sizes and prints what it computes. */
     public static void main(String[] args) {
         run(5, 7, true);
     }

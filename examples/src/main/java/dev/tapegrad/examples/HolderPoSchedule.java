@@ -40,6 +40,7 @@ public final class HolderPoSchedule {
     public record Result(double[] ps, double[] means, double[][] weights, long[] scheduleSteps, double[] released,
                          double[] sCurve) {}
 
+    /** Runs the example with its default sizes and prints what it computes. */
     public static void main(String[] args) {
         run(RATIOS, PS, 6, true);
     }

@@ -28,6 +28,7 @@ public final class TensorsAndBroadcasting {
      */
     public record Result(Tensor table, boolean viewSawTheWrite, boolean copySawTheWrite) {}
 
+    /** Runs the example with its default sizes and prints what it computes. */
     public static void main(String[] args) {
         run(3, 4, true);
     }
