@@ -7,9 +7,14 @@ import dev.tapegrad.Tensor;
 import dev.tapegrad.check.GradCheck;
 import dev.tapegrad.check.Property;
 import dev.tapegrad.check.TensorGen;
+import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.Mlp;
+import dev.tapegrad.nn.Module;
+import dev.tapegrad.nn.StateDicts;
 import dev.tapegrad.optim.Optimizer;
 import dev.tapegrad.optim.Optimizers;
 import dev.tapegrad.optim.Schedules;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +27,13 @@ import java.util.function.Function;
 public final class Tour {
     private Tour() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         tensors();
         backward();
         secondOrder();
         propertyCheck();
         optimizer();
+        weights();
     }
 
     static void tensors() {
@@ -78,5 +84,14 @@ public final class Tour {
         }
         opt.state().save(Path.of(System.getProperty("java.io.tmpdir"), "tour-optimizer.bin")); // resumable
         System.out.println(params.get("w"));
+    }
+
+    static void weights() throws IOException {
+        Module mlp = Mlp.builder(8).hidden(16, Activation::tanh).out(4).build(new Generator(1)); // float32
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "tour-mlp.safetensors");
+        StateDicts.save(mlp, file);                    // 0.weight [16, 8], 0.bias, 2.weight [4, 16], 2.bias
+        Module copy = Mlp.builder(8).hidden(16, Activation::tanh).out(4).build(new Generator(2));
+        StateDicts.load(copy, file);                   // every name, shape and dtype must match, or nothing loads
+        System.out.println(copy.stateDict().keySet());
     }
 }

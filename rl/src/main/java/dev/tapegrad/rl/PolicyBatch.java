@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The inputs of a policy-optimisation objective for a batch of B sampled sequences padded to T tokens.
  *
- * <p>For sequence i and token t: {@code logProbs[i,t]} = log π_θ(o_{i,t} | q, o_{i,<t}) under the current
+ * <p>For sequence i and token t: {@code logProbs[i,t]} = log π_θ(o_{i,t} | q, o_{i,&lt;t}) under the current
  * policy (the only differentiable input), {@code oldLogProbs} the same under the policy that sampled the batch
  * (π_old, a constant), {@code refLogProbs} under a frozen reference policy (for KL penalties; may be null),
  * {@code mask[i,t]} ∈ {0, 1} marks real tokens (padding, prompt and tool-output tokens are 0), and
