@@ -130,6 +130,21 @@ public final class DigitsMlp {
 
     /** Trains the network and returns its losses and accuracies. */
     public static Result train(Config c, boolean verbose) {
+        try {
+            return train(c, verbose, RunListener.NONE, null, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // unreachable: no checkpoint files are used
+        }
+    }
+
+    /**
+     * Trains the network, reporting every step to {@code listener} as run "digits" with its batch loss (and the
+     * test accuracy at the end of each epoch). When {@code resume} is not null the run continues from that
+     * checkpoint (model, optimizer, random state, epoch); when {@code save} is not null a checkpoint is written
+     * there at the end. With the same seed, a run of n epochs then resumed to m is the same as one run of m.
+     */
+    public static Result train(Config c, boolean verbose, RunListener listener, java.nio.file.Path resume,
+                               java.nio.file.Path save) throws java.io.IOException {
         Generator gen = new Generator(c.seed());
         List<Digits> parts = Digits.load().split(359, c.seed());
         Digits train = parts.get(0), test = parts.get(1);
@@ -138,10 +153,14 @@ public final class DigitsMlp {
         // names 0.weight, 0.bias, 2.weight, 2.bias and PyTorch's default initialisation U(±1/√fan_in).
         Sequential model = Mlp.builder(Digits.PIXELS).hidden(c.hidden(), Activation::tanh).out(Digits.CLASSES).build(gen);
         Optimizer opt = Optimizers.create(c.optimizer(), c.hyper(), model.namedParameters());
+        int startEpoch = 1;
+        if (resume != null) startEpoch = Checkpoint.load(resume, model, opt, gen).epoch() + 1;
 
+        int batchesPerEpoch = (train.size() + c.batchSize() - 1) / c.batchSize();
+        int totalSteps = c.epochs() * batchesPerEpoch;
         double initialLoss = loss(model, train);
         double lastLoss = Double.NaN;
-        for (int epoch = 1; epoch <= c.epochs(); epoch++) {
+        for (int epoch = startEpoch; epoch <= c.epochs(); epoch++) {
             model.train();
             Tensor order = Tensor.randperm(gen, train.size());
             double lossSum = 0;
@@ -155,6 +174,13 @@ public final class DigitsMlp {
                 opt.step();
                 lossSum += loss.item();
                 batches++;
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                metrics.put("loss", loss.item());
+                if (start + c.batchSize() >= train.size()) {
+                    metrics.put("test_accuracy", accuracy(model, test));
+                    model.train();
+                }
+                listener.step("digits", (epoch - 1) * batchesPerEpoch + batches - 1, totalSteps, metrics);
             }
             lastLoss = lossSum / batches;
             if (verbose && (epoch % 10 == 0 || epoch == 1)) {
@@ -162,6 +188,7 @@ public final class DigitsMlp {
                         100 * accuracy(model, test));
             }
         }
+        if (save != null) Checkpoint.save(save, model, opt, gen, new Checkpoint.Progress((long) c.epochs() * batchesPerEpoch, c.epochs()));
         return new Result(initialLoss, lastLoss, accuracy(model, train), accuracy(model, test), c.epochs());
     }
 

@@ -86,16 +86,61 @@ public final class RlColdStart {
                 new Method("HolderPO p:2→-2", Advantages.grpo(), holder::at));
     }
 
+    /** The objectives {@link #method} knows, by name. */
+    static final List<String> OBJECTIVES = List.of("grpo", "dapo", "drgrpo", "gspo", "sapo", "garl", "paft", "holder");
+
+    /**
+     * One objective by name: {@code grpo} (z-score advantages, clipped surrogate), {@code dapo} (asymmetric
+     * clip 0.2/0.28, token-mean), {@code drgrpo} (mean-centred advantages, sum over a fixed length),
+     * {@code gspo} (sequence-level ratio), {@code sapo} (soft gates), {@code garl} (Tsallis advantages P̂^(−q),
+     * on-policy surrogate), {@code paft} (SFT on 4 resampled successes per group, weight P̂^(1−q)), {@code holder}
+     * (power mean M_p of token ratios, p following {@code p}).
+     */
+    static Method method(String name, double q, PSchedule p, int maxCompletion, long seed) {
+        return switch (name) {
+            case "grpo" -> fixed("GRPO", Advantages.grpo(), ClippedSurrogate.grpo());
+            case "dapo" -> fixed("DAPO", Advantages.grpo(), ClippedSurrogate.dapo());
+            case "drgrpo" -> fixed("Dr.GRPO", Advantages.drGrpo(), ClippedSurrogate.drGrpo(maxCompletion));
+            case "gspo" -> fixed("GSPO", Advantages.grpo(), dev.tapegrad.rl.Gspo.paper());
+            case "sapo" -> fixed("SAPO", Advantages.grpo(), dev.tapegrad.rl.Sapo.paper());
+            case "garl" -> fixed(String.format(Locale.ROOT, "GARL q=%s", q), Garl.of(q), Tsallis::surrogate);
+            case "paft" -> fixed(String.format(Locale.ROOT, "PAFT q=%s", q),
+                    dev.tapegrad.rl.Paft.resampling(q, 4, new Generator(seed + 1000)), Tsallis::surrogate);
+            case "holder" -> {
+                HolderPo h = HolderPo.of(HolderPo.Variant.SEQUENCE, p);
+                yield new Method(String.format(Locale.ROOT, "HolderPO p:%s→%s", p.at(0), p.at(p.steps())), Advantages.grpo(), h::at);
+            }
+            default -> throw new IllegalArgumentException("unknown objective '" + name + "' (known: " + OBJECTIVES + ")");
+        };
+    }
+
+    private static Method fixed(String name, AdvantageEstimator estimator, PolicyObjective objective) {
+        return new Method(name, estimator, step -> objective);
+    }
+
     /** Trains one method; returns the statistics of every step. */
     static List<StepStats> train(Method method, Task task, Settings s) {
+        return train(method, task, s, TokenPolicy.SamplingConfig.plain(), RunListener.NONE);
+    }
+
+    /**
+     * Trains one method sampling with {@code sampling}, reporting each step to {@code listener} (run = the
+     * method's name; metrics reward, success, loss, ratio, clip); returns the statistics of every step.
+     */
+    static List<StepStats> train(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling, RunListener listener) {
         GptDecoder decoder = new GptDecoder(new GptDecoder.Config(TokenVocabulary.SIZE, task.promptLength()
                 + task.maxCompletionLength(), 1, 2, 32, false, false, DType.FLOAT32), new Generator(s.seed()));
         Optimizer adam = Optimizer.builder(Optimizers.adam()).params(decoder.namedParameters()).set("lr", s.lr()).build();
-        Trainer trainer = Trainer.builder().policy(new TokenPolicy(decoder, TokenPolicy.SamplingConfig.plain()))
+        Trainer trainer = Trainer.builder().policy(new TokenPolicy(decoder, sampling))
                 .task(task).estimator(method.estimator()).objectiveSchedule(method.objective()).optimizer(adam)
                 .groupSize(s.groupSize()).promptsPerStep(s.promptsPerStep()).ppoEpochs(s.epochs()).seed(s.seed()).build();
         List<StepStats> stats = new ArrayList<>();
-        for (int i = 0; i < s.steps(); i++) stats.add(trainer.step());
+        for (int i = 0; i < s.steps(); i++) {
+            StepStats st = trainer.step();
+            stats.add(st);
+            listener.step(method.name(), i, s.steps(), java.util.Map.of("reward", st.meanReward(), "success", st.successRate(),
+                    "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
+        }
         return stats;
     }
 

@@ -1,0 +1,161 @@
+package dev.tapegrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's flag handling, exit statuses, short runs of the training commands, and checkpoints. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    /** What one launcher run printed and returned. */
+    private record Outcome(int status, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void flagsHaveDefaultsAndAcceptBothSpellings() {
+        Cli cli = new Cli("t", "test").integer("n", 3, 1, "n").real("x", 0.5, "x").choice("c", "a", "c", "a", "b")
+                .flag("s", "s").string("name", "", "name");
+        Cli.Values d = cli.parse(new String[0]);
+        assertEquals(3, d.integer("n"));
+        assertEquals(0.5, d.real("x"));
+        assertEquals("a", d.string("c"));
+        assertEquals(false, d.flag("s"));
+        assertEquals("", d.string("name"));
+        Cli.Values v = cli.parse(new String[] {"--n=7", "--x", "-2.5", "--c", "B", "--s"});
+        assertEquals(7, v.integer("n"));
+        assertEquals(-2.5, v.real("x"));
+        assertEquals("b", v.string("c"));
+        assertTrue(v.flag("s"));
+    }
+
+    @Test
+    void helpOfEveryCommandListsEveryFlagWithItsDefault() {
+        String[][] expected = {
+                {"demo", "--digit-epochs", "--rl-steps"},
+                {"digits", "--epochs", "--hidden", "--batch", "--optimizer", "--lr", "--save", "--resume"},
+                {"rl", "--task", "--digits", "--objective", "--q", "--p-shape", "--p-min", "--p-max", "--steps", "--lr",
+                        "--group", "--prompts", "--epochs", "--temperature", "--top-k", "--top-p"},
+                {"coldstart"}, {"gradcheck", "--op", "--cases", "--list"}, {"bench", "--quick", "--run"}};
+        for (String[] c : expected) {
+            Outcome o = run(c[0], "--help");
+            assertEquals(0, o.status(), c[0]);
+            List<String> flags = new ArrayList<>(List.of("--seed", "--threads", "--out", "--help"));
+            flags.addAll(List.of(c).subList(1, c.length));
+            for (String f : flags) assertTrue(o.out().contains(f + " ") || o.out().contains(f + "\n"), c[0] + " lacks " + f + ":\n" + o.out());
+        }
+        assertTrue(run("rl", "--help").out().contains("--steps N                    policy-optimisation steps (default: 48)"));
+    }
+
+    @Test
+    void mistakesExitWithStatus2AndOneLineAndTheUsage() {
+        Outcome unknown = run("digits", "--epoch", "3");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("tapegrad digits: unknown flag --epoch\nusage: tapegrad digits"), unknown.err());
+
+        Outcome bad = run("rl", "--steps", "many");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().startsWith("tapegrad rl: bad value 'many' for --steps (N)\nusage:"), bad.err());
+
+        Outcome range = run("rl", "--group", "1");
+        assertEquals(2, range.status());
+        assertTrue(range.err().contains("--group"), range.err());
+
+        Outcome choice = run("rl", "--task", "chess");
+        assertEquals(2, choice.status());
+        assertTrue(choice.err().contains("must be one of reverse, sort, arithmetic, targetsum"), choice.err());
+
+        Outcome missing = run("digits", "--lr");
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().startsWith("tapegrad digits: --lr needs a value"), missing.err());
+
+        Outcome objective = run("rl", "--objective", "ppo2", "--out", "unused");
+        assertEquals(2, objective.status());
+        assertTrue(objective.err().contains("unknown objective 'ppo2'"), objective.err());
+
+        assertEquals(2, run("fly").status());
+        assertEquals(0, run("--help").status());
+    }
+
+    @Test
+    void aShortRlRunPrintsOneColumnPerObjectiveAndIsReproducible() {
+        String[] args = {"rl", "--steps", "2", "--group", "4", "--prompts", "2", "--epochs", "1", "--objective",
+                "grpo,dapo,drgrpo,gspo,sapo,garl,paft,holder", "--out", tmp.resolve("rl").toString()};
+        Outcome o = run(args);
+        assertEquals(0, o.status(), o.err());
+        for (String name : List.of("GRPO", "DAPO", "Dr.GRPO", "GSPO", "SAPO", "GARL q=0.75", "PAFT q=0.75", "HolderPO")) {
+            assertTrue(o.out().contains(name), name + " missing:\n" + o.out());
+        }
+        assertEquals(o.out(), run(args).out(), "same seed, same table");
+    }
+
+    @Test
+    void aShortDigitsRunReportsItsAccuracy() {
+        Outcome o = run("digits", "--epochs", "1", "--out", tmp.resolve("d").toString());
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().contains("test accuracy"), o.out());
+        assertTrue(o.out().contains("chart: " + tmp.resolve("d").resolve("chart.html")), o.out());
+    }
+
+    @Test
+    void resumingFromACheckpointContinuesExactlyAsAnUninterruptedRun() throws IOException {
+        DigitsMlp.Config c = DigitsMlp.Config.defaults().withEpochs(2);
+        List<Double> straight = new ArrayList<>();
+        DigitsMlp.train(c, false, (run, step, total, m) -> straight.add(m.get("loss")), null, null);
+
+        Path ckpt = tmp.resolve("digits.ckpt");
+        List<Double> first = new ArrayList<>(), second = new ArrayList<>();
+        DigitsMlp.train(c.withEpochs(1), false, (run, step, total, m) -> first.add(m.get("loss")), null, ckpt);
+        assertTrue(Files.exists(ckpt));
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(ckpt), files.toList(), "no temporary files are left behind");
+        }
+        List<Integer> steps = new ArrayList<>();
+        DigitsMlp.train(c, false, (run, step, total, m) -> {
+            second.add(m.get("loss"));
+            steps.add(step);
+        }, ckpt, null);
+
+        assertEquals(straight.size(), first.size() + second.size());
+        assertEquals(first.size(), steps.get(0), "the step count continues");
+        List<Double> resumed = new ArrayList<>(first);
+        resumed.addAll(second);
+        // Two identical runs in one JVM already differ in the last float bits (~1e-7; the Vector API's lane
+        // reductions are not bit-stable across JIT tiers), so equality is to 1e-5, far below a step's change.
+        for (int i = 0; i < straight.size(); i++) {
+            assertEquals(straight.get(i), resumed.get(i), 1e-5, "step " + i);
+        }
+        // the next step after the checkpoint really is the continuation (not a fresh start)
+        assertTrue(second.get(0) < first.get(0), second.get(0) + " vs " + first.get(0));
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelIsRefused() throws IOException {
+        Path ckpt = tmp.resolve("small.ckpt");
+        DigitsMlp.Config c = DigitsMlp.Config.defaults().withEpochs(1);
+        DigitsMlp.train(new DigitsMlp.Config(8, 1, 32, "sgd", Map.of("lr", 0.1), 0), false, RunListener.NONE, null, ckpt);
+        try {
+            DigitsMlp.train(c, false, RunListener.NONE, ckpt, null);
+            throw new AssertionError("a 64-8-10 checkpoint loaded into a 64-32-10 model");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("shape") || expected.getMessage().contains("0.weight"), expected.getMessage());
+        }
+    }
+}
