@@ -81,19 +81,28 @@ public final class RunReport implements RunListener, AutoCloseable {
         return dir.resolve("metrics.jsonl");
     }
 
-    /** The chart page for everything recorded so far. */
+    /**
+     * The chart page for everything recorded so far. Runs that report the same set of metrics form a group (e.g. the
+     * digits classifier vs the three policy-optimisation runs); each group gets one panel per metric, one line per run.
+     */
     public synchronized String chartHtml() {
         List<String> runs = new ArrayList<>(data.keySet());
-        List<String> metrics = metricOrder();
+        Map<Set<String>, List<String>> groups = new LinkedHashMap<>();
+        for (String run : runs) groups.computeIfAbsent(data.get(run).keySet(), k -> new ArrayList<>()).add(run);
         List<String> panels = new ArrayList<>();
-        for (String m : metrics) {
-            List<SvgChart.Series> series = new ArrayList<>();
-            for (int r = 0; r < runs.size(); r++) {
-                Points p = data.get(runs.get(r)).get(m);
-                if (p != null) series.add(new SvgChart.Series(runs.get(r), r, p.x(), p.y()));
+        for (List<String> group : groups.values()) {
+            String suffix = groups.size() == 1 ? "" : " — " + groupName(group);
+            for (String m : metricOrder(group)) {
+                List<SvgChart.Series> series = new ArrayList<>();
+                for (String run : group) {
+                    Points p = data.get(run).get(m);
+                    series.add(new SvgChart.Series(run, runs.indexOf(run), p.x(), p.y()));
+                }
+                String title = Character.toUpperCase(m.charAt(0)) + m.substring(1) + suffix;
+                panels.add(SvgChart.panel(title, "step", m, series, m.contains("loss") && SvgChart.wantsLog(series)));
             }
-            panels.add(SvgChart.panel(m, "step", m, series, m.contains("loss") && SvgChart.wantsLog(series)));
         }
+        List<String> metrics = metricOrder(runs);
         double[][] finals = new double[runs.size()][metrics.size()];
         for (int r = 0; r < runs.size(); r++)
             for (int c = 0; c < metrics.size(); c++) {
@@ -101,6 +110,12 @@ public final class RunReport implements RunListener, AutoCloseable {
                 finals[r][c] = p == null ? Double.NaN : p.lastFinite();
             }
         return SvgChart.html(title, panels, metrics, runs, finals);
+    }
+
+    /** A short name for a group of runs: the run itself, the runs joined with "vs" if short, else their count. */
+    private static String groupName(List<String> group) {
+        String joined = String.join(" vs ", group);
+        return joined.length() <= 32 ? joined : group.size() + " runs";
     }
 
     /** Ends the progress display, closes the metrics file and writes the chart (atomically: temp file, then move). */
@@ -115,10 +130,10 @@ public final class RunReport implements RunListener, AutoCloseable {
         Files.move(tmp, chartPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Metric names: the preferred ones present, then the rest in order of first appearance. */
-    private List<String> metricOrder() {
+    /** The metric names of these runs: the preferred ones present, then the rest in order of first appearance. */
+    private List<String> metricOrder(List<String> runs) {
         Set<String> seen = new LinkedHashSet<>();
-        for (Map<String, Points> m : data.values()) seen.addAll(m.keySet());
+        for (String run : runs) seen.addAll(data.get(run).keySet());
         List<String> order = new ArrayList<>();
         for (String p : PREFERRED) if (seen.remove(p)) order.add(p);
         order.addAll(seen);

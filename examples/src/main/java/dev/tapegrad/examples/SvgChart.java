@@ -98,9 +98,9 @@ public final class SvgChart {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    /** A label on a log axis, where ticks are spaced by their own magnitude. */
-    private static String logLabel(double v) {
-        return label(v, v / 10 >= 1 ? 1 : v / 10);
+    /** A label on a log axis: each tick (1, 2 or 5 · 10^k) needs exactly the digits of its own magnitude. */
+    static String logLabel(double v) {
+        return label(v, v);
     }
 
     /**
@@ -260,7 +260,7 @@ public final class SvgChart {
 
     /**
      * A self-contained HTML page: {@code title}, the SVG panels in a grid, a note on smoothing, and a table with
-     * one row per run and one column per metric (a blank cell where a run has no value; {@code NaN} shown as —).
+     * one row per run and one column per metric (— where a run has no value for that metric).
      */
     public static String html(String title, List<String> panels, List<String> columns, List<String> rows, double[][] values) {
         StringBuilder sb = new StringBuilder();

@@ -85,6 +85,8 @@ class RunReportTest {
         assertEquals("0.25", SvgChart.label(0.25, 0.05));
         assertEquals("400", SvgChart.label(400, 100));
         assertEquals("2e-5", SvgChart.label(2e-5, 1e-5));
+        assertEquals(List.of("0.01", "0.2", "1", "50"), List.of(SvgChart.logLabel(0.01), SvgChart.logLabel(0.2),
+                SvgChart.logLabel(1), SvgChart.logLabel(50)));
     }
 
     @Test
