@@ -121,6 +121,9 @@ public final class Main {
                 cli -> cli.string("op", "matmul", "the op (see --list)").integer("cases", 5, 1, "random input draws")
                         .flag("list", "list the op names and exit"),
                 Main::gradcheck);
+        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, tour)",
+                cli -> cli.choice("name", "tensors", "which example", EXAMPLES.keySet().toArray(String[]::new)),
+                Main::example);
         add(m, "bench", "the benchmark suite (JMH vs PyTorch/NumPy): prints the command, --run runs it",
                 cli -> cli.flag("quick", "a few shapes, short iterations").flag("run", "run it (minutes) instead of printing it"),
                 Main::bench);
@@ -265,7 +268,31 @@ public final class Main {
         return 0;
     }
 
-    // ---------------------------------------------------------------- coldstart, gradcheck, bench
+    // ---------------------------------------------------------------- coldstart, example, gradcheck, bench
+
+    /** The learner examples' main methods by short name (each class also runs from an IDE). */
+    private static final Map<String, java.util.function.Consumer<String[]>> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        EXAMPLES.put("tensors", TensorsAndBroadcasting::main);
+        EXAMPLES.put("backward", BackwardAndTape::main);
+        EXAMPLES.put("hvp", HessianVectorProduct::main);
+        EXAMPLES.put("customop", CustomOpExample::main);
+        EXAMPLES.put("charlm", CharTransformer::main);
+        EXAMPLES.put("holder", HolderPoSchedule::main);
+        EXAMPLES.put("tour", args -> {
+            try {
+                Tour.main(args);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static int example(Cli.Values v, Path dir, PrintStream out) {
+        EXAMPLES.get(v.string("name")).accept(new String[0]);
+        return 0;
+    }
 
     private static int coldstart(Cli.Values v, Path dir, PrintStream out) {
         dev.tapegrad.rl.ColdStart exact = new dev.tapegrad.rl.ColdStart(16, 0.5, 200_000);

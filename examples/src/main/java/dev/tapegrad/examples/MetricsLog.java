@@ -23,7 +23,10 @@ public final class MetricsLog implements Closeable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Writes and flushes one line for step {@code step} of {@code run}, metrics in the map's iteration order. */
+    /**
+     * Writes and flushes one line for step {@code step} of {@code run}, metrics sorted by name (so the same run
+     * writes the same bytes whatever map the caller used: {@code Map.of}'s order changes between JVMs).
+     */
     public void write(String run, int step, Map<String, Double> metrics) {
         try {
             out.write(line(run, step, metrics));
@@ -37,7 +40,7 @@ public final class MetricsLog implements Closeable {
     /** The JSON object for one step, without the newline. */
     static String line(String run, int step, Map<String, Double> metrics) {
         StringBuilder sb = new StringBuilder("{\"run\":").append(quote(run)).append(",\"step\":").append(step);
-        for (Map.Entry<String, Double> e : metrics.entrySet()) {
+        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(metrics).entrySet()) {
             Double v = e.getValue();
             sb.append(',').append(quote(e.getKey())).append(':');
             sb.append(v == null || !Double.isFinite(v) ? "null" : number(v));

@@ -26,7 +26,8 @@ class RlColdStartTest {
             List<StepStats> again = RlColdStart.train(m, task, s);
             for (int i = 0; i < run.size(); i++) {
                 assertEquals(run.get(i).successRate(), again.get(i).successRate(), m.name() + " step " + i);
-                assertEquals(run.get(i).loss(), again.get(i).loss(), m.name() + " step " + i);
+                // last-bit differences between interpreted and JIT-compiled kernels: see TokenPolicyTest
+                assertEquals(run.get(i).loss(), again.get(i).loss(), 1e-5 * (1 + Math.abs(run.get(i).loss())), m.name() + " step " + i);
             }
             names.add(m.name());
             runs.add(run);

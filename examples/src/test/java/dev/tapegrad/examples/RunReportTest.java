@@ -37,7 +37,7 @@ class RunReportTest {
         }
         List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
         assertEquals(3, lines.size());
-        assertEquals("{\"run\":\"a \\\"quoted\\\" run\",\"step\":0,\"loss\":0.5,\"accuracy\":0.25}", lines.get(0));
+        assertEquals("{\"run\":\"a \\\"quoted\\\" run\",\"step\":0,\"accuracy\":0.25,\"loss\":0.5}", lines.get(0)); // sorted by name
         Map<String, String> second = parseFlatJson(lines.get(1));
         assertEquals("a \"quoted\" run", second.get("run"));
         assertEquals("1", second.get("step"));
