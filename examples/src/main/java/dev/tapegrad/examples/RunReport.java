@@ -98,8 +98,9 @@ public final class RunReport implements RunListener, AutoCloseable {
                     Points p = data.get(run).get(m);
                     series.add(new SvgChart.Series(run, runs.indexOf(run), p.x(), p.y()));
                 }
-                String title = Character.toUpperCase(m.charAt(0)) + m.substring(1) + suffix;
-                panels.add(SvgChart.panel(title, "step", m, series, m.contains("loss") && SvgChart.wantsLog(series)));
+                String words = m.replace('_', ' '); // metric names use snake case: test_accuracy → "Test accuracy"
+                String title = Character.toUpperCase(words.charAt(0)) + words.substring(1) + suffix;
+                panels.add(SvgChart.panel(title, "step", words, series, m.contains("loss") && SvgChart.wantsLog(series)));
             }
         }
         List<String> metrics = metricOrder(runs);
