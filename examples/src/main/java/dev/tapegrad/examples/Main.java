@@ -183,14 +183,16 @@ public final class Main {
                 .choice("p-shape", "linear_dec", "HölderPO p schedule shape", shapes)
                 .real("p-min", -2, "HölderPO p schedule minimum")
                 .real("p-max", 2, "HölderPO p schedule maximum")
-                .integer("steps", 48, 1, "policy-optimisation steps")
+                .integer("steps", 48, 1, "policy-optimisation steps (in total: with --resume, the step to reach)")
                 .real("lr", 5e-3, "Adam learning rate")
                 .integer("group", 8, 2, "samples per prompt (G)")
                 .integer("prompts", 8, 1, "prompts per step (K)")
                 .integer("epochs", 2, 1, "PPO epochs per batch")
                 .real("temperature", 1.0, "sampling temperature")
                 .integer("top-k", 0, 0, "sample from the k likeliest tokens (0: all)")
-                .real("top-p", 1.0, "nucleus sampling mass");
+                .real("top-p", 1.0, "nucleus sampling mass")
+                .string("save", "", "write a checkpoint (model, optimizer, RNGs, sampler, step) here at the end; one objective only")
+                .string("resume", "", "continue from this checkpoint up to --steps in total; one objective only");
     }
 
     private static Task task(String name, int n, long seed) {
@@ -205,7 +207,7 @@ public final class Main {
     /** The comparison's result: each method's name and per-step statistics. */
     private record RlRuns(List<String> names, List<List<StepStats>> runs) {}
 
-    private static RlRuns rlRuns(Cli.Values v, RunListener listener, PrintStream out) {
+    private static RlRuns rlRuns(Cli.Values v, RunListener listener, PrintStream out) throws IOException {
         long seed = v.longValue("seed");
         RlColdStart.Settings s = new RlColdStart.Settings(v.integer("digits"), v.integer("steps"), v.real("lr"), seed,
                 v.integer("group"), v.integer("prompts"), v.integer("epochs"));
@@ -217,13 +219,19 @@ public final class Main {
         for (String o : v.string("objective").split(",")) {
             methods.add(RlColdStart.method(o.strip().toLowerCase(Locale.ROOT), v.real("q"), p, task.maxCompletionLength(), seed));
         }
+        Path resume = v.string("resume").isEmpty() ? null : Path.of(v.string("resume"));
+        Path save = v.string("save").isEmpty() ? null : Path.of(v.string("save"));
+        if ((resume != null || save != null) && methods.size() != 1) {
+            throw new IllegalArgumentException("--save and --resume need exactly one --objective, got " + methods.size());
+        }
         out.printf(Locale.ROOT, "%s, %d digits: G = %d samples of K = %d prompts per step, %d steps, Adam lr %g, seed %d%n",
                 v.string("task"), s.digits(), s.groupSize(), s.promptsPerStep(), s.steps(), s.lr(), seed);
         RlRuns r = new RlRuns(new ArrayList<>(), new ArrayList<>());
         for (RlColdStart.Method m : methods) {
             r.names().add(m.name());
-            r.runs().add(RlColdStart.train(m, task, s, sampling, listener));
+            r.runs().add(RlColdStart.train(m, task, s, sampling, listener, resume, save));
         }
+        if (save != null) out.println("checkpoint: " + save);
         return r;
     }
 

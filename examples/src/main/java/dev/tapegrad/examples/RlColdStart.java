@@ -19,8 +19,13 @@ import dev.tapegrad.rl.TokenVocabulary;
 import dev.tapegrad.rl.ToyTasks;
 import dev.tapegrad.rl.Trainer;
 import dev.tapegrad.rl.Tsallis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
@@ -46,8 +51,18 @@ import java.util.function.IntFunction;
 public final class RlColdStart {
     private RlColdStart() {}
 
-    /** One objective of the comparison: an advantage estimator and a (possibly step-dependent) objective. */
-    record Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {}
+    /**
+     * One objective of the comparison: an advantage estimator, a (possibly step-dependent) objective, and the
+     * estimator's own generator when it draws random numbers (null otherwise), so that a checkpoint can save it.
+     */
+    record Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective, Generator rng) {
+        Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
+            this(name, estimator, objective, null);
+        }
+    }
+
+    /** The kind of the RL runs' checkpoints. */
+    static final String CHECKPOINT_KIND = "rl";
 
     /** Settings of a comparison run. */
     record Settings(int digits, int steps, double lr, long seed, int groupSize, int promptsPerStep, int epochs) {
@@ -104,8 +119,11 @@ public final class RlColdStart {
             case "gspo" -> fixed("GSPO", Advantages.grpo(), dev.tapegrad.rl.Gspo.paper());
             case "sapo" -> fixed("SAPO", Advantages.grpo(), dev.tapegrad.rl.Sapo.paper());
             case "garl" -> fixed(String.format(Locale.ROOT, "GARL q=%s", q), Garl.of(q), Tsallis::surrogate);
-            case "paft" -> fixed(String.format(Locale.ROOT, "PAFT q=%s", q),
-                    dev.tapegrad.rl.Paft.resampling(q, 4, new Generator(seed + 1000)), Tsallis::surrogate);
+            case "paft" -> {
+                Generator rng = new Generator(seed + 1000);
+                yield new Method(String.format(Locale.ROOT, "PAFT q=%s", q), dev.tapegrad.rl.Paft.resampling(q, 4, rng),
+                        step -> Tsallis::surrogate, rng);
+            }
             case "holder" -> {
                 HolderPo h = HolderPo.of(HolderPo.Variant.SEQUENCE, p);
                 yield new Method(String.format(Locale.ROOT, "HolderPO p:%s→%s", p.at(0), p.at(p.steps())), Advantages.grpo(), h::at);
@@ -120,28 +138,71 @@ public final class RlColdStart {
 
     /** Trains one method; returns the statistics of every step. */
     static List<StepStats> train(Method method, Task task, Settings s) {
-        return train(method, task, s, TokenPolicy.SamplingConfig.plain(), RunListener.NONE);
+        try {
+            return train(method, task, s, TokenPolicy.SamplingConfig.plain(), RunListener.NONE, null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // unreachable: no checkpoint is read or written
+        }
     }
 
     /**
      * Trains one method sampling with {@code sampling}, reporting each step to {@code listener} (run = the
-     * method's name; metrics reward, success, loss, ratio, clip); returns the statistics of every step.
+     * method's name; metrics reward, success, loss, ratio, clip); returns the statistics of the steps taken.
+     * When {@code resume} is not null the run continues from that checkpoint (weights, Adam state, generators,
+     * sampler, step count) up to step {@code s.steps()} in total; when {@code save} is not null a checkpoint is
+     * written there at the end. With the same settings, n steps then resumed to m are the same as one run of m.
      */
-    static List<StepStats> train(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling, RunListener listener) {
+    static List<StepStats> train(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling, RunListener listener,
+                                 Path resume, Path save) throws IOException {
         GptDecoder decoder = new GptDecoder(new GptDecoder.Config(TokenVocabulary.SIZE, task.promptLength()
                 + task.maxCompletionLength(), 1, 2, 32, false, false, DType.FLOAT32), new Generator(s.seed()));
         Optimizer adam = Optimizer.builder(Optimizers.adam()).params(decoder.namedParameters()).set("lr", s.lr()).build();
         Trainer trainer = Trainer.builder().policy(new TokenPolicy(decoder, sampling))
                 .task(task).estimator(method.estimator()).objectiveSchedule(method.objective()).optimizer(adam)
                 .groupSize(s.groupSize()).promptsPerStep(s.promptsPerStep()).ppoEpochs(s.epochs()).seed(s.seed()).build();
+        if (resume != null) resume(resume, method, decoder, adam, trainer, s.steps());
         List<StepStats> stats = new ArrayList<>();
-        for (int i = 0; i < s.steps(); i++) {
+        while (trainer.stepCount() < s.steps()) {
             StepStats st = trainer.step();
             stats.add(st);
-            listener.step(method.name(), i, s.steps(), java.util.Map.of("reward", st.meanReward(), "success", st.successRate(),
-                    "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
+            listener.step(method.name(), st.step(), s.steps(), java.util.Map.of("reward", st.meanReward(), "success",
+                    st.successRate(), "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
+        }
+        if (save != null) {
+            Trainer.State t = trainer.state();
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("method", method.name());
+            fields.put("step", Integer.toString(t.step()));
+            fields.put("prompt-rng", Checkpoint.longs(t.promptRng()));
+            fields.put("token-rng", Checkpoint.longs(t.tokenRng()));
+            fields.put("sampler", Checkpoint.doubles(t.sampler()));
+            fields.put("estimator-rng", method.rng() == null ? "" : Checkpoint.longs(method.rng().state()));
+            Checkpoint.save(save, CHECKPOINT_KIND, decoder, adam, fields);
         }
         return stats;
+    }
+
+    /** Loads an RL checkpoint of {@code method} into the decoder, Adam, the trainer and the method's generator. */
+    private static void resume(Path file, Method method, GptDecoder decoder, Optimizer adam, Trainer trainer, int steps)
+            throws IOException {
+        Map<String, String> kv = Checkpoint.load(file, CHECKPOINT_KIND, decoder, adam);
+        if (!method.name().equals(kv.get("method"))) {
+            throw new IllegalArgumentException("checkpoint " + file + " was written by objective " + kv.get("method")
+                    + ", not " + method.name());
+        }
+        Trainer.State t;
+        try {
+            t = new Trainer.State(Integer.parseInt(kv.get("step")), Checkpoint.longs(kv.get("prompt-rng")),
+                    Checkpoint.longs(kv.get("token-rng")), Checkpoint.doubles(kv.get("sampler")));
+            if (method.rng() != null) method.rng().setState(Checkpoint.longs(kv.get("estimator-rng")));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("checkpoint " + file + ": bad progress.txt (" + e.getMessage() + ")");
+        }
+        if (t.step() >= steps) {
+            throw new IllegalArgumentException("checkpoint " + file + " is at step " + t.step() + ": --steps " + steps
+                    + " (the total) leaves nothing to do");
+        }
+        trainer.restore(t);
     }
 
     /** Success rates per step of every method, the rows every {@code every} steps (means over the window). */
@@ -152,7 +213,8 @@ public final class RlColdStart {
         int steps = runs.get(0).size();
         for (int from = 0; from < steps; from += every) {
             int to = Math.min(steps, from + every);
-            out.append(String.format(Locale.ROOT, "%8s", from + "-" + (to - 1)));
+            List<StepStats> first = runs.get(0);
+            out.append(String.format(Locale.ROOT, "%8s", first.get(from).step() + "-" + first.get(to - 1).step()));
             for (List<StepStats> run : runs) {
                 double mean = 0;
                 for (int i = from; i < to; i++) mean += run.get(i).successRate() / (to - from);

@@ -3,6 +3,10 @@ package dev.tapegrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapegrad.rl.StepStats;
+import dev.tapegrad.rl.Task;
+import dev.tapegrad.rl.TokenPolicy;
+import dev.tapegrad.rl.ToyTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +56,7 @@ class MainTest {
                 {"demo", "--digit-epochs", "--rl-steps"},
                 {"digits", "--epochs", "--hidden", "--batch", "--optimizer", "--lr", "--save", "--resume"},
                 {"rl", "--task", "--digits", "--objective", "--q", "--p-shape", "--p-min", "--p-max", "--steps", "--lr",
-                        "--group", "--prompts", "--epochs", "--temperature", "--top-k", "--top-p"},
+                        "--group", "--prompts", "--epochs", "--temperature", "--top-k", "--top-p", "--save", "--resume"},
                 {"coldstart"}, {"gradcheck", "--op", "--cases", "--list"}, {"bench", "--quick", "--run"}};
         for (String[] c : expected) {
             Outcome o = run(c[0], "--help");
@@ -61,7 +65,7 @@ class MainTest {
             flags.addAll(List.of(c).subList(1, c.length));
             for (String f : flags) assertTrue(o.out().contains(f + " ") || o.out().contains(f + "\n"), c[0] + " lacks " + f + ":\n" + o.out());
         }
-        assertTrue(run("rl", "--help").out().contains("--steps N                    policy-optimisation steps (default: 48)"));
+        assertTrue(run("rl", "--help").out().contains("--steps N                    policy-optimisation steps (in total: with --resume, the step to reach) (default: 48)"));
     }
 
     @Test
@@ -157,5 +161,81 @@ class MainTest {
         } catch (IllegalArgumentException expected) {
             assertTrue(expected.getMessage().contains("shape") || expected.getMessage().contains("0.weight"), expected.getMessage());
         }
+    }
+
+    @Test
+    void anRlRunResumedFromACheckpointMatchesAnUninterruptedOne() throws IOException {
+        RlColdStart.Settings four = RlColdStart.Settings.parse(new String[] {"--steps", "6", "--prompts", "4", "--group", "8"});
+        RlColdStart.Settings two = RlColdStart.Settings.parse(new String[] {"--steps", "3", "--prompts", "4", "--group", "8"});
+        Task task = ToyTasks.reverseDigits(1, 10, true, four.seed()); // partial credit: rewards vary, losses are not 0
+        // grpo: no estimator randomness; paft: its resampling generator must be checkpointed too
+        for (String name : List.of("grpo", "paft")) {
+            List<StepStats> straight = RlColdStart.train(method(name, four), task, four);
+            Path ckpt = tmp.resolve(name + ".ckpt");
+            List<StepStats> resumed = new ArrayList<>(RlColdStart.train(method(name, two), task, two,
+                    TokenPolicy.SamplingConfig.plain(), RunListener.NONE, null, ckpt));
+            resumed.addAll(RlColdStart.train(method(name, four), task, four, TokenPolicy.SamplingConfig.plain(),
+                    RunListener.NONE, ckpt, null));
+            assertEquals(6, resumed.size(), name);
+            for (int i = 0; i < straight.size(); i++) {
+                StepStats a = straight.get(i), b = resumed.get(i);
+                assertEquals(i, b.step(), name + ": the step count continues");
+                assertEquals(a.successRate(), b.successRate(), name + " step " + i);
+                assertEquals(a.meanReward(), b.meanReward(), name + " step " + i);
+                assertEquals(a.tokens(), b.tokens(), name + " step " + i);
+                // interpreted vs JIT-compiled kernels differ in the last bit within one JVM; GRPO's loss is a sum
+                // that nearly cancels (advantages of mean 0), so the bound is relative to max(1, |loss|)
+                assertEquals(a.loss(), b.loss(), 1e-5 * (1 + Math.abs(a.loss())), name + " step " + i);
+            }
+            assertTrue(straight.stream().anyMatch(st -> st.loss() != 0), name + ": a test of all-zero losses proves little");
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(2, files.count(), "only the two checkpoints, no temporary files");
+        }
+    }
+
+    private static RlColdStart.Method method(String name, RlColdStart.Settings s) {
+        return RlColdStart.method(name, 0.75, dev.tapegrad.rl.PSchedule.of(dev.tapegrad.rl.PSchedule.Shape.LINEAR_DEC, -2, 2,
+                s.steps()), 2, s.seed());
+    }
+
+    @Test
+    void rlSaveAndResumeFromTheCommandLine() {
+        String ckpt = tmp.resolve("rl.ckpt").toString(), digitsCkpt = tmp.resolve("d.ckpt").toString();
+        String[] common = {"--group", "4", "--prompts", "2", "--epochs", "1", "--objective", "grpo", "--out", tmp.resolve("o").toString()};
+        Outcome first = run(concat(new String[] {"rl", "--steps", "2", "--save", ckpt}, common));
+        assertEquals(0, first.status(), first.err());
+        assertTrue(first.out().contains("checkpoint: " + ckpt), first.out());
+        Outcome second = run(concat(new String[] {"rl", "--steps", "4", "--resume", ckpt}, common));
+        assertEquals(0, second.status(), second.err());
+        assertTrue(second.out().contains("     2-2") && !second.out().contains("     0-0"), "rows are labelled by step:\n" + second.out());
+
+        Outcome done = run(concat(new String[] {"rl", "--steps", "2", "--resume", ckpt}, common));
+        assertEquals(2, done.status());
+        assertTrue(done.err().startsWith("tapegrad rl: checkpoint " + ckpt + " is at step 2"), done.err());
+
+        Outcome several = run("rl", "--objective", "grpo,garl", "--save", ckpt, "--out", tmp.resolve("o").toString());
+        assertEquals(2, several.status());
+        assertTrue(several.err().startsWith("tapegrad rl: --save and --resume need exactly one --objective, got 2\n"), several.err());
+
+        Outcome wrongObjective = run("rl", "--steps", "4", "--group", "4", "--prompts", "2", "--objective", "dapo", "--resume", ckpt,
+                "--out", tmp.resolve("o").toString());
+        assertEquals(2, wrongObjective.status());
+        assertTrue(wrongObjective.err().contains("written by objective GRPO, not DAPO"), wrongObjective.err());
+
+        assertEquals(0, run("digits", "--epochs", "1", "--save", digitsCkpt, "--out", tmp.resolve("d").toString()).status());
+        Outcome digitsIntoRl = run(concat(new String[] {"rl", "--steps", "4", "--resume", digitsCkpt}, common));
+        assertEquals(2, digitsIntoRl.status());
+        assertTrue(digitsIntoRl.err().startsWith("tapegrad rl: checkpoint " + digitsCkpt + " is a 'digits' checkpoint, not a 'rl' one\n"),
+                digitsIntoRl.err());
+        Outcome rlIntoDigits = run("digits", "--epochs", "2", "--resume", ckpt, "--out", tmp.resolve("d").toString());
+        assertEquals(2, rlIntoDigits.status());
+        assertTrue(rlIntoDigits.err().contains("is a 'rl' checkpoint, not a 'digits' one"), rlIntoDigits.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

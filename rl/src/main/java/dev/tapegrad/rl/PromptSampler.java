@@ -16,6 +16,21 @@ public interface PromptSampler {
      */
     default void update(int[] promptIds, double[] rewards) {}
 
+    /** What the sampler has learnt, as numbers (to checkpoint a run); the default, a stateless sampler, has none. */
+    default double[] state() {
+        return new double[0];
+    }
+
+    /**
+     * Restores a {@link #state()} (to resume a run); throws {@link IllegalArgumentException} for a state of the
+     * wrong length or with bad values. The default accepts only the empty state.
+     */
+    default void setState(double[] state) {
+        if (state.length != 0) {
+            throw new IllegalArgumentException("PromptSampler.setState: this sampler has no state, got " + state.length + " values");
+        }
+    }
+
     /** Uniform sampling without replacement from a pool of {@code poolSize} prompts (a partial Fisher–Yates shuffle). */
     static PromptSampler uniform(int poolSize) {
         if (poolSize < 1) throw new IllegalArgumentException("PromptSampler.uniform: pool size must be ≥ 1, got " + poolSize);

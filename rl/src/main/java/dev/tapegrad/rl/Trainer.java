@@ -77,6 +77,39 @@ public final class Trainer {
         return steps;
     }
 
+    /**
+     * The trainer's own part of a run's state, beside the policy's weights and the optimizer's state (which their
+     * owners save): the steps taken, the prompt and token generators' states and the prompt sampler's state.
+     */
+    public record State(int step, long[] promptRng, long[] tokenRng, double[] sampler) {}
+
+    /** A copy of the trainer's {@link State}: restoring it into a trainer built the same way continues this run exactly. */
+    public State state() {
+        return new State(steps, promptGen.state(), tokenGen.state(), sampler.state());
+    }
+
+    /**
+     * Continues from {@code state} (taken with {@link #state()} from a trainer built with the same settings): the
+     * step count, both generators and the sampler. Throws {@link IllegalArgumentException} for a negative step or
+     * a generator or sampler state that does not fit; nothing changes then.
+     */
+    public void restore(State state) {
+        if (state.step() < 0) throw new IllegalArgumentException("Trainer.restore: step must be ≥ 0, got " + state.step());
+        long[] promptBefore = promptGen.state(), tokenBefore = tokenGen.state();
+        double[] samplerBefore = sampler.state();
+        try {
+            promptGen.setState(state.promptRng());
+            tokenGen.setState(state.tokenRng());
+            sampler.setState(state.sampler());
+        } catch (IllegalArgumentException e) {
+            promptGen.setState(promptBefore);
+            tokenGen.setState(tokenBefore);
+            sampler.setState(samplerBefore);
+            throw e;
+        }
+        steps = state.step();
+    }
+
     /** The policy being trained. */
     public TokenPolicy policy() {
         return policy;

@@ -109,6 +109,27 @@ public final class VadeSampler implements PromptSampler {
         }
     }
 
+    /** The posterior parameters (α_0, …, α_{n−1}, β_0, …, β_{n−1}). */
+    @Override
+    public double[] state() {
+        double[] s = Arrays.copyOf(alpha, 2 * alpha.length);
+        System.arraycopy(beta, 0, s, alpha.length, beta.length);
+        return s;
+    }
+
+    /** Restores α and β from a {@link #state()} of the same pool size; every value must be finite and &gt; 0. */
+    @Override
+    public void setState(double[] state) {
+        if (state.length != 2 * alpha.length) {
+            throw new IllegalArgumentException("VadeSampler.setState: expected 2 × " + alpha.length + " values, got " + state.length);
+        }
+        for (double v : state) {
+            if (!(v > 0 && Double.isFinite(v))) throw new IllegalArgumentException("VadeSampler.setState: α and β must be finite and > 0, got " + v);
+        }
+        System.arraycopy(state, 0, alpha, 0, alpha.length);
+        System.arraycopy(state, alpha.length, beta, 0, beta.length);
+    }
+
     /** A Beta(a, b) draw: X/(X + Y), X ~ Gamma(a), Y ~ Gamma(b). */
     static double sampleBeta(double a, double b, Generator gen) {
         double x = sampleGamma(a, gen), y = sampleGamma(b, gen);

@@ -101,4 +101,31 @@ class TrainerTest {
         // the reference is a copy of the initial policy (same seed): at step 0, log π_ref = log π_old
         assertArrayEquals(first.oldLogProbs().toDoubleArray(), first.refLogProbs().toDoubleArray(), 1e-6);
     }
+
+    @Test
+    void restoringTheStateContinuesTheRolloutsAndTheStepCount() {
+        Task task = ToyTasks.targetSum(2, 5, 13, 9, true, 4);
+        // lr 0: the weights stay equal, so two trainers differ only in the state under test
+        Trainer a = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
+        Trainer b = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
+        a.step();
+        a.step();
+        Trainer.State saved = a.state();
+        assertEquals(2, saved.step());
+        assertEquals(2 * task.poolSize(), saved.sampler().length, "VADE's α and β");
+        Trainer.State bad = new Trainer.State(5, saved.promptRng(), saved.tokenRng(), new double[3]);
+        Trainer.State before = b.state();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.restore(bad));
+        assertArrayEquals(before.promptRng(), b.state().promptRng(), "a refused state changes nothing");
+        assertEquals(0, b.stepCount());
+
+        b.restore(saved);
+        assertEquals(2, b.stepCount());
+        RolloutBatch x = a.rollout(), y = b.rollout();
+        assertArrayEquals(x.promptIds(), y.promptIds());
+        assertArrayEquals(x.completions().toIntArray(), y.completions().toIntArray());
+        assertArrayEquals(x.rewards().toDoubleArray(), y.rewards().toDoubleArray());
+        assertEquals(a.step().step(), b.step().step(), "the step count continues");
+        assertArrayEquals(a.state().sampler(), b.state().sampler());
+    }
 }

@@ -102,4 +102,23 @@ class VadeSamplerTest {
         }
         for (int c : counts) assertTrue(c > 240 && c < 360, Arrays.toString(counts)); // expected 300 each
     }
+
+    @Test
+    void stateRoundTripsAndIsChecked() {
+        VadeSampler v = new VadeSampler(3, 0.5);
+        v.update(new int[] {0, 0, 2}, new double[] {1, 0.25, 0});
+        double[] state = v.state();
+        assertEquals(6, state.length);
+        VadeSampler w = new VadeSampler(3, 0.5);
+        w.setState(state);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(v.alpha(i), w.alpha(i));
+            assertEquals(v.beta(i), w.beta(i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> w.setState(new double[4]));
+        assertThrows(IllegalArgumentException.class, () -> w.setState(new double[] {1, 1, 1, 1, 1, -1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> PromptSampler.uniform(3).setState(new double[1]));
+        assertEquals(0, PromptSampler.uniform(3).state().length);
+    }
 }
