@@ -7,4 +7,5 @@ module dev.tapegrad.engine {
 
     exports dev.tapegrad;
     exports dev.tapegrad.check;
+    exports dev.tapegrad.io;
 }
