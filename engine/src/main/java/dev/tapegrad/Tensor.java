@@ -3,6 +3,7 @@ package dev.tapegrad;
 import dev.tapegrad.kernels.Arrays1;
 import dev.tapegrad.kernels.Elementwise;
 import dev.tapegrad.kernels.Strided;
+import dev.tapegrad.kernels.VectorModule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,12 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 public final class Tensor {
+    static {
+        // Every op goes through this class: without the Vector API (class path, no --add-modules) stop here
+        // with a message that names the flag, not later inside a kernel.
+        VectorModule.require();
+    }
+
     final Storage storage;
     final int[] shape;
     final int[] strides;
