@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs tapegrad's JMH suite and the PyTorch/NumPy reference workloads in one session, on 1 and 2 threads,
-and prints one table: workload, tapegrad time, reference time, their ratio, and the target of issue 5.
+and prints one table: workload, tapegrad time, reference time, their ratio, and the performance target
+(bench/README.md lists the targets).
 
     python3 bench/compare.py [--quick] [--only REGEX] [--threads 1,2]
 
@@ -9,7 +10,7 @@ written for speed ("SGEMM >= 0.9x OpenBLAS") is turned into the same time ratio 
 
 Reference side (subprocesses of --python, default /usr/bin/python3, which needs numpy and torch):
   NumPy SGEMM/DGEMM and elementwise, PyTorch scalar graph, MLP, Transformer and GRPO steps, from
-  bench/reference/ (copies of the shared perf anchors). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed
+  bench/reference/ (the reference workloads, described in bench/README.md). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed
   from their environment so OpenBLAS picks its own (SkylakeX) kernel. On N threads NumPy gets
   OPENBLAS_NUM_THREADS=N; PyTorch never gets N threads for itself *and* N for its BLAS (that oversubscribes
   the cores): on 2 threads it runs as 2 torch + 1 BLAS and as 1 torch + 2 BLAS, and the faster counts.
@@ -27,8 +28,8 @@ ROOT = BENCH.parent
 REF = BENCH / "reference"
 PKG = "dev.tapegrad.bench."
 
-# Fallback figures from /work/shared/PERFORMANCE.md (another CPU model), used only when the run did not include
-# HardwareBench, which measures one core's FMA peak and triad bandwidth in the same session.
+# Fallback figures of a reference machine (one AVX-512 core of another CPU model), used only when the run did not
+# include HardwareBench, which measures this core's FMA peak and triad bandwidth in the same session.
 FMA_PEAK_GFLOPS = 233.0  # one core, 512-bit FMA
 TRIAD_GBS = 31.0  # one core, arrays far larger than cache
 PEAK_FLOPS_PER_CALL = 2 * 12 * 2 ** 24  # HardwareBench.fmaPeak
@@ -111,7 +112,7 @@ def blas_warnings(probe):
                 "Install libopenblas0-pthread (Debian) so libblas.so.3 resolves to OpenBLAS."]
     if any(c != "SkylakeX" for c in cores):
         return [f"OpenBLAS uses the {'/'.join(sorted(set(cores)))} kernel, not SkylakeX: the reference is weaker"
-                " than the one PERFORMANCE.md measured."]
+                " than SkylakeX, the kernel the targets were set with."]
     return []
 
 
@@ -285,7 +286,7 @@ def detail(kind, key, s):
 
 
 def target(kind, key, threads):
-    """(time-ratio bound, description) of the issue's target for a row, or None."""
+    """(time-ratio bound, description) of the performance target for a row (bench/README.md), or None."""
     if kind == "gemm" and key.startswith("sgemm"):
         m, k, n = map(int, key.split()[1].split("x"))
         if m == k == n and n >= 256:
@@ -306,13 +307,13 @@ def measured_hardware(tg, a):
     """(FMA peak GFLOP/s, triad GB/s, where each comes from): HardwareBench's figures of this run when present."""
     peak = tg.get(("other", "HardwareBench.fmaPeak", 1))
     tri = tg.get(("other", "HardwareBench.triad", 1))
-    fma_peak = (PEAK_FLOPS_PER_CALL / peak[0] / 1e9, "measured") if peak else (a.fma_peak, "PERFORMANCE.md")
-    triad = (TRIAD_BYTES_PER_CALL / tri[0] / 1e9, "measured") if tri else (a.triad, "PERFORMANCE.md")
+    fma_peak = (PEAK_FLOPS_PER_CALL / peak[0] / 1e9, "measured") if peak else (a.fma_peak, "reference machine")
+    triad = (TRIAD_BYTES_PER_CALL / tri[0] / 1e9, "measured") if tri else (a.triad, "reference machine")
     return fma_peak, triad
 
 
 def build_rows(tg, ref, thread_counts, quick, want, fma_peak, triad):
-    """Table rows: expected rows of the issue (in its order), then hardware and allocation rows, then others."""
+    """Table rows: the rows with targets (in bench/README.md's order), then hardware and allocation rows, then others."""
     expected = []
     for bench in ("sgemm", "dgemm"):
         for shape in (QUICK_GEMM_SHAPES if quick else GEMM_SHAPES):

@@ -1,5 +1,5 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/ad_grpo_step.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
-"""Autodiff anchor (d): GRPO-style policy-gradient loss step in torch.
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
+"""Autodiff reference workload (d): GRPO-style policy-gradient loss step in torch.
 
 Workload (re-implement in the Java engine for side-by-side ratios):
   vocabulary V=32 (token 0 = BOS), sequence length L=32, group size G=8, embedding E=32, hidden Hd=128.

@@ -1,5 +1,5 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/ad_mlp_step.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
-"""Autodiff anchor (b): MLP training step in torch.
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
+"""Autodiff reference workload (b): MLP training step in torch.
 
 Workload (re-implement in the Java engine for side-by-side ratios):
   * MLP 784 -> 512 -> ReLU -> 512 -> ReLU -> 10, nn.Linear layers with bias (torch default init, torch.manual_seed(0)).

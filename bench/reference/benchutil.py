@@ -1,5 +1,5 @@
-# Copied from the project's shared perf anchors (/work/shared/perf/benchutil.py, measured in /work/shared/PERFORMANCE.md); run by bench/compare.py.
-"""Shared timing helpers for the perf-anchor scripts .
+# A reference workload of tapegrad's benchmarks (described in bench/README.md); run by bench/compare.py.
+"""Timing helpers shared by the reference workload scripts.
 
 Timing rule used everywhere: warm up, then calibrate an inner repetition count so one
 sample lasts >= target_s, then take `samples` samples; report median/min/max of the

@@ -9,14 +9,14 @@ Run with the system Python, which has PyTorch (the committed fixtures came from 
 Sources of truth:
   torch.txt   torch.optim 1.13 itself (sgd adam adamw adagrad rmsprop adamax radam), single-tensor
               (for-loop) implementations; nadam from optim_reference.NAdam, torch 2.x's formula (1.13
-              multiplies mu into the momentum product twice, a bug fixed in 2.0; Appendix A is 2.13);
+              multiplies mu into the momentum product twice, a bug fixed in 2.0; the validation runs used 2.13);
   papers.txt  optim_reference.py re-implementations of the seed-paper optimizers (adabound adamp sgdp
               adabelief spam dadaptsgd dadaptadam adagradnorm);
   optax.txt   optim_reference.py re-implementations of optax's lion, lamb and lars.
 Before writing anything the script
-  1. re-runs every case of Appendix A of /work/shared/research/optimizers.md (values produced by the real
-     reference code: torch 2.13, the authors' repositories, optax 0.2.8) and demands agreement to 1e-12
-     at every listed step (APPENDIX below; a mismatch aborts with a table of the differences);
+  1. re-runs every validation case (APPENDIX below: trajectories recorded by running the real reference
+     code, torch 2.13, the authors' repositories and optax 0.2.8) and demands agreement to 1e-12 at every
+     listed step (a mismatch aborts with a table of the differences);
   2. re-runs every fixture run with each gradient perturbed by a relative 1e-13 and aborts if any run
      amplifies that by more than the test tolerance allows (a trajectory that sensitive to rounding could
      not be compared at rtol 1e-9 across two implementations that round differently).
@@ -58,7 +58,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 OUT_DIR = os.path.join(ROOT, "optim", "src", "test", "resources", "golden", "optim")
 STEPS = 200
 RTOL, ATOL = 1e-9, 1e-12          # the Java test's tolerance
-VALIDATE_TOL = 1e-12              # agreement demanded with Appendix A (absolute, and relative to |x| > 1)
+VALIDATE_TOL = 1e-12              # agreement demanded with APPENDIX (absolute, and relative to |x| > 1)
 PERTURB = 1e-13                   # relative gradient perturbation of the sensitivity check
 MAX_SENSITIVITY = 0.25            # max of |dx|/(ATOL + RTOL|x|) allowed under that perturbation
 
@@ -194,11 +194,11 @@ def trajectory(name, h, problem, steps, perturb=0.0, seed=0):
     return out
 
 
-# -------------------------------------------------------------------------- Appendix A (validation)
-# Values copied from Appendix A of /work/shared/research/optimizers.md: produced by the real reference
+# -------------------------------------------------------------------------- APPENDIX (validation)
+# Trajectories recorded by running the real reference
 # implementations (torch 2.13, Luolc/AdaBound, clovaai/AdamP, AdaBelief 0.2.1, facebookresearch/dadaptation,
 # TianjinYellow/SPAM-Optimizer, optax 0.2.8), float64. (name, optimizer, hyper overrides, problem, N,
-# {step: params}). AdaGrad-Norm has no reference code: its entry is the hand derivation of section 2.9.
+# {step: params}). AdaGrad-Norm has no reference code: its entry is derived by hand from the update rule of its paper.
 
 APPENDIX = [
     ("torch SGD lr=1e-3 mom=0.9", "sgd", dict(lr=1e-3, momentum=0.9), "rosenbrock", 100, {
@@ -329,11 +329,11 @@ APPENDIX = [
         8: [0.44974175206311634, -0.44645886387776734, 0.9464573429079495, 1.9464725481878833],
         9: [0.44528778551943876, -0.43763637214432194, 0.9376347185231385, 1.9376512501372507],
         12: [0.44041913513098874, -0.43276749732943204, 0.9327657688947704, 1.9327830485387136]}),
-    ("AdaGrad-Norm (hand, section 2.9)", "adagradnorm", dict(lr=1.0, b0=1.0), "quadratic", 2, {
+    ("AdaGrad-Norm (derived by hand)", "adagradnorm", dict(lr=1.0, b0=1.0), "quadratic", 2, {
         1: [0.990000999850025, 9.998500249963627e-05], 2: [0.9801024647233317, 1.4895445694511908e-08]}),
 ]
 
-# Cross-checks where Appendix A has no number for an optimizer written here: the first step computed
+# Cross-checks where APPENDIX has no number for an optimizer written here: the first step computed
 # independently by hand (numpy-free scalar formulas) from the update rule.
 
 
@@ -368,9 +368,9 @@ def close(a, b, tol):
 
 
 def validate():
-    """Re-runs Appendix A and the hand checks; returns False if anything disagrees."""
+    """Re-runs APPENDIX and the hand checks; returns False if anything disagrees."""
     ok = True
-    print(f"== validation against Appendix A (tolerance {VALIDATE_TOL:g}, relative above |x| = 1)")
+    print(f"== validation against the recorded reference runs (tolerance {VALIDATE_TOL:g}, relative above |x| = 1)")
     for name, opt, over, problem, n, expect in APPENDIX:
         traj = trajectory(opt, full_hyper(opt, over), problem, n)
         worst = 0.0
@@ -537,7 +537,7 @@ def sensitivity(base, pert):
 def main():
     check_only = "--check" in sys.argv
     if not validate():
-        sys.exit("VALIDATION FAILED: a reference implementation disagrees with Appendix A")
+        sys.exit("VALIDATION FAILED: a reference implementation disagrees with the recorded reference runs")
     print(f"== fixture runs ({STEPS} steps; sensitivity = max |dx|/(atol+rtol|x|) under a {PERTURB:g}"
           " relative gradient perturbation)")
     files, bad, ids = {}, [], set()

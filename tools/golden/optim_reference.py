@@ -1,8 +1,8 @@
 """Reference implementations (float64, PyTorch tensors) of the optimizers that torch.optim lacks.
 
-Written from the update rules in /work/shared/research/optimizers.md (section 2 and the 2.12 checklist),
-which were read off the authors' repositories at the commits listed there; generate_optim.py checks every
-class below against the values those real repositories produced (Appendix A of that file) before it writes
+Written from the update rules of the papers, as the authors' repositories implement them; generate_optim.py
+checks every class below against trajectories recorded by running those real repositories (its APPENDIX
+table) before it writes
 any fixture. The code follows the reference implementations' order of operations where it is known (it
 matters only in the last bits).
 
@@ -98,7 +98,7 @@ def _project(p, g, perturb, delta, wd_ratio, eps):
     along each normalised row of p and return (projected, wd_ratio); otherwise (perturb, 1).
     Only called for tensors of dim >= 2. The projection is done in place on `perturb`, as in the reference
     (`perturb -= ...`): for SGDP without Nesterov, perturb IS the momentum buffer, so the stored buffer is
-    projected too (this changes the trajectory from step 3 on; Appendix A's SGDP run confirms it).
+    projected too (this changes the trajectory from step 3 on; the recorded SGDP reference run confirms it).
     |cos| = |<x,y>|/max(||x|| ||y||, eps): only compared with the threshold, so the exact form of
     F.cosine_similarity's eps handling does not matter."""
     views = [lambda x: x.reshape(x.shape[0], -1), lambda x: x.reshape(1, -1)]

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Golden values and gradients for the rl clipped-surrogate family, KL terms and the entropy bonus.
 
-An independent float64 PyTorch implementation of the formulas in /work/shared/research/rl-objectives.md
-(sections 1.2-1.4, 2.1-2.3, 2.7-2.10), written from the formulas, not from the Java code. Run:
+An independent float64 PyTorch implementation of the objectives' formulas as their papers state them (the PPO/GRPO
+clipped surrogate with its aggregations, GSPO, GMPO, SAPO, CISPO, the k1/k2/k3 KL estimators, the entropy bonus), written from the formulas, not
+from the Java code. Run:
 
     /usr/bin/python3 tools/golden/rl_surrogates.py     # writes rl/src/test/resources/golden/rl_surrogates.json
 

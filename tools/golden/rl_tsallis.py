@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden values for tapegrad's Tsallis loss continuum (rl: Tsallis, Garl, Paft, ColdStart), from an
-independent float64 PyTorch implementation of the formulas in /work/shared/research/rl-objectives.md §2.12
-(derived from the abstract of arXiv 2604.25907; the paper's exact estimators were not available).
+independent float64 PyTorch implementation of the Tsallis q-logarithm objectives (formulas derived from the
+abstract of arXiv 2604.25907; the paper's exact estimators were not available).
 
     /usr/bin/python3 tools/golden/rl_tsallis.py     # writes rl/src/test/resources/golden/rl_tsallis.json
 

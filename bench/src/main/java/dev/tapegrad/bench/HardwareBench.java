@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What this core can do at most, measured in the same JMH run as the kernels so that the hardware targets of
- * issue 5 are ratios of one session (PERFORMANCE.md's figures were taken on another CPU model).
+ * What this core can do at most, measured in the same JMH run as the kernels so that the hardware targets
+ * (bench/README.md) are ratios of one session, not comparisons with figures taken on another machine.
  * <ul>
  *   <li>{@link #fmaPeak}: 2²⁴/lanes rounds of {@value #ACCUMULATORS} independent
  *       {@code acc = fma(acc, a, b)} on the preferred float species, all in registers: 2 · 12 · 2²⁴

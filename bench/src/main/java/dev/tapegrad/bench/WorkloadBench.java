@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The autodiff workloads of {@code /work/shared/perf/ad_*.py}, one benchmark each, in ms per step:
+ * The autodiff workloads of {@code bench/reference/ad_*.py}, one benchmark each, in ms per step:
  * <ul>
  *   <li>{@code scalarGraph}: {@link WorkloadScalarGraph}, divide by {@value WorkloadScalarGraph#OPS} ops for the
  *       cost per op;</li>

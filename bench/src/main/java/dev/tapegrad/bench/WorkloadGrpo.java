@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The GRPO workload of {@code perf/ad_grpo_step.py}, written with engine and optim ops (not the rl module).
+ * The GRPO workload of {@code bench/reference/ad_grpo_step.py}, written with engine and optim ops (not the rl module).
  * Policy(prev, pos) = tanh(tanh((tok[prev] + pos[pos])·W₁ + b₁)·W₂ + b₂)·W₃ + b₃ over V = 32 tokens, L = 32
  * positions, G = 8 sequences, E = 32, hidden 128; parameters from generator 0 (embeddings N(0, 1), weights
  * N(0, 1/fan_in), biases 0); the reference policy is a frozen copy of the initial parameters.

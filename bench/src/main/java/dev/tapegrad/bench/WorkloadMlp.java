@@ -12,7 +12,7 @@ import dev.tapegrad.optim.Optimizers;
 import java.util.Map;
 
 /**
- * The MLP workload of {@code perf/ad_mlp_step.py}: 784 → 512 → ReLU → 512 → ReLU → 10 ({@link Linear} layers
+ * The MLP workload of {@code bench/reference/ad_mlp_step.py}: 784 → 512 → ReLU → 512 → ReLU → 10 ({@link Linear} layers
  * with bias, PyTorch's default init from generator 0), a fixed batch X ~ N(0, 1) of [128, 784] and labels in
  * [0, 10) (generator 1, X first), loss = mean cross-entropy. One step = clear gradients + forward + backward
  * + Adam (lr 1e-3, β = (0.9, 0.999), ε = 1e-8).

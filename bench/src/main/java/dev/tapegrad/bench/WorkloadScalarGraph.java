@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The scalar-graph workload of {@code perf/ad_scalar_graph.py}: micrograd's 2-16-16-1 MLP on 0-dim float32
+ * The scalar-graph workload of {@code bench/reference/ad_scalar_graph.py}: micrograd's 2-16-16-1 MLP on 0-dim float32
  * tensors. A neuron computes act(Σᵢ wᵢ·xᵢ + b) summed left to right (s = w₀x₀; s = s + wᵢxᵢ; s = s + b), tanh
  * on the hidden layers, identity at the output; the loss is Σₛ (predₛ − yₛ)² over 16 samples. One step =
  * forward + backward + SGD θ ← θ − 0.01·∇θ with the gradients cleared: {@value #OPS} graph ops, 337 parameters.

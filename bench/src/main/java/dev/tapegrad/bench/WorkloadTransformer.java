@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Transformer workload of {@code perf/ad_transformer_step.py}, written with explicit ops like the
+ * The Transformer workload of {@code bench/reference/ad_transformer_step.py}, written with explicit ops like the
  * reference: one pre-norm block, B = 16, T = 64, C = 64, H = 4 heads of 16, V = 256, MLP hidden 256.
  * <pre>
  * x = wte[idx] + wpe;  h = LN₁(x);  q, k, v = split(h·W_qkv + b_qkv) → [B, H, T, 16]
