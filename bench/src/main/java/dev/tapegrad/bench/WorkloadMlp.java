@@ -24,8 +24,8 @@ final class WorkloadMlp {
 
     WorkloadMlp() {
         Generator init = new Generator(0);
-        model = new Sequential(new Linear(784, 512, init), Activation.relu(), new Linear(512, 512, init),
-                Activation.relu(), new Linear(512, 10, init));
+        model = new Sequential(new Linear(init, 784, 512), Activation.relu(), new Linear(init, 512, 512),
+                Activation.relu(), new Linear(init, 512, 10));
         Generator data = new Generator(1);
         x = Tensor.randn(data, 128, 784);
         y = Tensor.randint(data, 0, 10, 128);

@@ -13,18 +13,18 @@ public final class Bilinear extends Module {
     private final Tensor bias;
 
     /** A float32 layer with a bias. */
-    public Bilinear(int in1, int in2, int out, Generator gen) {
-        this(in1, in2, out, true, DType.FLOAT32, gen);
+    public Bilinear(Generator gen, int in1, int in2, int out) {
+        this(gen, in1, in2, out, true, DType.FLOAT32);
     }
 
     /** A layer with or without bias, of the given dtype. */
-    public Bilinear(int in1, int in2, int out, boolean bias, DType dtype, Generator gen) {
+    public Bilinear(Generator gen, int in1, int in2, int out, boolean bias, DType dtype) {
         if (in1 <= 0 || in2 <= 0 || out <= 0) {
             throw new IllegalArgumentException("Bilinear: sizes must be positive, got in1=" + in1 + ", in2=" + in2 + ", out=" + out);
         }
         double bound = 1.0 / Math.sqrt(in1);
-        this.weight = param("weight", Init.uniform(Tensor.zeros(dtype, out, in1, in2), -bound, bound, gen));
-        this.bias = bias ? param("bias", Init.uniform(Tensor.zeros(dtype, out), -bound, bound, gen)) : null;
+        this.weight = param("weight", Init.uniform(gen, Tensor.zeros(dtype, out, in1, in2), -bound, bound));
+        this.bias = bias ? param("bias", Init.uniform(gen, Tensor.zeros(dtype, out), -bound, bound)) : null;
     }
 
     /** The weight, {@code [out, in1, in2]}. */

@@ -18,13 +18,13 @@ public final class Conv1d extends UnaryModule {
     private final int stride, padding, dilation, groups;
 
     /** A float32 layer with a bias, stride 1, no padding, dilation 1 and one group. */
-    public Conv1d(int in, int out, int kernel, Generator gen) {
-        this(in, out, kernel, 1, 0, 1, 1, true, DType.FLOAT32, gen);
+    public Conv1d(Generator gen, int in, int out, int kernel) {
+        this(gen, in, out, kernel, 1, 0, 1, 1, true, DType.FLOAT32);
     }
 
     /** A layer with every option of PyTorch's {@code nn.Conv1d} (zero padding). */
-    public Conv1d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias,
-                  DType dtype, Generator gen) {
+    public Conv1d(Generator gen, int in, int out, int kernel, int stride, int padding, int dilation, int groups,
+                  boolean bias, DType dtype) {
         Convolution.checkLayer("Conv1d", in, out, new int[] {kernel}, new int[] {stride}, new int[] {padding},
                 new int[] {dilation}, groups);
         this.stride = stride;

@@ -19,17 +19,17 @@ public final class Conv2d extends UnaryModule {
     private final int groups;
 
     /** A float32 layer with a square kernel, a bias, stride 1, no padding, dilation 1 and one group. */
-    public Conv2d(int in, int out, int kernel, Generator gen) {
-        this(in, out, Convolution.pair(kernel), Convolution.pair(1), Convolution.pair(0), Convolution.pair(1), 1, true,
-                DType.FLOAT32, gen);
+    public Conv2d(Generator gen, int in, int out, int kernel) {
+        this(gen, in, out, Convolution.pair(kernel), Convolution.pair(1), Convolution.pair(0), Convolution.pair(1), 1, true,
+                DType.FLOAT32);
     }
 
     /**
      * A layer with every option of PyTorch's {@code nn.Conv2d} (zero padding); kernel, stride, padding and
      * dilation give (height, width).
      */
-    public Conv2d(int in, int out, int[] kernel, int[] stride, int[] padding, int[] dilation, int groups, boolean bias,
-                  DType dtype, Generator gen) {
+    public Conv2d(Generator gen, int in, int out, int[] kernel, int[] stride, int[] padding, int[] dilation, int groups,
+                  boolean bias, DType dtype) {
         Convolution.checkLayer("Conv2d", in, out, kernel, stride, padding, dilation, groups);
         if (kernel.length != 2) {
             throw new IllegalArgumentException("Conv2d: kernel " + Convolution.str(kernel) + " needs 2 values (height, width)");

@@ -18,8 +18,8 @@ public final class Embedding extends Module {
     private final Integer paddingRow;
 
     /** A float32 table without padding index. */
-    public Embedding(int num, int dim, Generator gen) {
-        this(num, dim, null, DType.FLOAT32, gen);
+    public Embedding(Generator gen, int num, int dim) {
+        this(gen, num, dim, null, DType.FLOAT32);
     }
 
     /**
@@ -27,12 +27,12 @@ public final class Embedding extends Module {
      *
      * @param paddingIdx a row in [−num, num) that gets zeros and no gradient, or {@code null} for none
      */
-    public Embedding(int num, int dim, Integer paddingIdx, DType dtype, Generator gen) {
+    public Embedding(Generator gen, int num, int dim, Integer paddingIdx, DType dtype) {
         if (num <= 0 || dim <= 0) {
             throw new IllegalArgumentException("Embedding: sizes must be positive, got num=" + num + ", dim=" + dim);
         }
         this.paddingRow = paddingIdx == null ? null : Layers.paddingRow("Embedding", paddingIdx, num);
-        Tensor w = Init.normal(Tensor.zeros(dtype, num, dim), 0, 1, gen);
+        Tensor w = Init.normal(gen, Tensor.zeros(dtype, num, dim), 0, 1);
         if (paddingRow != null) Init.zeros(w.select(0, paddingRow));
         this.weight = param("weight", w);
     }

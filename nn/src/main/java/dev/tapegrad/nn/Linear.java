@@ -18,17 +18,17 @@ public final class Linear extends UnaryModule {
     private final Tensor bias;
 
     /** A float32 layer with a bias. */
-    public Linear(int in, int out, Generator gen) {
-        this(in, out, true, DType.FLOAT32, gen);
+    public Linear(Generator gen, int in, int out) {
+        this(gen, in, out, true, DType.FLOAT32);
     }
 
     /** A layer with or without bias, of the given dtype. */
-    public Linear(int in, int out, boolean bias, DType dtype, Generator gen) {
+    public Linear(Generator gen, int in, int out, boolean bias, DType dtype) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
         double bound = 1.0 / Math.sqrt(in);
         // Kaiming uniform with a = √5 (PyTorch's default): bound = √3·√(2/(1 + 5))/√in = 1/√in.
-        this.weight = param("weight", Init.uniform(Tensor.zeros(dtype, out, in), -bound, bound, gen));
-        this.bias = bias ? param("bias", Init.uniform(Tensor.zeros(dtype, out), -bound, bound, gen)) : null;
+        this.weight = param("weight", Init.uniform(gen, Tensor.zeros(dtype, out, in), -bound, bound));
+        this.bias = bias ? param("bias", Init.uniform(gen, Tensor.zeros(dtype, out), -bound, bound)) : null;
     }
 
     /** The weight, {@code [out, in]}. */

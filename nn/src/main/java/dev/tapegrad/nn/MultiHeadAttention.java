@@ -26,8 +26,8 @@ public final class MultiHeadAttention extends UnaryModule {
     private final Linear gate;
 
     /** A float32 layer with biases, ungated. */
-    public MultiHeadAttention(int embedDim, int heads, Generator gen) {
-        this(embedDim, heads, true, false, DType.FLOAT32, gen);
+    public MultiHeadAttention(Generator gen, int embedDim, int heads) {
+        this(gen, embedDim, heads, true, false, DType.FLOAT32);
     }
 
     /**
@@ -36,15 +36,15 @@ public final class MultiHeadAttention extends UnaryModule {
      * @param bias  whether {@code qkv} and {@code proj} have biases
      * @param gated whether to add the output gate {@code gate}
      */
-    public MultiHeadAttention(int embedDim, int heads, boolean bias, boolean gated, DType dtype, Generator gen) {
+    public MultiHeadAttention(Generator gen, int embedDim, int heads, boolean bias, boolean gated, DType dtype) {
         if (embedDim <= 0 || heads <= 0 || embedDim % heads != 0) {
             throw new IllegalArgumentException("MultiHeadAttention: embedding size " + embedDim + " is not divisible into "
                     + heads + " heads");
         }
         this.heads = heads;
-        this.qkv = child("qkv", new Linear(embedDim, 3 * embedDim, bias, dtype, gen));
-        this.proj = child("proj", new Linear(embedDim, embedDim, bias, dtype, gen));
-        this.gate = gated ? child("gate", new Linear(embedDim, embedDim, false, dtype, gen)) : null;
+        this.qkv = child("qkv", new Linear(gen, embedDim, 3 * embedDim, bias, dtype));
+        this.proj = child("proj", new Linear(gen, embedDim, embedDim, bias, dtype));
+        this.gate = gated ? child("gate", new Linear(gen, embedDim, embedDim, false, dtype)) : null;
     }
 
     /** Number of heads. */

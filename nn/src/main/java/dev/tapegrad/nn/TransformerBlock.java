@@ -28,13 +28,13 @@ public final class TransformerBlock extends UnaryModule {
      * @param causal whether attention is causal (each position sees only itself and earlier ones)
      * @param gated  whether attention has the output gate of {@link MultiHeadAttention}
      */
-    public TransformerBlock(int embedDim, int heads, boolean causal, boolean gated, DType dtype, Generator gen) {
+    public TransformerBlock(Generator gen, int embedDim, int heads, boolean causal, boolean gated, DType dtype) {
         this.causal = causal;
         this.ln1 = child("ln1", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
-        this.attn = child("attn", new MultiHeadAttention(embedDim, heads, true, gated, dtype, gen));
+        this.attn = child("attn", new MultiHeadAttention(gen, embedDim, heads, true, gated, dtype));
         this.ln2 = child("ln2", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
-        this.mlp = child("mlp", new Sequential(new Linear(embedDim, 4 * embedDim, true, dtype, gen),
-                Activation.gelu(), new Linear(4 * embedDim, embedDim, true, dtype, gen)));
+        this.mlp = child("mlp", new Sequential(new Linear(gen, embedDim, 4 * embedDim, true, dtype),
+                Activation.gelu(), new Linear(gen, 4 * embedDim, embedDim, true, dtype)));
     }
 
     /** The attention layer. */

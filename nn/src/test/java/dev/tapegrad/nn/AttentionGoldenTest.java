@@ -153,7 +153,7 @@ class AttentionGoldenTest {
     }
 
     private static void checkMha(Case c) {
-        var m = new MultiHeadAttention(8, c.intParam("heads"), true, c.flag("gated"), DType.FLOAT64, new Generator(1));
+        var m = new MultiHeadAttention(new Generator(1), 8, c.intParam("heads"), true, c.flag("gated"), DType.FLOAT64);
         m.loadStateDict(c.stateDict());
         Tensor x = leaf(c.tensor("x"));
         Tensor mask = c.tensors().containsKey("valid") ? Attention.paddingMask(c.tensor("valid")) : null;
@@ -161,7 +161,7 @@ class AttentionGoldenTest {
     }
 
     private static void checkBlock(Case c) {
-        var b = new TransformerBlock(8, c.intParam("heads"), true, c.flag("gated"), DType.FLOAT64, new Generator(1));
+        var b = new TransformerBlock(new Generator(1), 8, c.intParam("heads"), true, c.flag("gated"), DType.FLOAT64);
         b.loadStateDict(c.stateDict());
         Tensor x = leaf(c.tensor("x"));
         checkWithGrads(c, b, x, b.forward(x));
@@ -178,7 +178,7 @@ class AttentionGoldenTest {
     private static void checkGpt(Case c) {
         var config = new GptDecoder.Config(c.intParam("vocab"), c.intParam("context"), c.intParam("layers"),
                 c.intParam("heads"), c.intParam("embed"), c.flag("gated"), c.flag("tied"), DType.FLOAT64);
-        var gpt = new GptDecoder(config, new Generator(1));
+        var gpt = new GptDecoder(new Generator(1), config);
         gpt.loadStateDict(c.stateDict());
         Tensor tokens = c.tensor("tokens"), targets = c.tensor("targets");
         assertClose(c.name() + " logits", c.tensor("logits"), gpt.forward(tokens));

@@ -39,7 +39,7 @@ class LayersBehaviourTest {
     void dropoutInTrainingZeroesAboutPAndScalesTheRest() {
         double p = 0.3;
         int n = 50_000;
-        double[] y = Layers.dropout(Tensor.ones(DType.FLOAT64, n), p, true, new Generator(42)).toDoubleArray();
+        double[] y = Layers.dropout(new Generator(42), Tensor.ones(DType.FLOAT64, n), p, true).toDoubleArray();
         int zeros = 0;
         double sum = 0;
         for (double v : y) {
@@ -55,19 +55,19 @@ class LayersBehaviourTest {
     @Test
     void dropoutModuleIsIdentityInEvalAndReproducibleBySeed() {
         Tensor x = Tensor.randn(new Generator(1), 4, 50);
-        Dropout d = new Dropout(0.5, new Generator(9));
+        Dropout d = new Dropout(new Generator(9), 0.5);
         Tensor a = d.forward(x), b = d.forward(x);
         assertFalse(a.allClose(b, 0, 0), "successive masks differ");
-        assertTrue(a.allClose(new Dropout(0.5, new Generator(9)).forward(x), 0, 0), "same seed, same mask");
+        assertTrue(a.allClose(new Dropout(new Generator(9), 0.5).forward(x), 0, 0), "same seed, same mask");
         d.eval();
         assertSame(x, d.forward(x), "identity in eval mode");
-        assertSame(x, Layers.dropout(x, 0.0, true, new Generator(0)), "p = 0 is the identity");
+        assertSame(x, Layers.dropout(new Generator(0), x, 0.0, true), "p = 0 is the identity");
     }
 
     @Test
     void dropoutGradientIsTheScaledMask() {
         Tensor x = Tensor.ones(DType.FLOAT64, 1000).requiresGrad(true);
-        Tensor y = Layers.dropout(x, 0.25, true, new Generator(3));
+        Tensor y = Layers.dropout(new Generator(3), x, 0.25, true);
         y.sum().backward();
         assertArrayEquals(y.toDoubleArray(), x.grad().toDoubleArray(), 0, "dy/dx = m/(1-p), which is y at x = 1");
     }
@@ -75,10 +75,10 @@ class LayersBehaviourTest {
     @Test
     void dropoutRejectsBadProbabilities() {
         for (double p : new double[] {-0.1, 1.0, 1.5, Double.NaN}) {
-            assertMessage(IllegalArgumentException.class, () -> new Dropout(p, new Generator(0)), "Dropout", "[0, 1)");
-            assertMessage(IllegalArgumentException.class, () -> Layers.dropout(Tensor.ones(2), p, false, new Generator(0)), "dropout");
+            assertMessage(IllegalArgumentException.class, () -> new Dropout(new Generator(0), p), "Dropout", "[0, 1)");
+            assertMessage(IllegalArgumentException.class, () -> Layers.dropout(new Generator(0), Tensor.ones(2), p, false), "dropout");
         }
-        assertMessage(IllegalArgumentException.class, () -> Layers.dropout(Tensor.arange(3), 0.5, true, new Generator(0)), "int32");
+        assertMessage(IllegalArgumentException.class, () -> Layers.dropout(new Generator(0), Tensor.arange(3), 0.5, true), "int32");
     }
 
     // ---------------------------------------------------------------- batch norm
@@ -156,8 +156,8 @@ class LayersBehaviourTest {
 
     @Test
     void embeddingPaddingRowStartsAtZeroAndGetsNoGradient() {
-        Embedding plain = new Embedding(5, 3, null, DType.FLOAT64, new Generator(1));
-        Embedding padded = new Embedding(5, 3, -2, DType.FLOAT64, new Generator(1));
+        Embedding plain = new Embedding(new Generator(1), 5, 3, null, DType.FLOAT64);
+        Embedding padded = new Embedding(new Generator(1), 5, 3, -2, DType.FLOAT64);
         assertEquals(3, padded.paddingIdx());
         assertArrayEquals(new double[3], padded.weight().select(0, 3).toDoubleArray(), "padding row initialised to 0");
         assertTrue(plain.weight().select(0, 1).allClose(padded.weight().select(0, 1), 0, 0), "other rows as without padding");
@@ -172,11 +172,11 @@ class LayersBehaviourTest {
 
     @Test
     void embeddingErrors() {
-        Embedding e = new Embedding(4, 2, new Generator(0));
+        Embedding e = new Embedding(new Generator(0), 4, 2);
         assertMessage(IndexOutOfBoundsException.class, () -> e.forward(Tensor.of(new int[] {1, 4})), "4");
         assertMessage(IllegalArgumentException.class, () -> e.forward(Tensor.of(new double[] {1})), "int32");
-        assertMessage(IllegalArgumentException.class, () -> new Embedding(4, 2, 4, DType.FLOAT32, new Generator(0)), "Embedding", "padding index 4");
-        assertMessage(IllegalArgumentException.class, () -> new Embedding(4, 2, -5, DType.FLOAT32, new Generator(0)), "padding index -5");
+        assertMessage(IllegalArgumentException.class, () -> new Embedding(new Generator(0), 4, 2, 4, DType.FLOAT32), "Embedding", "padding index 4");
+        assertMessage(IllegalArgumentException.class, () -> new Embedding(new Generator(0), 4, 2, -5, DType.FLOAT32), "padding index -5");
     }
 
     // ---------------------------------------------------------------- layer norm, RMS norm
@@ -219,11 +219,11 @@ class LayersBehaviourTest {
 
     @Test
     void linearAndBilinearErrors() {
-        assertMessage(IllegalArgumentException.class, () -> new Linear(4, 3, new Generator(0)).forward(Tensor.ones(2, 5)),
+        assertMessage(IllegalArgumentException.class, () -> new Linear(new Generator(0), 4, 3).forward(Tensor.ones(2, 5)),
                 "Linear", "[2, 5]", "4");
         assertMessage(IllegalArgumentException.class, () -> Layers.linear(Tensor.ones(2, 4), Tensor.ones(3, 4), Tensor.ones(4)),
                 "linear", "bias", "[3]", "[4]");
-        Bilinear b = new Bilinear(3, 2, 4, new Generator(0));
+        Bilinear b = new Bilinear(new Generator(0), 3, 2, 4);
         assertArrayEquals(new int[] {4, 3, 2}, b.weight().shape());
         assertArrayEquals(new int[] {5, 4}, b.forward(Tensor.ones(5, 3), Tensor.ones(5, 2)).shape());
         assertMessage(IllegalArgumentException.class, () -> b.forward(Tensor.ones(5, 3), Tensor.ones(4, 2)),
@@ -279,7 +279,7 @@ class LayersBehaviourTest {
 
     @Test
     void linearKeepsPyTorchsDefaultInitialisationBound() {
-        Linear l = new Linear(16, 1000, new Generator(0));
+        Linear l = new Linear(new Generator(0), 16, 1000);
         double bound = 1 / Math.sqrt(16);
         double max = 0;
         for (double v : l.weight().toDoubleArray()) max = Math.max(max, Math.abs(v));

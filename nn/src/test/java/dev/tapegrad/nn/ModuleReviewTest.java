@@ -15,8 +15,8 @@ class ModuleReviewTest {
     void aModuleUsedTwiceContributesItsParametersOnce() {
         // As PyTorch's named_parameters(): a shared module's tensors are listed once, under their first name,
         // so an optimizer built from them updates each once and the count is the number of distinct scalars.
-        Linear shared = new Linear(3, 3, true, DType.FLOAT64, new Generator(1));
-        Sequential model = new Sequential(shared, new Linear(3, 2, true, DType.FLOAT64, new Generator(2)), shared);
+        Linear shared = new Linear(new Generator(1), 3, 3, true, DType.FLOAT64);
+        Sequential model = new Sequential(shared, new Linear(new Generator(2), 3, 2, true, DType.FLOAT64), shared);
         assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias"), List.copyOf(model.namedParameters().keySet()));
         assertEquals(4, model.parameters().size());
         assertEquals(3 * 3 + 3 + 2 * 3 + 2, model.parameterCount());

@@ -76,7 +76,7 @@ class TorchRoundTripTest {
         Module build(Generator gen) {
             return model.equals("mlp")
                     ? Mlp.builder(8).hidden(16, Activation::tanh).out(4).dtype(dtype).build(gen)
-                    : new GptDecoder(gptConfig(), gen);
+                    : new GptDecoder(gen, gptConfig());
         }
 
         Tensor forward(Module m, Tensor input) {
@@ -166,7 +166,7 @@ class TorchRoundTripTest {
         Generator gen = new Generator(v.name().hashCode());
         Module m = v.build(gen);
         m.stateDict().forEach((name, t) -> {
-            if (("." + name).contains(".ln")) Init.normal(t, name.endsWith("weight") ? 1.0 : 0.0, 0.1, gen);
+            if (("." + name).contains(".ln")) Init.normal(gen, t, name.endsWith("weight") ? 1.0 : 0.0, 0.1);
         });
         return m;
     }

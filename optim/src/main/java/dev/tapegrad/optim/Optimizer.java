@@ -119,7 +119,7 @@ public final class Optimizer {
                     active.add(s);
                 }
                 if (active.isEmpty()) continue;
-                StepContext ctx = new StepContext(count, hyper.get(gi), g.scalars, random);
+                StepContext ctx = new StepContext(random, count, hyper.get(gi), g.scalars);
                 if (rule instanceof FusedRule fused) {
                     fused.step(active, ctx);
                     for (Slot s : active) s.store();

@@ -8,7 +8,7 @@ import dev.tapegrad.Generator;
 public interface PromptSampler {
 
     /** {@code count} distinct prompt indices in 0..poolSize−1, drawn with {@code gen}. */
-    int[] sample(int count, Generator gen);
+    int[] sample(Generator gen, int count);
 
     /**
      * Feedback after a rollout: the rewards R ∈ [0, 1] obtained for sampled prompts ({@code promptIds[i]} got
@@ -34,7 +34,7 @@ public interface PromptSampler {
     /** Uniform sampling without replacement from a pool of {@code poolSize} prompts (a partial Fisher–Yates shuffle). */
     static PromptSampler uniform(int poolSize) {
         if (poolSize < 1) throw new IllegalArgumentException("PromptSampler.uniform: pool size must be ≥ 1, got " + poolSize);
-        return (count, gen) -> {
+        return (gen, count) -> {
             checkCount(count, poolSize);
             int[] all = new int[poolSize];
             for (int i = 0; i < poolSize; i++) all[i] = i;

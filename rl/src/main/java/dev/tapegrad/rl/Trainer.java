@@ -117,7 +117,7 @@ public final class Trainer {
 
     /** Steps 1–3 above: picks prompts, samples G completions each, scores them, updates the sampler. */
     public RolloutBatch rollout() {
-        int[] chosen = sampler.sample(promptsPerStep, promptGen);
+        int[] chosen = sampler.sample(promptGen, promptsPerStep);
         int b = promptsPerStep * groupSize, p = task.promptLength();
         int[] prompts = new int[b * p], promptIds = new int[b], groupIds = new int[b];
         for (int g = 0; g < promptsPerStep; g++) {
@@ -130,7 +130,7 @@ public final class Trainer {
             }
         }
         Tensor promptTensor = Tensor.of(prompts, b, p);
-        Tensor completions = policy.generate(promptTensor, maxNewTokens, tokenGen).completions();
+        Tensor completions = policy.generate(tokenGen, promptTensor, maxNewTokens).completions();
         int[] o = completions.toIntArray();
         double[] rewards = new double[b];
         for (int i = 0; i < b; i++) {

@@ -71,7 +71,7 @@ public final class VadeSampler implements PromptSampler {
     }
 
     @Override
-    public int[] sample(int count, Generator gen) {
+    public int[] sample(Generator gen, int count) {
         PromptSampler.checkCount(count, alpha.length);
         double[] score = new double[alpha.length];
         Integer[] order = new Integer[alpha.length];

@@ -39,8 +39,8 @@ class TrainerTest {
 
     /** A one-layer decoder (32 dims, context 8): enough for two-digit tasks, and fast. */
     static GptDecoder decoder(long seed) {
-        return new GptDecoder(new GptDecoder.Config(TokenVocabulary.SIZE, 8, 1, 2, 32, false, false, DType.FLOAT32),
-                new Generator(seed));
+        return new GptDecoder(new Generator(seed),
+                new GptDecoder.Config(TokenVocabulary.SIZE, 8, 1, 2, 32, false, false, DType.FLOAT32));
     }
 
     private static Trainer.Builder trainer(Task task, long seed, double lr) {

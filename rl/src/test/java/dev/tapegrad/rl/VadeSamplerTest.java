@@ -52,7 +52,7 @@ class VadeSamplerTest {
         int[] inTop2 = new int[4];
         Generator gen = new Generator(11);
         for (int trial = 0; trial < 400; trial++) {
-            int[] pick = s.sample(2, gen);
+            int[] pick = s.sample(gen, 2);
             assertTrue(pick[0] != pick[1]);
             first[pick[0]]++;
             for (int p : pick) inTop2[p]++;
@@ -83,8 +83,8 @@ class VadeSamplerTest {
     @Test
     void samplingIsReproducibleAndChecksItsArguments() {
         VadeSampler s = VadeSampler.withDefaults(10);
-        assertArrayEquals(s.sample(4, new Generator(3)), s.sample(4, new Generator(3)));
-        assertThrows(IllegalArgumentException.class, () -> s.sample(11, new Generator(3)));
+        assertArrayEquals(s.sample(new Generator(3), 4), s.sample(new Generator(3), 4));
+        assertThrows(IllegalArgumentException.class, () -> s.sample(new Generator(3), 11));
         assertThrows(IllegalArgumentException.class, () -> s.update(new int[] {0}, new double[] {1.5}));
         assertThrows(IndexOutOfBoundsException.class, () -> s.update(new int[] {10}, new double[] {1}));
         assertThrows(IllegalArgumentException.class, () -> new VadeSampler(3, 0));
@@ -96,7 +96,7 @@ class VadeSamplerTest {
         Generator gen = new Generator(2);
         int[] counts = new int[6];
         for (int trial = 0; trial < 600; trial++) {
-            int[] pick = u.sample(3, gen);
+            int[] pick = u.sample(gen, 3);
             assertEquals(3, Arrays.stream(pick).distinct().count());
             for (int p : pick) counts[p]++;
         }
