@@ -169,14 +169,14 @@ public final class RlColdStart {
                     st.successRate(), "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
         }
         if (save != null) {
-            Trainer.State t = trainer.state();
+            Trainer.State t = trainer.stateDict();
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("method", method.name());
             fields.put("step", Integer.toString(t.step()));
             fields.put("prompt-rng", Checkpoint.longs(t.promptRng()));
             fields.put("token-rng", Checkpoint.longs(t.tokenRng()));
             fields.put("sampler", Checkpoint.doubles(t.sampler()));
-            fields.put("estimator-rng", method.gen() == null ? "" : Checkpoint.longs(method.gen().state()));
+            fields.put("estimator-rng", method.gen() == null ? "" : Checkpoint.longs(method.gen().stateDict()));
             Checkpoint.save(save, CHECKPOINT_KIND, decoder, adam, fields);
         }
         return stats;
@@ -194,7 +194,7 @@ public final class RlColdStart {
         try {
             t = new Trainer.State(Integer.parseInt(kv.get("step")), Checkpoint.longs(kv.get("prompt-rng")),
                     Checkpoint.longs(kv.get("token-rng")), Checkpoint.doubles(kv.get("sampler")));
-            if (method.gen() != null) method.gen().setState(Checkpoint.longs(kv.get("estimator-rng")));
+            if (method.gen() != null) method.gen().loadStateDict(Checkpoint.longs(kv.get("estimator-rng")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("checkpoint " + file + ": bad progress.txt (" + e.getMessage() + ")");
         }
@@ -202,7 +202,7 @@ public final class RlColdStart {
             throw new IllegalArgumentException("checkpoint " + file + " is at step " + t.step() + ": --steps " + steps
                     + " (the total) leaves nothing to do");
         }
-        trainer.restore(t);
+        trainer.loadStateDict(t);
     }
 
     /** Success rates per step of every method, the rows every {@code every} steps (means over the window). */

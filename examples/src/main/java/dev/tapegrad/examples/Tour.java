@@ -82,7 +82,7 @@ public final class Tour {
             params.get("w").sub(target).square().sum().backward();
             opt.step();
         }
-        opt.state().save(Path.of(System.getProperty("java.io.tmpdir"), "tour-optimizer.bin")); // resumable
+        opt.stateDict().save(Path.of(System.getProperty("java.io.tmpdir"), "tour-optimizer.bin")); // resumable
         System.out.println(params.get("w"));
     }
 

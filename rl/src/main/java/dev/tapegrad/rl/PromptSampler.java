@@ -17,17 +17,17 @@ public interface PromptSampler {
     default void update(int[] promptIds, double[] rewards) {}
 
     /** What the sampler has learnt, as numbers (to checkpoint a run); the default, a stateless sampler, has none. */
-    default double[] state() {
+    default double[] stateDict() {
         return new double[0];
     }
 
     /**
-     * Restores a {@link #state()} (to resume a run); throws {@link IllegalArgumentException} for a state of the
+     * Restores a {@link #stateDict()} (to resume a run); throws {@link IllegalArgumentException} for a state of the
      * wrong length or with bad values. The default accepts only the empty state.
      */
-    default void setState(double[] state) {
+    default void loadStateDict(double[] state) {
         if (state.length != 0) {
-            throw new IllegalArgumentException("PromptSampler.setState: this sampler has no state, got " + state.length + " values");
+            throw new IllegalArgumentException("PromptSampler.loadStateDict: this sampler has no state, got " + state.length + " values");
         }
     }
 

@@ -110,22 +110,22 @@ class TrainerTest {
         Trainer b = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
         a.step();
         a.step();
-        Trainer.State saved = a.state();
+        Trainer.State saved = a.stateDict();
         assertEquals(2, saved.step());
         assertEquals(2 * task.poolSize(), saved.sampler().length, "VADE's α and β");
         Trainer.State bad = new Trainer.State(5, saved.promptRng(), saved.tokenRng(), new double[3]);
-        Trainer.State before = b.state();
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.restore(bad));
-        assertArrayEquals(before.promptRng(), b.state().promptRng(), "a refused state changes nothing");
+        Trainer.State before = b.stateDict();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(bad));
+        assertArrayEquals(before.promptRng(), b.stateDict().promptRng(), "a refused state changes nothing");
         assertEquals(0, b.stepCount());
 
-        b.restore(saved);
+        b.loadStateDict(saved);
         assertEquals(2, b.stepCount());
         RolloutBatch x = a.rollout(), y = b.rollout();
         assertArrayEquals(x.promptIds(), y.promptIds());
         assertArrayEquals(x.completions().toIntArray(), y.completions().toIntArray());
         assertArrayEquals(x.rewards().toDoubleArray(), y.rewards().toDoubleArray());
         assertEquals(a.step().step(), b.step().step(), "the step count continues");
-        assertArrayEquals(a.state().sampler(), b.state().sampler());
+        assertArrayEquals(a.stateDict().sampler(), b.stateDict().sampler());
     }
 }

@@ -107,18 +107,18 @@ class VadeSamplerTest {
     void stateRoundTripsAndIsChecked() {
         VadeSampler v = new VadeSampler(3, 0.5);
         v.update(new int[] {0, 0, 2}, new double[] {1, 0.25, 0});
-        double[] state = v.state();
+        double[] state = v.stateDict();
         assertEquals(6, state.length);
         VadeSampler w = new VadeSampler(3, 0.5);
-        w.setState(state);
+        w.loadStateDict(state);
         for (int i = 0; i < 3; i++) {
             assertEquals(v.alpha(i), w.alpha(i));
             assertEquals(v.beta(i), w.beta(i));
         }
-        assertThrows(IllegalArgumentException.class, () -> w.setState(new double[4]));
-        assertThrows(IllegalArgumentException.class, () -> w.setState(new double[] {1, 1, 1, 1, 1, -1}));
+        assertThrows(IllegalArgumentException.class, () -> w.loadStateDict(new double[4]));
+        assertThrows(IllegalArgumentException.class, () -> w.loadStateDict(new double[] {1, 1, 1, 1, 1, -1}));
         assertThrows(IllegalArgumentException.class,
-                () -> PromptSampler.uniform(3).setState(new double[1]));
-        assertEquals(0, PromptSampler.uniform(3).state().length);
+                () -> PromptSampler.uniform(3).loadStateDict(new double[1]));
+        assertEquals(0, PromptSampler.uniform(3).stateDict().length);
     }
 }
