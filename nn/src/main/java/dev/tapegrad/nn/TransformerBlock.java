@@ -34,7 +34,7 @@ public final class TransformerBlock extends UnaryModule {
         this.attn = child("attn", new MultiHeadAttention(gen, embedDim, heads, true, gated, dtype));
         this.ln2 = child("ln2", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
         this.mlp = child("mlp", new Sequential(new Linear(gen, embedDim, 4 * embedDim, true, dtype),
-                Activation.gelu(), new Linear(gen, 4 * embedDim, embedDim, true, dtype)));
+                ActivationModule.gelu(), new Linear(gen, 4 * embedDim, embedDim, true, dtype)));
     }
 
     /** The attention layer. */

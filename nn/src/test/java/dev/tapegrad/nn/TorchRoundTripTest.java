@@ -75,7 +75,7 @@ class TorchRoundTripTest {
         /** A fresh module of this configuration initialised from {@code gen}. */
         Module build(Generator gen) {
             return model.equals("mlp")
-                    ? Mlp.builder(8).hidden(16, Activation::tanh).out(4).dtype(dtype).build(gen)
+                    ? Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).dtype(dtype).build(gen)
                     : new GptDecoder(gen, gptConfig());
         }
 

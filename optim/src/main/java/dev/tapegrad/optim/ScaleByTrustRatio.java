@@ -38,7 +38,7 @@ public record ScaleByTrustRatio() implements Transform {
         double coefficient = ctx.hyper().get("trustCoefficient"), eps = ctx.hyper().get("eps");
         for (Slot s : slots) {
             double[] u = s.update();
-            double paramNorm = Norms.norm(s.param(), 0, u.length), updateNorm = Norms.norm(u, 0, u.length);
+            double paramNorm = VectorNorms.norm(s.param(), 0, u.length), updateNorm = VectorNorms.norm(u, 0, u.length);
             if (paramNorm == 0 || updateNorm == 0) continue;
             double ratio = coefficient * paramNorm / (updateNorm + eps);
             Lanes.scale(u, ratio);

@@ -223,7 +223,7 @@ class PaperEdgeCasesTest {
     }
 
     @Test
-    void adaGradNormIgnoresZeroGradientsAndAccumulatesOneScalar() {
+    void adagradNormIgnoresZeroGradientsAndAccumulatesOneScalar() {
         Tensor x = quadStart();
         Optimizer opt = make("adagradnorm", x, "b0", 2);
         stepWith(opt, x, 0, 0);

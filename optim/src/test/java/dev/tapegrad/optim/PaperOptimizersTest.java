@@ -226,7 +226,7 @@ class PaperOptimizersTest {
     }
 
     @Test
-    void adaGradNormMatchesTheHandCheck() {
+    void adagradNormMatchesTheHandCheck() {
         Tensor x = quadStart();
         Optimizer opt = make("adagradnorm", x, "lr", 1, "b0", 1);
         step(opt, x, PaperOptimizersTest::quad);

@@ -69,7 +69,7 @@ class TokenPolicyTest {
                 assertEquals(sampled[k], full[k], 2e-5, "token " + k + " at τ = " + temperature);
             }
             // the differentiable log-probs reach the decoder's parameters
-            LogRatios.maskedSum(live, mask).sum().backward();
+            MaskedReductions.maskedSum(live, mask).sum().backward();
             assertTrue(dec.namedParameters().get("wte.weight").grad().abs().sum().item() > 0);
         }
     }

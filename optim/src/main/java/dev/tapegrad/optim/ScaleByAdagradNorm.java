@@ -15,7 +15,7 @@ import java.util.Map;
  * with a zero first gradient would be 0/0). There is no reference library implementation; the defaults
  * η = 1, b0 = 1 are ours.
  */
-public record ScaleByAdaGradNorm() implements Transform {
+public record ScaleByAdagradNorm() implements Transform {
 
     @Override
     public String name() {
