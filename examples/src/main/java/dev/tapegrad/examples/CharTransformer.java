@@ -71,8 +71,7 @@ public final class CharTransformer {
             System.out.println("e.g. " + corpus.substring(0, 80) + "...");
         }
 
-        var model = new GptDecoder(gen, new GptDecoder.Config(chars.length(), c.context(), c.layers(), 2, c.embed(),
-                false, true, DType.FLOAT32));
+        var model = new GptDecoder(gen, GptDecoder.Config.of(chars.length(), c.context(), c.layers(), 2, c.embed()).withTiedHead(true));
         Optimizer opt = Optimizers.create("adamw", Map.of("lr", c.lr()), model.namedParameters());
 
         double[] losses = new double[c.steps()];

@@ -154,8 +154,8 @@ public final class RlColdStart {
      */
     static List<StepStats> train(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling, RunListener listener,
                                  Path resume, Path save) throws IOException {
-        GptDecoder decoder = new GptDecoder(new Generator(s.seed()), new GptDecoder.Config(TokenVocabulary.SIZE, task.promptLength()
-                + task.maxCompletionLength(), 1, 2, 32, false, false, DType.FLOAT32));
+        GptDecoder decoder = new GptDecoder(new Generator(s.seed()), GptDecoder.Config.of(TokenVocabulary.SIZE, task.promptLength()
+                + task.maxCompletionLength(), 1, 2, 32));
         Optimizer adam = Optimizer.builder(Optimizers.adam()).params(decoder.namedParameters()).set("lr", s.lr()).build();
         Trainer trainer = Trainer.builder().policy(new TokenPolicy(decoder, sampling))
                 .task(task).estimator(method.estimator()).objectiveSchedule(method.objective()).optimizer(adam)
@@ -227,7 +227,7 @@ public final class RlColdStart {
 
     public static void main(String[] args) {
         Settings s = Settings.parse(args);
-        Task task = ToyTasks.reverseDigits(s.digits(), (int) Math.min(16, Math.pow(10, s.digits())), false, s.seed());
+        Task task = ToyTasks.reverseDigits(s.digits(), (int) Math.min(16, Math.pow(10, s.digits())), s.seed());
         System.out.printf(Locale.ROOT, "Reverse %d digits, reward 1 only for the exact answer; G = %d samples of %d prompts"
                 + " per step, Adam lr %g, seed %d.%n", s.digits(), s.groupSize(), s.promptsPerStep(), s.lr(), s.seed());
         List<String> names = new ArrayList<>();

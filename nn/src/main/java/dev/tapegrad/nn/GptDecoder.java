@@ -46,6 +46,26 @@ public final class GptDecoder extends Module {
             }
             if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("GptDecoder: dtype must be floating, got " + dtype);
         }
+
+        /** A float32 configuration with ungated attention and a separate output head; see the {@code with} methods. */
+        public static Config of(int vocabSize, int contextLength, int layers, int heads, int embedDim) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, false, false, DType.FLOAT32);
+        }
+
+        /** This configuration with gated attention on or off. */
+        public Config withGated(boolean on) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, on, tiedHead, dtype);
+        }
+
+        /** This configuration with the output head tied to {@code wte.weight} or not. */
+        public Config withTiedHead(boolean on) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, gated, on, dtype);
+        }
+
+        /** This configuration with another dtype. */
+        public Config withDtype(DType d) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, gated, tiedHead, d);
+        }
     }
 
     private final Config config;
@@ -59,18 +79,19 @@ public final class GptDecoder extends Module {
     public GptDecoder(Generator gen, Config config) {
         this.config = config;
         int c = config.embedDim();
-        this.wte = child("wte", new Embedding(gen, config.vocabSize(), c, null, config.dtype()));
+        this.wte = child("wte", Embedding.builder(config.vocabSize(), c).dtype(config.dtype()).build(gen));
         Init.normal(gen, wte.weight(), 0, 0.02); // GPT-2's N(0, 0.02²) instead of nn.Embedding's N(0, 1)
-        this.wpe = child("wpe", new Embedding(gen, config.contextLength(), c, null, config.dtype()));
+        this.wpe = child("wpe", Embedding.builder(config.contextLength(), c).dtype(config.dtype()).build(gen));
         Init.normal(gen, wpe.weight(), 0, 0.02);
         Sequential list = child("blocks", new Sequential());
         for (int l = 0; l < config.layers(); l++) {
-            TransformerBlock b = new TransformerBlock(gen, c, config.heads(), true, config.gated(), config.dtype());
+            TransformerBlock b = TransformerBlock.builder(c, config.heads()).causal(true).gated(config.gated())
+                    .dtype(config.dtype()).build(gen);
             list.add(b);
             blocks.add(b);
         }
-        this.lnF = child("ln_f", new LayerNorm(new int[] {c}, 1e-5, true, true, config.dtype()));
-        this.head = config.tiedHead() ? null : child("head", new Linear(gen, c, config.vocabSize(), false, config.dtype()));
+        this.lnF = child("ln_f", LayerNorm.builder(c).eps(1e-5).dtype(config.dtype()).build());
+        this.head = config.tiedHead() ? null : child("head", Linear.builder(c, config.vocabSize()).bias(false).dtype(config.dtype()).build(gen));
     }
 
     /** The configuration. */

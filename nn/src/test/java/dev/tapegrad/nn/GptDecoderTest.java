@@ -20,7 +20,7 @@ class GptDecoderTest {
 
     private static GptDecoder model(int vocab, int context, int layers, int embed, boolean gated, boolean tied, long seed) {
         return new GptDecoder(new Generator(seed),
-                new GptDecoder.Config(vocab, context, layers, 4, embed, gated, tied, DType.FLOAT32));
+                GptDecoder.Config.of(vocab, context, layers, 4, embed).withGated(gated).withTiedHead(tied));
     }
 
     /**
@@ -167,7 +167,7 @@ class GptDecoderTest {
         refused("at least one token", () -> gpt.generate(new Generator(0), Tensor.of(new int[0], 1, 0), 1, 1, 0, 1));
         refused("temperature", () -> gpt.generate(new Generator(0), ok, 1, -1, 0, 1));
         refused("k must be in 0..V = 0..5", () -> gpt.generate(new Generator(0), ok, 1, 1, 6, 1));
-        refused("invalid sizes", () -> new GptDecoder.Config(5, 3, 1, 3, 8, false, false, DType.FLOAT32));
-        refused("dtype must be floating", () -> new GptDecoder.Config(5, 3, 1, 2, 8, false, false, DType.INT32));
+        refused("invalid sizes", () -> GptDecoder.Config.of(5, 3, 1, 3, 8));
+        refused("dtype must be floating", () -> GptDecoder.Config.of(5, 3, 1, 2, 8).withDtype(DType.INT32));
     }
 }

@@ -85,7 +85,7 @@ class LayersBehaviourTest {
 
     @Test
     void batchNormUsesBatchStatisticsInTrainingAndRunningOnesInEval() {
-        BatchNorm1d bn = new BatchNorm1d(3, 1e-5, 0.1, true, true, DType.FLOAT64);
+        BatchNorm1d bn = BatchNorm1d.builder(3).dtype(DType.FLOAT64).build();
         assertEquals(List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"), List.copyOf(bn.stateDict().keySet()));
         assertEquals(DType.INT32, bn.stateDict().get("num_batches_tracked").dtype());
         Tensor x = Tensor.randn(new Generator(5), DType.FLOAT64, 64, 3, 4).mul(3).add(2);
@@ -119,7 +119,7 @@ class LayersBehaviourTest {
 
     @Test
     void batchNormBackwardWorksAfterTheRunningUpdate() {
-        BatchNorm1d bn = new BatchNorm1d(2, 1e-5, 0.1, true, true, DType.FLOAT64);
+        BatchNorm1d bn = BatchNorm1d.builder(2).dtype(DType.FLOAT64).build();
         Tensor x = Tensor.randn(new Generator(2), DType.FLOAT64, 5, 2).requiresGrad(true);
         bn.forward(x).square().sum().backward();
         assertTrue(bn.weight().grad() != null && x.grad() != null);
@@ -128,7 +128,7 @@ class LayersBehaviourTest {
 
     @Test
     void batchNormWithoutRunningStatisticsUsesBatchStatisticsInEval() {
-        BatchNorm1d bn = new BatchNorm1d(2, 1e-5, 0.1, false, false, DType.FLOAT64);
+        BatchNorm1d bn = BatchNorm1d.builder(2).affine(false).trackRunningStats(false).dtype(DType.FLOAT64).build();
         assertTrue(bn.stateDict().isEmpty());
         Tensor x = Tensor.randn(new Generator(4), DType.FLOAT64, 6, 2);
         Tensor train = bn.forward(x);
@@ -147,7 +147,7 @@ class LayersBehaviourTest {
         assertMessage(IllegalArgumentException.class, () -> Layers.batchNorm(Tensor.ones(DType.FLOAT64, 4, 3),
                 Tensor.zeros(3), Tensor.ones(3), null, null, true, 0.1, 1e-5), "running_mean", "float32", "float64");
         assertArrayEquals(new double[] {0, 0, 0}, bn.runningMean().toDoubleArray(), "nothing updated before the error");
-        assertMessage(IllegalArgumentException.class, () -> new BatchNorm1d(3, 1e-5, 1.5, true, true, DType.FLOAT32), "momentum");
+        assertMessage(IllegalArgumentException.class, () -> BatchNorm1d.builder(3).momentum(1.5).build(), "momentum");
         assertMessage(IllegalArgumentException.class, () -> Layers.batchNorm(Tensor.zeros(4, 0), null, null, null, null, true, 0.1, 1e-5),
                 "batchNorm", "non-empty", "[4, 0]");
     }
@@ -156,8 +156,8 @@ class LayersBehaviourTest {
 
     @Test
     void embeddingPaddingRowStartsAtZeroAndGetsNoGradient() {
-        Embedding plain = new Embedding(new Generator(1), 5, 3, null, DType.FLOAT64);
-        Embedding padded = new Embedding(new Generator(1), 5, 3, -2, DType.FLOAT64);
+        Embedding plain = Embedding.builder(5, 3).dtype(DType.FLOAT64).build(new Generator(1));
+        Embedding padded = Embedding.builder(5, 3).paddingIdx(-2).dtype(DType.FLOAT64).build(new Generator(1));
         assertEquals(3, padded.paddingIdx());
         assertArrayEquals(new double[3], padded.weight().select(0, 3).toDoubleArray(), "padding row initialised to 0");
         assertTrue(plain.weight().select(0, 1).allClose(padded.weight().select(0, 1), 0, 0), "other rows as without padding");
@@ -175,21 +175,21 @@ class LayersBehaviourTest {
         Embedding e = new Embedding(new Generator(0), 4, 2);
         assertMessage(IndexOutOfBoundsException.class, () -> e.forward(Tensor.of(new int[] {1, 4})), "4");
         assertMessage(IllegalArgumentException.class, () -> e.forward(Tensor.of(new double[] {1})), "int32");
-        assertMessage(IllegalArgumentException.class, () -> new Embedding(new Generator(0), 4, 2, 4, DType.FLOAT32), "Embedding", "padding index 4");
-        assertMessage(IllegalArgumentException.class, () -> new Embedding(new Generator(0), 4, 2, -5, DType.FLOAT32), "padding index -5");
+        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(4).build(new Generator(0)), "Embedding", "padding index 4");
+        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(-5).build(new Generator(0)), "padding index -5");
     }
 
     // ---------------------------------------------------------------- layer norm, RMS norm
 
     @Test
     void layerNormModuleNormalisesRows() {
-        LayerNorm ln = new LayerNorm(new int[] {8}, 1e-5, true, true, DType.FLOAT64);
+        LayerNorm ln = LayerNorm.builder(8).dtype(DType.FLOAT64).build();
         assertEquals(List.of("weight", "bias"), List.copyOf(ln.stateDict().keySet()));
         Tensor y = ln.forward(Tensor.randn(new Generator(3), DType.FLOAT64, 5, 8).mul(4).add(1));
         for (double m : y.mean(new int[] {1}, false).toDoubleArray()) assertEquals(0, m, 1e-12);
         for (double v : y.var(new int[] {1}, 0, false).toDoubleArray()) assertEquals(1, v, 1e-5);
-        assertTrue(new LayerNorm(new int[] {8}, 1e-5, false, false, DType.FLOAT32).stateDict().isEmpty());
-        assertEquals(List.of("weight"), List.copyOf(new LayerNorm(new int[] {8}, 1e-5, true, false, DType.FLOAT32).stateDict().keySet()));
+        assertTrue(LayerNorm.builder(8).affine(false).bias(false).build().stateDict().isEmpty());
+        assertEquals(List.of("weight"), List.copyOf(LayerNorm.builder(8).bias(false).build().stateDict().keySet()));
     }
 
     @Test
@@ -197,7 +197,7 @@ class LayersBehaviourTest {
         assertEquals(Math.ulp(1.0f), Layers.rmsNormDefaultEps(DType.FLOAT32));
         assertEquals(0x1p-52, Layers.rmsNormDefaultEps(DType.FLOAT64));
         Tensor x = Tensor.randn(new Generator(8), DType.FLOAT64, 4, 6).mul(3);
-        Tensor y = new RMSNorm(new int[] {6}, null, true, DType.FLOAT64).forward(x);
+        Tensor y = RMSNorm.builder(6).dtype(DType.FLOAT64).build().forward(x);
         for (double ms : y.square().mean(new int[] {1}, false).toDoubleArray()) assertEquals(1, ms, 1e-12);
         assertTrue(y.allClose(Layers.rmsNorm(x, new int[] {6}, null, 0x1p-52), 0, 0));
         assertNotEquals(y.get(0, 0), Layers.rmsNorm(x, new int[] {6}, null, 1.0).get(0, 0));
@@ -211,8 +211,8 @@ class LayersBehaviourTest {
         assertMessage(IllegalArgumentException.class, () -> Layers.layerNorm(Tensor.ones(3, 4), new int[] {4}, Tensor.ones(3), null),
                 "weight", "[4]", "[3]");
         assertMessage(IllegalArgumentException.class, () -> Layers.layerNorm(Tensor.ones(3, 4), new int[] {4}, null, null, 0), "eps");
-        assertMessage(IllegalArgumentException.class, () -> new LayerNorm(new int[0], 1e-5, true, true, DType.FLOAT32), "LayerNorm");
-        assertMessage(IllegalArgumentException.class, () -> new RMSNorm(4, -1.0), "RMSNorm", "eps");
+        assertMessage(IllegalArgumentException.class, () -> LayerNorm.builder(new int[0]).build(), "LayerNorm");
+        assertMessage(IllegalArgumentException.class, () -> RMSNorm.builder(4).eps(-1.0).build(), "RMSNorm", "eps");
     }
 
     // ---------------------------------------------------------------- linear, bilinear

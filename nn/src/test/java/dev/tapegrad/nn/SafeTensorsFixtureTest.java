@@ -112,7 +112,7 @@ class SafeTensorsFixtureTest {
 
     private static Sequential mlp(DType dtype) {
         Generator g = new Generator(1);
-        return new Sequential(new Linear(g, 3, 4, true, dtype), new Relu(), new Linear(g, 4, 2, true, dtype));
+        return new Sequential(Linear.builder(3, 4).dtype(dtype).build(g), new Relu(), Linear.builder(4, 2).dtype(dtype).build(g));
     }
 
     /** PyTorch's Sequential(Linear(3, 4), ReLU(), Linear(4, 2)) state dict loads by name and computes PyTorch's output. */

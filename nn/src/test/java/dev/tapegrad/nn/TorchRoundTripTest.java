@@ -61,7 +61,7 @@ class TorchRoundTripTest {
         }
 
         GptDecoder.Config gptConfig() {
-            return new GptDecoder.Config(11, 8, 2, 2, 8, true, false, dtype);
+            return GptDecoder.Config.of(11, 8, 2, 2, 8).withGated(true).withDtype(dtype);
         }
 
         /** The configuration line, as the script writes it. */

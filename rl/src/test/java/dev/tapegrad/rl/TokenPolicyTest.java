@@ -18,11 +18,11 @@ class TokenPolicyTest {
 
     static GptDecoder decoder(long seed) {
         return new GptDecoder(new Generator(seed),
-                new GptDecoder.Config(TokenVocabulary.SIZE, 16, 2, 2, 32, false, false, DType.FLOAT32));
+                GptDecoder.Config.of(TokenVocabulary.SIZE, 16, 2, 2, 32));
     }
 
     private static Tensor prompts(int rows) {
-        AnswerTask task = ToyTasks.reverseDigits(3, rows, false, 9);
+        AnswerTask task = ToyTasks.reverseDigits(3, rows, 9);
         int p = task.promptLength();
         int[] all = new int[rows * p];
         for (int i = 0; i < rows; i++) System.arraycopy(task.prompt(i), 0, all, i * p, p);

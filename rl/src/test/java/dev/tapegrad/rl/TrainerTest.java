@@ -40,7 +40,7 @@ class TrainerTest {
     /** A one-layer decoder (32 dims, context 8): enough for two-digit tasks, and fast. */
     static GptDecoder decoder(long seed) {
         return new GptDecoder(new Generator(seed),
-                new GptDecoder.Config(TokenVocabulary.SIZE, 8, 1, 2, 32, false, false, DType.FLOAT32));
+                GptDecoder.Config.of(TokenVocabulary.SIZE, 8, 1, 2, 32));
     }
 
     private static Trainer.Builder trainer(Task task, long seed, double lr) {
@@ -52,7 +52,7 @@ class TrainerTest {
 
     @Test
     void reinforceLearnsToReverseTwoDigits() {
-        Task task = ToyTasks.reverseDigits(2, 16, true, 1);
+        Task task = ToyTasks.reverseDigits(2, 16, 1).withPartialCredit(true);
         Trainer t = trainer(task, 7, 5e-3).build();
         List<StepStats> stats = new ArrayList<>();
         for (int s = 0; s < 50; s++) stats.add(t.step());
@@ -69,7 +69,7 @@ class TrainerTest {
 
     @Test
     void theFirstEpochIsOnPolicyAndLaterEpochsMoveTheRatios() {
-        Task task = ToyTasks.reverseDigits(2, 16, true, 1);
+        Task task = ToyTasks.reverseDigits(2, 16, 1).withPartialCredit(true);
         StepStats one = trainer(task, 3, 1e-2).build().step();
         assertEquals(1.0, one.meanRatio(), "old log-probs are recomputed exactly: r = 1");
         assertEquals(0.0, one.clipFraction());
@@ -81,7 +81,7 @@ class TrainerTest {
 
     @Test
     void runsAreReproducibleAndPassTheReferencePolicy() {
-        Task task = ToyTasks.targetSum(2, 5, 13, 9, true, 4);
+        Task task = ToyTasks.targetSum(2, 5, 13, 9, 4).withPartialCredit(true);
         List<PolicyBatch> seen = new ArrayList<>();
         PolicyObjective spy = batch -> {
             seen.add(batch);
@@ -104,7 +104,7 @@ class TrainerTest {
 
     @Test
     void restoringTheStateContinuesTheRolloutsAndTheStepCount() {
-        Task task = ToyTasks.targetSum(2, 5, 13, 9, true, 4);
+        Task task = ToyTasks.targetSum(2, 5, 13, 9, 4).withPartialCredit(true);
         // lr 0: the weights stay equal, so two trainers differ only in the state under test
         Trainer a = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
         Trainer b = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
