@@ -36,7 +36,8 @@ class AdvantagesGoldenTest {
                 case "rloo" -> Advantages.rloo();
                 case "reinforcePlusPlus" -> {
                     if (!(Boolean) c.get("useLengths")) r = r.withLengths(null);
-                    yield Advantages.reinforcePlusPlus((Boolean) c.get("groupBaseline"), num(c, "eps"));
+                    yield (Boolean) c.get("groupBaseline") ? Advantages.reinforcePlusPlusBaseline(num(c, "eps"))
+                            : Advantages.reinforcePlusPlus(num(c, "eps"));
                 }
                 case "stratified" -> Advantages.stratified(ints(c.get("strata")), num(c, "alpha"), num(c, "eps"));
                 case "hapo" -> Advantages.hapoTokenGroupAverage(num(c, "eps"));
