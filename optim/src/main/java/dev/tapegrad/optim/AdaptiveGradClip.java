@@ -36,7 +36,7 @@ public record AdaptiveGradClip(double defaultClip) implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "agcClip", 0, false, Double.POSITIVE_INFINITY, false);
+        h.requireOpen(name(), "agcClip", 0, Double.POSITIVE_INFINITY);
         h.requireNonNegative(name(), "agcEps");
     }
 

@@ -29,7 +29,7 @@ public record ScaleByAdagradNorm() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require("adagradnorm", "b0", 0, false, Double.POSITIVE_INFINITY, false);
+        h.requireOpen("adagradnorm", "b0", 0, Double.POSITIVE_INFINITY);
     }
 
     @Override

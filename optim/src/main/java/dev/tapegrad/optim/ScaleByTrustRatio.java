@@ -29,7 +29,7 @@ public record ScaleByTrustRatio() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "trustCoefficient", 0, false, Double.POSITIVE_INFINITY, false);
+        h.requireOpen(name(), "trustCoefficient", 0, Double.POSITIVE_INFINITY);
         h.requireNonNegative(name(), "eps");
     }
 
