@@ -91,7 +91,8 @@ public final class GptDecoder extends Module {
             blocks.add(b);
         }
         this.lnF = child("ln_f", LayerNorm.builder(c).eps(1e-5).dtype(config.dtype()).build());
-        this.head = config.tiedHead() ? null : child("head", Linear.builder(c, config.vocabSize()).bias(false).dtype(config.dtype()).build(gen));
+        this.head = config.tiedHead() ? null
+                : child("head", Linear.builder(c, config.vocabSize()).bias(false).dtype(config.dtype()).build(gen));
     }
 
     /** The configuration. */

@@ -153,7 +153,8 @@ class AttentionGoldenTest {
     }
 
     private static void checkMha(Case c) {
-        var m = MultiHeadAttention.builder(8, c.intParam("heads")).gated(c.flag("gated")).dtype(DType.FLOAT64).build(new Generator(1));
+        var m = MultiHeadAttention.builder(8, c.intParam("heads")).gated(c.flag("gated")).dtype(DType.FLOAT64)
+                .build(new Generator(1));
         m.loadStateDict(c.stateDict());
         Tensor x = leaf(c.tensor("x"));
         Tensor mask = c.tensors().containsKey("valid") ? Attention.paddingMask(c.tensor("valid")) : null;
@@ -161,7 +162,8 @@ class AttentionGoldenTest {
     }
 
     private static void checkBlock(Case c) {
-        var b = TransformerBlock.builder(8, c.intParam("heads")).causal(true).gated(c.flag("gated")).dtype(DType.FLOAT64).build(new Generator(1));
+        var b = TransformerBlock.builder(8, c.intParam("heads")).causal(true).gated(c.flag("gated")).dtype(DType.FLOAT64)
+                .build(new Generator(1));
         b.loadStateDict(c.stateDict());
         Tensor x = leaf(c.tensor("x"));
         checkWithGrads(c, b, x, b.forward(x));

@@ -175,8 +175,10 @@ class LayersBehaviourTest {
         Embedding e = new Embedding(new Generator(0), 4, 2);
         assertMessage(IndexOutOfBoundsException.class, () -> e.forward(Tensor.of(new int[] {1, 4})), "4");
         assertMessage(IllegalArgumentException.class, () -> e.forward(Tensor.of(new double[] {1})), "int32");
-        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(4).build(new Generator(0)), "Embedding", "padding index 4");
-        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(-5).build(new Generator(0)), "padding index -5");
+        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(4).build(new Generator(0)),
+                "Embedding", "padding index 4");
+        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(-5).build(new Generator(0)),
+                "padding index -5");
     }
 
     // ---------------------------------------------------------------- layer norm, RMS norm

@@ -65,7 +65,8 @@ class AdvantagesGoldenTest {
         for (Object o : cases) {
             Map<?, ?> c = (Map<?, ?>) o;
             int[] shape = ints(c.get("shape"));
-            Copo copo = Copo.of(num(c, "k"), num(c, "b")).withConsistencyCoefficient((Boolean) c.get("coef")).withEps(num(c, "eps"));
+            Copo copo = Copo.of(num(c, "k"), num(c, "b")).withConsistencyCoefficient((Boolean) c.get("coef"))
+                    .withEps(num(c, "eps"));
             Rewards r = new Rewards(Tensor.of(doubles(c.get("rewards"))), ints(c.get("groups")), null);
             List<Integer> answers = new ArrayList<>();
             for (int a : ints(c.get("answers"))) answers.add(a);
