@@ -1,6 +1,6 @@
 package dev.tapegrad;
 
-import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.BinaryOp;
 import dev.tapegrad.kernels.CompareOp;
 import dev.tapegrad.kernels.Elementwise;
@@ -38,7 +38,7 @@ final class BinaryOps {
      */
     private static Tensor single(BinaryOp op, Tensor a, Tensor b) {
         Tensor out = Tensor.allocate(a.dtype(), a.shape);
-        Arrays1.set(out.data(), 0, op.apply(Arrays1.get(a.storage.data(), a.offset), Arrays1.get(b.storage.data(), b.offset)));
+        ArrayElements.set(out.data(), 0, op.apply(ArrayElements.get(a.storage.data(), a.offset), ArrayElements.get(b.storage.data(), b.offset)));
         return out;
     }
 

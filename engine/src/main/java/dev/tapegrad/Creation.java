@@ -1,6 +1,6 @@
 package dev.tapegrad;
 
-import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.ArrayElements;
 import java.util.Arrays;
 import java.util.function.ToDoubleFunction;
 
@@ -35,7 +35,7 @@ final class Creation {
         }
         int n = (int) count;
         Tensor t = Tensor.allocate(dtype, new int[] {n});
-        for (int i = 0; i < n; i++) Arrays1.set(t.data(), i, start + i * step);
+        for (int i = 0; i < n; i++) ArrayElements.set(t.data(), i, start + i * step);
         return t;
     }
 
@@ -46,14 +46,14 @@ final class Creation {
             // Fill from both ends so that the last value is exactly `end`.
             double v = i < steps / 2 ? start + (end - start) * i / (steps - 1)
                     : end - (end - start) * (steps - 1 - i) / (steps - 1);
-            Arrays1.set(t.data(), i, steps == 1 ? start : v);
+            ArrayElements.set(t.data(), i, steps == 1 ? start : v);
         }
         return t;
     }
 
     static Tensor eye(int n, DType dtype) {
         Tensor t = Tensor.allocate(dtype, new int[] {n, n});
-        for (int i = 0; i < n; i++) Arrays1.set(t.data(), i * n + i, 1.0);
+        for (int i = 0; i < n; i++) ArrayElements.set(t.data(), i * n + i, 1.0);
         return t;
     }
 
@@ -83,7 +83,7 @@ final class Creation {
         if (dtype == DType.BOOL) throw new IllegalArgumentException("random tensors of dtype bool are not supported; compare a random tensor instead");
         Tensor t = Tensor.allocate(dtype, shape);
         int n = t.numel();
-        for (int i = 0; i < n; i++) Arrays1.set(t.data(), i, sample.applyAsDouble(gen));
+        for (int i = 0; i < n; i++) ArrayElements.set(t.data(), i, sample.applyAsDouble(gen));
         return t;
     }
 

@@ -6,7 +6,7 @@ package dev.tapegrad;
  *
  * <p>The algorithm is xoshiro256** (Blackman and Vigna, "Scrambled linear pseudorandom number generators",
  * 2018): 256 bits of state, seeded from a 64-bit seed through SplitMix64. Normals come from the Box–Muller
- * transform. The state can be read and restored ({@link #state()}, {@link #setState(long[])}) so a resumed
+ * transform. The state can be read and restored ({@link #stateDict()}, {@link #loadStateDict(long[])}) so a resumed
  * training run continues with the same numbers.
  */
 public final class Generator {
@@ -77,17 +77,17 @@ public final class Generator {
     }
 
     /** The full state: four state words, the spare normal's bits, and whether it is present. */
-    public long[] state() {
+    public long[] stateDict() {
         return new long[] {s0, s1, s2, s3, Double.doubleToRawLongBits(spareNormal), hasSpare ? 1 : 0};
     }
 
-    /** Restores a state returned by {@link #state()}. */
-    public void setState(long[] state) {
+    /** Restores a state returned by {@link #stateDict()}. */
+    public void loadStateDict(long[] state) {
         if (state.length != 6) {
-            throw new IllegalArgumentException("Generator.setState: expected 6 words, got " + state.length);
+            throw new IllegalArgumentException("Generator.loadStateDict: expected 6 words, got " + state.length);
         }
         if ((state[0] | state[1] | state[2] | state[3]) == 0) {
-            throw new IllegalArgumentException("Generator.setState: the all-zero state is invalid for xoshiro256**");
+            throw new IllegalArgumentException("Generator.loadStateDict: the all-zero state is invalid for xoshiro256**");
         }
         s0 = state[0];
         s1 = state[1];

@@ -1,6 +1,6 @@
 package dev.tapegrad;
 
-import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.StridedIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,7 +96,7 @@ final class IndexOps {
         StridedIndex idx = new StridedIndex(index.shape, index.strides, index.offset);
         int step = x.strides[axis];
         for (int i = 0, n = out.numel(); i < n; i++) {
-            Arrays1.set(dst, i, Arrays1.get(src, at.next() + values[idx.next()] * step));
+            ArrayElements.set(dst, i, ArrayElements.get(src, at.next() + values[idx.next()] * step));
         }
         int[] xShape = x.shape;
         return Tape.record(op, out, x, new Tensor[] {index},
@@ -114,7 +114,7 @@ final class IndexOps {
         int step = out.strides[axis];
         for (int i = 0, n = index.numel(); i < n; i++) {
             int p = at.next() + values[idx.next()] * step;
-            Arrays1.set(dst, p, Arrays1.get(dst, p) + Arrays1.get(from, s.next()));
+            ArrayElements.set(dst, p, ArrayElements.get(dst, p) + ArrayElements.get(from, s.next()));
         }
         return Tape.record(op, out, new Tensor[] {x, src}, new Tensor[] {index},
                 g -> new Tensor[] {g, src.requiresGrad ? gatherCore("gather", g, axis, index) : null});

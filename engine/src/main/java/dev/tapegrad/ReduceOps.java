@@ -1,6 +1,6 @@
 package dev.tapegrad;
 
-import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.BinaryOp;
 import dev.tapegrad.kernels.Elementwise;
 import dev.tapegrad.kernels.ReduceOp;
@@ -253,7 +253,7 @@ final class ReduceOps {
     static Tensor maxShift(Tensor x, int[] axes) {
         Tensor m = reduceRaw(ReduceOp.MAX, x, axes);
         Object d = m.data();
-        for (int i = 0; i < m.numel(); i++) if (Double.isInfinite(Arrays1.get(d, i))) Arrays1.set(d, i, 0.0);
+        for (int i = 0; i < m.numel(); i++) if (Double.isInfinite(ArrayElements.get(d, i))) ArrayElements.set(d, i, 0.0);
         return m;
     }
 

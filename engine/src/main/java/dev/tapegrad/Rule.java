@@ -9,7 +9,7 @@ package dev.tapegrad;
  * ops are themselves recorded, which is what makes second and higher derivatives work.
  */
 @FunctionalInterface
-public interface Rule {
+interface Rule {
     /** The gradients of the inputs, in order, given the gradient of the output. */
     Tensor[] apply(Tensor gradOutput);
 }

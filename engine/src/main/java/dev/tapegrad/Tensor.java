@@ -1,6 +1,6 @@
 package dev.tapegrad;
 
-import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.Elementwise;
 import dev.tapegrad.kernels.Strided;
 import dev.tapegrad.kernels.VectorModule;
@@ -247,12 +247,12 @@ public final class Tensor {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + numel()
                     + " elements, not 1");
         }
-        return Arrays1.get(storage.data(), offset);
+        return ArrayElements.get(storage.data(), offset);
     }
 
     /** The element at an index (one coordinate per axis, negative counts from the end). */
     public double get(int... index) {
-        return Arrays1.get(storage.data(), position("get", index));
+        return ArrayElements.get(storage.data(), position("get", index));
     }
 
     int position(String op, int[] index) {

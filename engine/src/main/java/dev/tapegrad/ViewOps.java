@@ -1,6 +1,6 @@
 package dev.tapegrad;
 
-import dev.tapegrad.kernels.Arrays1;
+import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.Elementwise;
 import dev.tapegrad.kernels.Strided;
 import dev.tapegrad.kernels.StridedIndex;
@@ -314,7 +314,7 @@ final class ViewOps {
         StridedIndex from = new StridedIndex(src.shape, src.strides, src.offset);
         StridedIndex to = new StridedIndex(dst.shape, dst.strides, dst.offset);
         Object in = src.storage.data(), out = dst.storage.data();
-        for (int i = 0, n = dst.numel(); i < n; i++) Arrays1.set(out, to.next(), Arrays1.get(in, from.next()));
+        for (int i = 0, n = dst.numel(); i < n; i++) ArrayElements.set(out, to.next(), ArrayElements.get(in, from.next()));
     }
 
     /** A contiguous copy of x's elements with its own storage (no tape). */

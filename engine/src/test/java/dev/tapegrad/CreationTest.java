@@ -61,12 +61,12 @@ class CreationTest {
     void generatorStateRoundTripsMidStream() {
         Generator g = new Generator(5);
         g.nextGaussian(); // leaves a spare normal in the state
-        long[] state = g.state();
+        long[] state = g.stateDict();
         double[] expected = {g.nextGaussian(), g.nextDouble(), g.nextInt(17)};
         Generator h = new Generator(0);
-        h.setState(state);
+        h.loadStateDict(state);
         assertArrayEquals(expected, new double[] {h.nextGaussian(), h.nextDouble(), h.nextInt(17)});
-        assertThrows(IllegalArgumentException.class, () -> h.setState(new long[] {0, 0, 0, 0, 0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> h.loadStateDict(new long[] {0, 0, 0, 0, 0, 0}));
     }
 
     @Test

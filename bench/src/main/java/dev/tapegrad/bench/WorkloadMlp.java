@@ -3,7 +3,7 @@ package dev.tapegrad.bench;
 import dev.tapegrad.Generator;
 import dev.tapegrad.MemoryScope;
 import dev.tapegrad.Tensor;
-import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.ActivationModule;
 import dev.tapegrad.nn.Linear;
 import dev.tapegrad.nn.Losses;
 import dev.tapegrad.nn.Sequential;
@@ -24,8 +24,8 @@ final class WorkloadMlp {
 
     WorkloadMlp() {
         Generator init = new Generator(0);
-        model = new Sequential(new Linear(784, 512, init), Activation.relu(), new Linear(512, 512, init),
-                Activation.relu(), new Linear(512, 10, init));
+        model = new Sequential(new Linear(init, 784, 512), ActivationModule.relu(), new Linear(init, 512, 512),
+                ActivationModule.relu(), new Linear(init, 512, 10));
         Generator data = new Generator(1);
         x = Tensor.randn(data, 128, 784);
         y = Tensor.randint(data, 0, 10, 128);

@@ -35,11 +35,11 @@ public interface Gen<T> {
     int FILTER_TRIES = 100;
 
     /** Draws a value (with its shrinks) using the generator's random numbers. */
-    Tree<T> generate(Generator rng);
+    Tree<T> generate(Generator gen);
 
     /** Draws just a value. */
-    default T sample(Generator rng) {
-        return generate(rng).value();
+    default T sample(Generator gen) {
+        return generate(gen).value();
     }
 
     /** Values f(x) for x from this generator; shrinks map through f. */

@@ -13,7 +13,7 @@ public final class ReferenceKernels {
         int n = x.size();
         StridedIndex it = new StridedIndex(x.shape(), x.strides(), x.offset());
         for (int i = 0; i < n; i++) {
-            Arrays1.set(out, i, op.apply(Arrays1.get(x.data(), it.next())));
+            ArrayElements.set(out, i, op.apply(ArrayElements.get(x.data(), it.next())));
         }
     }
 
@@ -23,7 +23,7 @@ public final class ReferenceKernels {
         StridedIndex ia = new StridedIndex(a.shape(), a.strides(), a.offset());
         StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
         for (int i = 0; i < n; i++) {
-            Arrays1.set(out, i, op.apply(Arrays1.get(a.data(), ia.next()), Arrays1.get(b.data(), ib.next())));
+            ArrayElements.set(out, i, op.apply(ArrayElements.get(a.data(), ia.next()), ArrayElements.get(b.data(), ib.next())));
         }
     }
 
@@ -33,7 +33,7 @@ public final class ReferenceKernels {
         StridedIndex ia = new StridedIndex(a.shape(), a.strides(), a.offset());
         StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
         for (int i = 0; i < n; i++) {
-            out[i] = op.test(Arrays1.get(a.data(), ia.next()), Arrays1.get(b.data(), ib.next())) ? 1 : 0;
+            out[i] = op.test(ArrayElements.get(a.data(), ia.next()), ArrayElements.get(b.data(), ib.next())) ? 1 : 0;
         }
     }
 
@@ -47,7 +47,7 @@ public final class ReferenceKernels {
         for (int i = 0; i < n; i++) {
             int ai = ia.next(), bi = ib.next();
             boolean pick = m[im.next()] != 0;
-            Arrays1.set(out, i, pick ? Arrays1.get(a.data(), ai) : Arrays1.get(b.data(), bi));
+            ArrayElements.set(out, i, pick ? ArrayElements.get(a.data(), ai) : ArrayElements.get(b.data(), bi));
         }
     }
 
@@ -58,8 +58,8 @@ public final class ReferenceKernels {
         StridedIndex ib = new StridedIndex(b.shape(), b.strides(), b.offset());
         StridedIndex ic = new StridedIndex(c.shape(), c.strides(), c.offset());
         for (int i = 0; i < n; i++) {
-            double av = Arrays1.get(a.data(), ia.next()), bv = Arrays1.get(b.data(), ib.next());
-            Arrays1.set(out, i, av + value * bv * Arrays1.get(c.data(), ic.next()));
+            double av = ArrayElements.get(a.data(), ia.next()), bv = ArrayElements.get(b.data(), ib.next());
+            ArrayElements.set(out, i, av + value * bv * ArrayElements.get(c.data(), ic.next()));
         }
     }
 
@@ -68,8 +68,8 @@ public final class ReferenceKernels {
         int n = x.size();
         StridedIndex it = new StridedIndex(x.shape(), x.strides(), x.offset());
         for (int i = 0; i < n; i++) {
-            double v = Arrays1.get(x.data(), it.next());
-            Arrays1.set(out, i, v < lo ? lo : v > hi ? hi : v);
+            double v = ArrayElements.get(x.data(), it.next());
+            ArrayElements.set(out, i, v < lo ? lo : v > hi ? hi : v);
         }
     }
 
@@ -78,7 +78,7 @@ public final class ReferenceKernels {
         int n = x.size();
         StridedIndex it = new StridedIndex(x.shape(), x.strides(), x.offset());
         for (int i = 0; i < n; i++) {
-            Arrays1.set(out, i, Arrays1.get(x.data(), it.next()));
+            ArrayElements.set(out, i, ArrayElements.get(x.data(), it.next()));
         }
     }
 
@@ -87,7 +87,7 @@ public final class ReferenceKernels {
         int n = dst.size();
         StridedIndex it = new StridedIndex(dst.shape(), dst.strides(), dst.offset());
         for (int i = 0; i < n; i++) {
-            Arrays1.set(dst.data(), it.next(), Arrays1.get(src, i));
+            ArrayElements.set(dst.data(), it.next(), ArrayElements.get(src, i));
         }
     }
 
@@ -97,9 +97,9 @@ public final class ReferenceKernels {
             for (int i = 0; i < inner; i++) {
                 double acc = op.identity();
                 for (int k = 0; k < length; k++) {
-                    acc = op.combine(acc, Arrays1.get(src, offset + (o * length + k) * inner + i));
+                    acc = op.combine(acc, ArrayElements.get(src, offset + (o * length + k) * inner + i));
                 }
-                Arrays1.set(out, o * inner + i, acc);
+                ArrayElements.set(out, o * inner + i, acc);
             }
         }
     }
@@ -112,9 +112,9 @@ public final class ReferenceKernels {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int best = 0;
-                double bestValue = length == 0 ? 0 : Arrays1.get(src, offset + o * length * inner + i);
+                double bestValue = length == 0 ? 0 : ArrayElements.get(src, offset + o * length * inner + i);
                 for (int k = 1; k < length && !Double.isNaN(bestValue); k++) {
-                    double v = Arrays1.get(src, offset + (o * length + k) * inner + i);
+                    double v = ArrayElements.get(src, offset + (o * length + k) * inner + i);
                     if (Double.isNaN(v) || (max ? v > bestValue : v < bestValue)) {
                         best = k;
                         bestValue = v;
@@ -136,8 +136,8 @@ public final class ReferenceKernels {
                 for (int step = 0; step < length; step++) {
                     int k = reverse ? length - 1 - step : step;
                     int at = (o * length + k) * inner + i;
-                    acc += Arrays1.get(src, offset + at);
-                    Arrays1.set(out, at, acc);
+                    acc += ArrayElements.get(src, offset + at);
+                    ArrayElements.set(out, at, acc);
                 }
             }
         }
@@ -154,11 +154,11 @@ public final class ReferenceKernels {
                             Object c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                double acc = accumulate ? Arrays1.get(c, cOff + i * ldc + j) : 0.0;
+                double acc = accumulate ? ArrayElements.get(c, cOff + i * ldc + j) : 0.0;
                 for (int p = 0; p < k; p++) {
-                    acc += Arrays1.get(a, aOff + i * aRow + p * aCol) * Arrays1.get(b, bOff + p * bRow + j * bCol);
+                    acc += ArrayElements.get(a, aOff + i * aRow + p * aCol) * ArrayElements.get(b, bOff + p * bRow + j * bCol);
                 }
-                Arrays1.set(c, cOff + i * ldc + j, acc);
+                ArrayElements.set(c, cOff + i * ldc + j, acc);
             }
         }
     }

@@ -51,7 +51,7 @@ class AddcmulKernelTest {
             Strided absA = abs(a), absB = abs(b), absC = abs(c);
             ReferenceKernels.addcmul(absA, absB, absC, Math.abs(value), magnitude);
             for (int i = 0; i < n; i++) {
-                double e = Arrays1.get(expected, i), g = Arrays1.get(got, i), m = Arrays1.get(magnitude, i);
+                double e = ArrayElements.get(expected, i), g = ArrayElements.get(got, i), m = ArrayElements.get(magnitude, i);
                 boolean ok = Double.isNaN(e) || Double.isInfinite(e) || Double.isInfinite(m)
                         ? Double.compare(e, g) == 0 || (Double.isNaN(e) && Double.isNaN(g))
                         : close(g, e, 0.5, expected) || Math.abs(g - e) <= 2 * (type == Type.FLOAT ? Math.ulp((float) m) : Math.ulp(m));
@@ -65,7 +65,7 @@ class AddcmulKernelTest {
 
     private static Strided abs(Strided s) {
         Object data = s.data() instanceof float[] f ? f.clone() : ((double[]) s.data()).clone();
-        for (int i = 0; i < length(data); i++) Arrays1.set(data, i, Math.abs(Arrays1.get(data, i)));
+        for (int i = 0; i < length(data); i++) ArrayElements.set(data, i, Math.abs(ArrayElements.get(data, i)));
         return new Strided(data, s.offset(), s.shape(), s.strides());
     }
 }

@@ -101,7 +101,7 @@ class ElementwiseKernelTest {
             boolean bcast = trial >= 20;
             Strided a = layout(rnd, shape, type, bcast, true), b = layout(rnd, shape, type, bcast, true);
             // a few equal elements so that EQ, LE and GE see ties
-            if (a.size() > 0 && b.strides().length > 0) Arrays1.set(b.data(), b.offset(), Arrays1.get(a.data(), a.offset()));
+            if (a.size() > 0 && b.strides().length > 0) ArrayElements.set(b.data(), b.offset(), ArrayElements.get(a.data(), a.offset()));
             String where = type + " " + describe(a) + " / " + describe(b);
             for (CompareOp op : CompareOp.values()) {
                 int[] expected = new int[a.size()], got = new int[a.size()];

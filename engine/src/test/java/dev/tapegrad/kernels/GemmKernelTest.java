@@ -22,7 +22,7 @@ class GemmKernelTest {
         int ld = (transposed ? rows : cols) + pad;
         int outerCount = transposed ? cols : rows;
         Object data = newArray(type, offset + Math.max(ld * outerCount, 1) + 2);
-        for (int i = 0; i < length(data); i++) Arrays1.set(data, i, rnd.nextDouble(-1, 1));
+        for (int i = 0; i < length(data); i++) ArrayElements.set(data, i, rnd.nextDouble(-1, 1));
         return transposed ? new Operand(data, offset, 1, ld) : new Operand(data, offset, ld, 1);
     }
 
@@ -30,7 +30,7 @@ class GemmKernelTest {
         Operand a = operand(rnd, type, m, k, ta), b = operand(rnd, type, k, n, tb);
         int ldc = Math.max(n, 1) + (rnd.nextBoolean() ? rnd.nextInt(1, 4) : 0), cOff = rnd.nextInt(3);
         Object c0 = newArray(type, cOff + m * ldc + 3);
-        for (int i = 0; i < length(c0); i++) Arrays1.set(c0, i, rnd.nextDouble(-1, 1));
+        for (int i = 0; i < length(c0); i++) ArrayElements.set(c0, i, rnd.nextDouble(-1, 1));
         Object expected = newArray(type, length(c0)), got = newArray(type, length(c0));
         System.arraycopy(c0, 0, expected, 0, length(c0));
         System.arraycopy(c0, 0, got, 0, length(c0));
@@ -43,13 +43,13 @@ class GemmKernelTest {
         double[] ad = asDoubles(a.data()), bd = asDoubles(b.data());
         for (int at = 0; at < length(c0); at++) {
             int rel = at - cOff, i = Math.floorDiv(rel, ldc), j = Math.floorMod(rel, ldc);
-            double e = Arrays1.get(expected, at), g = Arrays1.get(got, at);
+            double e = ArrayElements.get(expected, at), g = ArrayElements.get(got, at);
             if (rel < 0 || i >= m || j >= n) {
-                assertEquals(Arrays1.get(c0, at), g, 0.0, what + ": wrote outside C at " + at);
+                assertEquals(ArrayElements.get(c0, at), g, 0.0, what + ": wrote outside C at " + at);
                 continue;
             }
             // error of a reordered dot product: eps·√k·Σ|a·b| (plus the accumulated C)
-            double scale = accumulate ? Math.abs(Arrays1.get(c0, at)) : 0;
+            double scale = accumulate ? Math.abs(ArrayElements.get(c0, at)) : 0;
             for (int p = 0; p < k; p++) {
                 scale += Math.abs(ad[a.offset() + i * a.rowStride() + p * a.colStride()]
                         * bd[b.offset() + p * b.rowStride() + j * b.colStride()]);
@@ -60,7 +60,7 @@ class GemmKernelTest {
 
     static double[] asDoubles(Object array) {
         double[] d = new double[length(array)];
-        for (int i = 0; i < d.length; i++) d[i] = Arrays1.get(array, i);
+        for (int i = 0; i < d.length; i++) d[i] = ArrayElements.get(array, i);
         return d;
     }
 

@@ -41,7 +41,7 @@ final class KernelTestSupport {
     static void fill(SplittableRandom rnd, Object array, boolean specials) {
         for (int i = 0; i < length(array); i++) {
             double v = array instanceof int[] ? rnd.nextInt(-3, 4) : value(rnd, specials);
-            Arrays1.set(array, i, v);
+            ArrayElements.set(array, i, v);
         }
     }
 
@@ -114,7 +114,7 @@ final class KernelTestSupport {
         int n = length(expected);
         if (length(got) != n) fail(what + ": length " + length(got) + " != " + n);
         for (int i = 0; i < n; i++) {
-            double e = Arrays1.get(expected, i), g = Arrays1.get(got, i);
+            double e = ArrayElements.get(expected, i), g = ArrayElements.get(got, i);
             if (!close(g, e, ulps, expected)) {
                 fail(what + ": at " + i + " expected " + e + " but got " + g + " (tolerance " + ulps + " ulp)");
             }

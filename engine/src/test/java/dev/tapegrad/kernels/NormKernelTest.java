@@ -21,16 +21,16 @@ class NormKernelTest {
             int off = rnd.nextInt(5);
             Object x = array(isFloat, off + rows * n), g = array(isFloat, off + rows * n);
             for (int i = 0; i < off + rows * n; i++) {
-                Arrays1.set(x, i, rnd.nextDouble(-3, 3) + (i / Math.max(n, 1)) % 7); // rows with different means
-                Arrays1.set(g, i, rnd.nextDouble(-2, 2));
+                ArrayElements.set(x, i, rnd.nextDouble(-3, 3) + (i / Math.max(n, 1)) % 7); // rows with different means
+                ArrayElements.set(g, i, rnd.nextDouble(-2, 2));
             }
             Object w = null, b = null;
             if (affine) {
                 w = array(isFloat, n);
                 b = array(isFloat, n);
                 for (int j = 0; j < n; j++) {
-                    Arrays1.set(w, j, rnd.nextDouble(0.5, 1.5));
-                    Arrays1.set(b, j, rnd.nextDouble(-1, 1));
+                    ArrayElements.set(w, j, rnd.nextDouble(0.5, 1.5));
+                    ArrayElements.set(b, j, rnd.nextDouble(-1, 1));
                 }
             }
             return new Case(isFloat, centre, rows, n, off, x, g, w, b);
@@ -41,8 +41,8 @@ class NormKernelTest {
             Object out = array(isFloat, rows * n), mean = array(isFloat, rows), rstd = array(isFloat, rows);
             Object dx = array(isFloat, rows * n), dw = array(isFloat, n), db = array(isFloat, n);
             if (fast) {
-                Norms.forward(centre, rows, n, x, off, w, b, 1e-5, out, mean, rstd);
-                Norms.backward(centre, rows, n, x, off, g, off, w, mean, rstd, dx, dw, db);
+                NormKernels.forward(centre, rows, n, x, off, w, b, 1e-5, out, mean, rstd);
+                NormKernels.backward(centre, rows, n, x, off, g, off, w, mean, rstd, dx, dw, db);
             } else if (isFloat) {
                 float[] m = (float[]) mean, r = (float[]) rstd;
                 NormFloat.forwardScalar(centre, rows, n, (float[]) x, off, (float[]) w, (float[]) b, 1e-5, (float[]) out, m, r);
@@ -66,9 +66,9 @@ class NormKernelTest {
     private static void assertClose(String what, Object ref, Object fast, boolean isFloat) {
         double tol = isFloat ? 2e-5 : 1e-13, scale = 1;
         int len = KernelTestSupport.length(ref);
-        for (int i = 0; i < len; i++) scale = Math.max(scale, Math.abs(Arrays1.get(ref, i)));
+        for (int i = 0; i < len; i++) scale = Math.max(scale, Math.abs(ArrayElements.get(ref, i)));
         for (int i = 0; i < len; i++) {
-            double r = Arrays1.get(ref, i), f = Arrays1.get(fast, i);
+            double r = ArrayElements.get(ref, i), f = ArrayElements.get(fast, i);
             assertTrue(Math.abs(r - f) <= tol * scale, what + "[" + i + "]: reference " + r + ", kernel " + f);
         }
     }
@@ -121,7 +121,7 @@ class NormKernelTest {
     @Test
     void aConstantRowNormalisesToTheBias() {
         float[] x = {2, 2, 2, 2, 2}, b = {1, 2, 3, 4, 5}, out = new float[5], mean = new float[1], rstd = new float[1];
-        Norms.forward(true, 1, 5, x, 0, null, b, 1e-5, out, mean, rstd);
+        NormKernels.forward(true, 1, 5, x, 0, null, b, 1e-5, out, mean, rstd);
         assertArrayEquals(b, out);
         assertEquals(2f, mean[0]);
         assertEquals((float) (1 / Math.sqrt(1e-5)), rstd[0], 1e-2f);

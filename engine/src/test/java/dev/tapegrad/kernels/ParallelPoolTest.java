@@ -71,7 +71,7 @@ class ParallelPoolTest {
             boolean ta = rnd.nextBoolean(), tb = rnd.nextBoolean(), acc = rnd.nextBoolean();
             GemmKernelTest.Operand a = GemmKernelTest.operand(rnd, type, m, k, ta), b = GemmKernelTest.operand(rnd, type, k, n, tb);
             Object c0 = newArray(type, m * n);
-            for (int i = 0; i < m * n; i++) Arrays1.set(c0, i, rnd.nextDouble(-1, 1));
+            for (int i = 0; i < m * n; i++) ArrayElements.set(c0, i, rnd.nextDouble(-1, 1));
             Object[] out = new Object[3];
             int[] threads = {1, 2, 1};
             for (int run = 0; run < 3; run++) {

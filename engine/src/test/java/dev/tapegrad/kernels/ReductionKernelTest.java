@@ -25,7 +25,7 @@ class ReductionKernelTest {
             for (int i = 0; i < length(src); i++) {
                 // PROD needs factors near 1 to stay finite; a NaN now and then must propagate
                 double v = op == ReduceOp.PROD ? rnd.nextDouble(0.5, 1.5) * (rnd.nextBoolean() ? 1 : -1) : rnd.nextDouble(-10, 10);
-                Arrays1.set(src, i, nan && rnd.nextInt(50) == 0 ? Double.NaN : v);
+                ArrayElements.set(src, i, nan && rnd.nextInt(50) == 0 ? Double.NaN : v);
             }
             Object expected = newArray(type, outer * inner), got = newArray(type, outer * inner);
             ReferenceKernels.reduce(op, src, offset, outer, length, inner, expected);
@@ -35,14 +35,14 @@ class ReductionKernelTest {
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {
                     int at = o * inner + i;
-                    double e = Arrays1.get(expected, at), g = Arrays1.get(got, at);
+                    double e = ArrayElements.get(expected, at), g = ArrayElements.get(got, at);
                     if (Double.isNaN(e) || op == ReduceOp.MAX || op == ReduceOp.MIN) {
                         assertEquals(e, g, 0.0, what + " at " + at); // exact, NaN included
                         continue;
                     }
                     // reordered sums: error bounded by eps·(terms)·Σ|terms|; products: eps·length·|result|
                     double scale = 0;
-                    for (int k = 0; k < length; k++) scale += Math.abs(Arrays1.get(src, offset + (o * length + k) * inner + i));
+                    for (int k = 0; k < length; k++) scale += Math.abs(ArrayElements.get(src, offset + (o * length + k) * inner + i));
                     double tol = op == ReduceOp.SUM ? 4 * eps * Math.sqrt(length + 1) * scale + Double.MIN_NORMAL
                                                     : 2 * eps * (length + 1) * Math.abs(e);
                     assertEquals(e, g, tol, what + " at " + at);

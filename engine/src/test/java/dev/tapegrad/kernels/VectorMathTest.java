@@ -67,7 +67,7 @@ class VectorMathTest {
                     int at = -1;
                     for (int i = 0; i < x.length; i++) {
                         double ref = isFloat ? (float) op.apply(x[i]) : op.apply(x[i]);
-                        double e = ulpError(Arrays1.get(out, i), ref, isFloat);
+                        double e = ulpError(ArrayElements.get(out, i), ref, isFloat);
                         if (e > worst) {
                             worst = e;
                             at = i;

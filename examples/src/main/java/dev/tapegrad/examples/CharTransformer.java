@@ -71,8 +71,7 @@ public final class CharTransformer {
             System.out.println("e.g. " + corpus.substring(0, 80) + "...");
         }
 
-        var model = new GptDecoder(new GptDecoder.Config(chars.length(), c.context(), c.layers(), 2, c.embed(),
-                false, true, DType.FLOAT32), gen);
+        var model = new GptDecoder(gen, GptDecoder.Config.of(chars.length(), c.context(), c.layers(), 2, c.embed()).withTiedHead(true));
         Optimizer opt = Optimizers.create("adamw", Map.of("lr", c.lr()), model.namedParameters());
 
         double[] losses = new double[c.steps()];
@@ -96,7 +95,7 @@ public final class CharTransformer {
 
         // Sample: start after a full stop, draw characters at temperature 0.8.
         Tensor prompt = Tensor.of(new int[] {chars.indexOf('.'), chars.indexOf(' ')}, 1, 2);
-        int[] out = model.generate(prompt, 3 * c.context(), 0.8, 0, 1.0, gen).toIntArray();
+        int[] out = model.generate(gen, prompt, 3 * c.context(), 0.8, 0, 1.0).toIntArray();
         StringBuilder sample = new StringBuilder();
         for (int i = 2; i < out.length; i++) sample.append(chars.charAt(out[i]));
         if (verbose) System.out.println("sample: " + sample);

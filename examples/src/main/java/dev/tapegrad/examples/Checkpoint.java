@@ -42,7 +42,7 @@ public final class Checkpoint {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("step", Long.toString(progress.step()));
         fields.put("epoch", Integer.toString(progress.epoch()));
-        fields.put("rng", longs(rng.state()));
+        fields.put("rng", longs(rng.stateDict()));
         save(file, DIGITS, model, optimizer, fields);
     }
 
@@ -54,7 +54,7 @@ public final class Checkpoint {
     public static Progress load(Path file, Module model, Optimizer optimizer, Generator rng) throws IOException {
         Map<String, String> kv = load(file, DIGITS, model, optimizer);
         try {
-            rng.setState(longs(kv.get("rng")));
+            rng.loadStateDict(longs(kv.get("rng")));
             return new Progress(Long.parseLong(kv.get("step")), Integer.parseInt(kv.get("epoch")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("checkpoint " + file + ": bad progress.txt (" + e.getMessage() + ")");
@@ -76,7 +76,7 @@ public final class Checkpoint {
             StateDicts.save(model, weights);
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 put(zip, "model.safetensors", Files.readAllBytes(weights));
-                put(zip, "optimizer.bin", optimizer.state().toBytes());
+                put(zip, "optimizer.bin", optimizer.stateDict().toBytes());
                 put(zip, "progress.txt", text.toString().getBytes(StandardCharsets.UTF_8));
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -121,7 +121,7 @@ public final class Checkpoint {
         } finally {
             Files.deleteIfExists(weights);
         }
-        optimizer.loadState(OptimizerState.fromBytes(parts.get("optimizer.bin")));
+        optimizer.loadStateDict(OptimizerState.fromBytes(parts.get("optimizer.bin")));
         return kv;
     }
 

@@ -61,9 +61,9 @@ public final class ColdStartTable {
                     AdvantageEstimator est = switch (e) {
                         case 0 -> Garl.of(0);
                         case 1 -> Garl.of(0.75);
-                        default -> Paft.resampling(1, 4, new Generator(seed + 1000));
+                        default -> Paft.resampling(new Generator(seed + 1000), 1, 4);
                     };
-                    total += cs.runSampled(p0, est, 8, new Generator(seed)).steps();
+                    total += cs.runSampled(new Generator(seed), p0, est, 8).steps();
                 }
                 out.append(String.format(Locale.ROOT, "%13.1f", total / seeds));
             }

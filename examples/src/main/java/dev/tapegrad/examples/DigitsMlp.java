@@ -4,7 +4,7 @@ import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
-import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.ActivationModule;
 import dev.tapegrad.nn.Losses;
 import dev.tapegrad.nn.Mlp;
 import dev.tapegrad.nn.Sequential;
@@ -151,7 +151,7 @@ public final class DigitsMlp {
 
         // 64 → hidden (tanh) → 10: a Sequential of Linear(64, hidden), Tanh, Linear(hidden, 10), with PyTorch's
         // names 0.weight, 0.bias, 2.weight, 2.bias and PyTorch's default initialisation U(±1/√fan_in).
-        Sequential model = Mlp.builder(Digits.PIXELS).hidden(c.hidden(), Activation::tanh).out(Digits.CLASSES).build(gen);
+        Sequential model = Mlp.builder(Digits.PIXELS).hidden(c.hidden(), ActivationModule::tanh).out(Digits.CLASSES).build(gen);
         Optimizer opt = Optimizers.create(c.optimizer(), c.hyper(), model.namedParameters());
         int startEpoch = 1;
         if (resume != null) startEpoch = Checkpoint.load(resume, model, opt, gen).epoch() + 1;

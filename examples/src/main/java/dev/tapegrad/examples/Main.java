@@ -197,10 +197,10 @@ public final class Main {
 
     private static Task task(String name, int n, long seed) {
         return switch (name) {
-            case "reverse" -> ToyTasks.reverseDigits(n, (int) Math.min(16, Math.pow(10, n)), false, seed);
-            case "sort" -> ToyTasks.sortDigits(n, (int) Math.min(16, Math.pow(10, n)), false, seed);
-            case "arithmetic" -> ToyTasks.arithmetic(n, new int[] {TokenVocabulary.PLUS}, 16, false, seed);
-            default -> ToyTasks.targetSum(n, 0, 9 * n, Math.min(16, 9 * n + 1), false, seed);
+            case "reverse" -> ToyTasks.reverseDigits(n, (int) Math.min(16, Math.pow(10, n)), seed);
+            case "sort" -> ToyTasks.sortDigits(n, (int) Math.min(16, Math.pow(10, n)), seed);
+            case "arithmetic" -> ToyTasks.arithmetic(n, new int[] {TokenVocabulary.PLUS}, 16, seed);
+            default -> ToyTasks.targetSum(n, 0, 9 * n, Math.min(16, 9 * n + 1), seed);
         };
     }
 

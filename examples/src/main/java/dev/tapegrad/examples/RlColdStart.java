@@ -55,9 +55,9 @@ public final class RlColdStart {
      * One objective of the comparison: an advantage estimator, a (possibly step-dependent) objective, and the
      * estimator's own generator when it draws random numbers (null otherwise), so that a checkpoint can save it.
      */
-    record Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective, Generator rng) {
+    record Method(Generator gen, String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
         Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
-            this(name, estimator, objective, null);
+            this(null, name, estimator, objective);
         }
     }
 
@@ -121,8 +121,8 @@ public final class RlColdStart {
             case "garl" -> fixed(String.format(Locale.ROOT, "GARL q=%s", q), Garl.of(q), Tsallis::surrogate);
             case "paft" -> {
                 Generator rng = new Generator(seed + 1000);
-                yield new Method(String.format(Locale.ROOT, "PAFT q=%s", q), dev.tapegrad.rl.Paft.resampling(q, 4, rng),
-                        step -> Tsallis::surrogate, rng);
+                yield new Method(rng, String.format(Locale.ROOT, "PAFT q=%s", q), dev.tapegrad.rl.Paft.resampling(rng, q, 4),
+                        step -> Tsallis::surrogate);
             }
             case "holder" -> {
                 HolderPo h = HolderPo.of(HolderPo.Variant.SEQUENCE, p);
@@ -154,8 +154,8 @@ public final class RlColdStart {
      */
     static List<StepStats> train(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling, RunListener listener,
                                  Path resume, Path save) throws IOException {
-        GptDecoder decoder = new GptDecoder(new GptDecoder.Config(TokenVocabulary.SIZE, task.promptLength()
-                + task.maxCompletionLength(), 1, 2, 32, false, false, DType.FLOAT32), new Generator(s.seed()));
+        GptDecoder decoder = new GptDecoder(new Generator(s.seed()), GptDecoder.Config.of(TokenVocabulary.SIZE, task.promptLength()
+                + task.maxCompletionLength(), 1, 2, 32));
         Optimizer adam = Optimizer.builder(Optimizers.adam()).params(decoder.namedParameters()).set("lr", s.lr()).build();
         Trainer trainer = Trainer.builder().policy(new TokenPolicy(decoder, sampling))
                 .task(task).estimator(method.estimator()).objectiveSchedule(method.objective()).optimizer(adam)
@@ -169,14 +169,14 @@ public final class RlColdStart {
                     st.successRate(), "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
         }
         if (save != null) {
-            Trainer.State t = trainer.state();
+            Trainer.State t = trainer.stateDict();
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("method", method.name());
             fields.put("step", Integer.toString(t.step()));
             fields.put("prompt-rng", Checkpoint.longs(t.promptRng()));
             fields.put("token-rng", Checkpoint.longs(t.tokenRng()));
             fields.put("sampler", Checkpoint.doubles(t.sampler()));
-            fields.put("estimator-rng", method.rng() == null ? "" : Checkpoint.longs(method.rng().state()));
+            fields.put("estimator-rng", method.gen() == null ? "" : Checkpoint.longs(method.gen().stateDict()));
             Checkpoint.save(save, CHECKPOINT_KIND, decoder, adam, fields);
         }
         return stats;
@@ -194,7 +194,7 @@ public final class RlColdStart {
         try {
             t = new Trainer.State(Integer.parseInt(kv.get("step")), Checkpoint.longs(kv.get("prompt-rng")),
                     Checkpoint.longs(kv.get("token-rng")), Checkpoint.doubles(kv.get("sampler")));
-            if (method.rng() != null) method.rng().setState(Checkpoint.longs(kv.get("estimator-rng")));
+            if (method.gen() != null) method.gen().loadStateDict(Checkpoint.longs(kv.get("estimator-rng")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("checkpoint " + file + ": bad progress.txt (" + e.getMessage() + ")");
         }
@@ -202,7 +202,7 @@ public final class RlColdStart {
             throw new IllegalArgumentException("checkpoint " + file + " is at step " + t.step() + ": --steps " + steps
                     + " (the total) leaves nothing to do");
         }
-        trainer.restore(t);
+        trainer.loadStateDict(t);
     }
 
     /** Success rates per step of every method, the rows every {@code every} steps (means over the window). */
@@ -227,7 +227,7 @@ public final class RlColdStart {
 
     public static void main(String[] args) {
         Settings s = Settings.parse(args);
-        Task task = ToyTasks.reverseDigits(s.digits(), (int) Math.min(16, Math.pow(10, s.digits())), false, s.seed());
+        Task task = ToyTasks.reverseDigits(s.digits(), (int) Math.min(16, Math.pow(10, s.digits())), s.seed());
         System.out.printf(Locale.ROOT, "Reverse %d digits, reward 1 only for the exact answer; G = %d samples of %d prompts"
                 + " per step, Adam lr %g, seed %d.%n", s.digits(), s.groupSize(), s.promptsPerStep(), s.lr(), s.seed());
         List<String> names = new ArrayList<>();

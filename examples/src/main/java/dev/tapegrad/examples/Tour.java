@@ -7,7 +7,7 @@ import dev.tapegrad.Tensor;
 import dev.tapegrad.check.GradCheck;
 import dev.tapegrad.check.Property;
 import dev.tapegrad.check.TensorGen;
-import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.ActivationModule;
 import dev.tapegrad.nn.Mlp;
 import dev.tapegrad.nn.Module;
 import dev.tapegrad.nn.StateDicts;
@@ -82,15 +82,15 @@ public final class Tour {
             params.get("w").sub(target).square().sum().backward();
             opt.step();
         }
-        opt.state().save(Path.of(System.getProperty("java.io.tmpdir"), "tour-optimizer.bin")); // resumable
+        opt.stateDict().save(Path.of(System.getProperty("java.io.tmpdir"), "tour-optimizer.bin")); // resumable
         System.out.println(params.get("w"));
     }
 
     static void weights() throws IOException {
-        Module mlp = Mlp.builder(8).hidden(16, Activation::tanh).out(4).build(new Generator(1)); // float32
+        Module mlp = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(1)); // float32
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "tour-mlp.safetensors");
         StateDicts.save(mlp, file);                    // 0.weight [16, 8], 0.bias, 2.weight [4, 16], 2.bias
-        Module copy = Mlp.builder(8).hidden(16, Activation::tanh).out(4).build(new Generator(2));
+        Module copy = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(2));
         StateDicts.load(copy, file);                   // every name, shape and dtype must match, or nothing loads
         System.out.println(copy.stateDict().keySet());
     }

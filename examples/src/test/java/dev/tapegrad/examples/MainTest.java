@@ -167,7 +167,7 @@ class MainTest {
     void anRlRunResumedFromACheckpointMatchesAnUninterruptedOne() throws IOException {
         RlColdStart.Settings four = RlColdStart.Settings.parse(new String[] {"--steps", "6", "--prompts", "4", "--group", "8"});
         RlColdStart.Settings two = RlColdStart.Settings.parse(new String[] {"--steps", "3", "--prompts", "4", "--group", "8"});
-        Task task = ToyTasks.reverseDigits(1, 10, true, four.seed()); // partial credit: rewards vary, losses are not 0
+        Task task = ToyTasks.reverseDigits(1, 10, four.seed()).withPartialCredit(true); // partial credit: rewards vary, losses are not 0
         // grpo: no estimator randomness; paft: its resampling generator must be checkpointed too
         for (String name : List.of("grpo", "paft")) {
             List<StepStats> straight = RlColdStart.train(method(name, four), task, four);

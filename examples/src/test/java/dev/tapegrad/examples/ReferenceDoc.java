@@ -3,7 +3,7 @@ package dev.tapegrad.examples;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.check.OpInfo;
 import dev.tapegrad.check.OpTable;
-import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.ActivationModule;
 import dev.tapegrad.nn.Activations;
 import dev.tapegrad.nn.Losses;
 import dev.tapegrad.nn.Module;
@@ -58,8 +58,8 @@ final class ReferenceDoc {
                 .append("- [Policy objectives](#policy-objectives)\n- [Advantage estimators](#advantage-estimators)\n\n");
         ops(md);
         layers(md);
-        staticFactories(md, "Activations", "nn", Activation.class, Activation.class, m -> !m.getName().equals("of"),
-                "Parameter-free activation modules (`dev.tapegrad.nn.Activation`); the same functions without a module are in"
+        staticFactories(md, "Activations", "nn", ActivationModule.class, ActivationModule.class, m -> !m.getName().equals("of"),
+                "Parameter-free activation modules (`dev.tapegrad.nn.ActivationModule`); the same functions without a module are in"
                         + " `Activations` (" + String.join(", ", publicStaticNames(Activations.class, Tensor.class)) + ").");
         staticFactories(md, "Losses", "nn", Losses.class, Tensor.class, m -> true,
                 "Functional losses (`dev.tapegrad.nn.Losses`), each compared with PyTorch.");

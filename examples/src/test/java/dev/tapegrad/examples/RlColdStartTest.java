@@ -17,7 +17,7 @@ class RlColdStartTest {
     @Test
     void aShortRunOfEveryMethodIsReproducibleAndTabulated() {
         RlColdStart.Settings s = RlColdStart.Settings.parse(new String[] {"--steps", "3", "--prompts", "4", "--group", "4"});
-        Task task = ToyTasks.reverseDigits(1, 10, false, s.seed());
+        Task task = ToyTasks.reverseDigits(1, 10, s.seed());
         List<String> names = new ArrayList<>();
         List<List<StepStats>> runs = new ArrayList<>();
         for (RlColdStart.Method m : RlColdStart.methods(s.steps())) {

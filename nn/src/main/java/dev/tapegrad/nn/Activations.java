@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Activation functions, as differentiable functions of tensors (like {@code torch.nn.functional}). Every
+ * ActivationModule functions, as differentiable functions of tensors (like {@code torch.nn.functional}). Every
  * function is elementwise, keeps the dtype (float32 or float64) and is built from engine ops, so first and
- * second derivatives come from the engine's rules. The modules {@link Activation} and {@link ExpandedGating}
+ * second derivatives come from the engine's rules. The modules {@link ActivationModule} and {@link ExpandedGating}
  * wrap them.
  *
  * <p>Where a formula would overflow in an unused branch (ELU's eˣ for large x, GoLU's e^(−x) for very
@@ -88,17 +88,25 @@ public final class Activations {
         return x.mul(x.softplus().tanh());
     }
 
-    /** Softplus(x) = log(1 + eˣ), computed stably; {@link #softplus(Tensor, double, double)} with β = 1, threshold 20. */
-    public static Tensor softplus(Tensor x) {
-        return softplus(x, 1.0, 20.0);
+    /**
+     * PyTorch's thresholded softplus with β = 1 and threshold 20: log(1 + eˣ), and x itself where x &gt; 20; see
+     * {@link #thresholdedSoftplus(Tensor, double, double)}. For the exact log(1 + eˣ) use {@link Tensor#softplus()}.
+     */
+    public static Tensor thresholdedSoftplus(Tensor x) {
+        return thresholdedSoftplus(x, 1.0, 20.0);
     }
 
     /**
-     * Softplus(x) = (1/β)·log(1 + e^(βx)), and x itself where βx &gt; threshold (as PyTorch: there the two
-     * agree to rounding and the linear form is exact). Requires β &gt; 0.
+     * PyTorch's {@code Softplus(β, threshold)}: (1/β)·log(1 + e^(βx)), and x itself where βx &gt; threshold
+     * (there the gradient is exactly 1). Requires β &gt; 0.
+     *
+     * <p>Not the same function as the engine's {@link Tensor#softplus()}, which is the exact, stable
+     * log(1 + eˣ) everywhere (and is what {@link #mish} and the losses use): above the threshold the two differ
+     * by (1/β)·log(1 + e^(−βx)) &lt; e^(−threshold)/β, about 2·10⁻⁹ at PyTorch's default 20, but by up to
+     * log(1 + e^(−t))/β for a small threshold t. Hence the different name.
      */
-    public static Tensor softplus(Tensor x, double beta, double threshold) {
-        if (!(beta > 0)) throw new IllegalArgumentException("softplus: beta must be positive, got " + beta);
+    public static Tensor thresholdedSoftplus(Tensor x, double beta, double threshold) {
+        if (!(beta > 0)) throw new IllegalArgumentException("thresholdedSoftplus: beta must be positive, got " + beta);
         Tensor bx = x.mul(beta);
         Tensor smooth = beta == 1.0 ? x.softplus() : bx.softplus().div(beta);
         return Tensor.where(bx.gt(threshold), x, smooth);

@@ -15,8 +15,40 @@ public final class AvgPool1d extends Pool {
         this(kernel, kernel, 0);
     }
 
-    /** Pooling with the given kernel, stride and padding (at most half the kernel). */
-    public AvgPool1d(int kernel, int stride, int padding) {
+    private AvgPool1d(int kernel, int stride, int padding) {
         super("AvgPool1d", 1, new int[] {kernel}, new int[] {stride}, new int[] {padding}, false);
+    }
+
+    /** A builder of a pooling with the given kernel; by default stride = kernel and no padding. */
+    public static Builder builder(int kernel) {
+        return new Builder(kernel);
+    }
+
+    /** The optional settings of a {@link AvgPool1d}. */
+    public static final class Builder {
+        private final int kernel;
+        private int stride, padding = 0;
+
+        private Builder(int kernel) {
+            this.kernel = kernel;
+            this.stride = kernel;
+        }
+
+        /** The stride (default: the kernel size). */
+        public Builder stride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        /** The padding on each side, at most half the kernel (default 0). */
+        public Builder padding(int padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        /** The pooling. */
+        public AvgPool1d build() {
+            return new AvgPool1d(kernel, stride, padding);
+        }
     }
 }

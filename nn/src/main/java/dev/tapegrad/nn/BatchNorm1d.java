@@ -21,17 +21,14 @@ public final class BatchNorm1d extends UnaryModule {
 
     /** C channels, float32, ε = 1e-5, momentum 0.1, affine, tracking running statistics. */
     public BatchNorm1d(int features) {
-        this(features, Layers.NORM_EPS, Layers.BATCH_NORM_MOMENTUM, true, true, DType.FLOAT32);
+        this(builder(features));
     }
 
-    /**
-     * A batch norm over {@code features} channels.
-     *
-     * @param affine           whether there are a learned weight and bias
-     * @param trackRunningStats whether there are running statistics (without them, evaluation mode also uses
-     *                         the batch statistics, as in PyTorch)
-     */
-    public BatchNorm1d(int features, double eps, double momentum, boolean affine, boolean trackRunningStats, DType dtype) {
+    private BatchNorm1d(Builder b) {
+        int features = b.features;
+        double eps = b.eps, momentum = b.momentum;
+        boolean affine = b.affine, trackRunningStats = b.trackRunningStats;
+        DType dtype = b.dtype;
         if (features <= 0) throw new IllegalArgumentException("BatchNorm1d: number of features must be positive, got " + features);
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("BatchNorm1d: need eps > 0 and momentum in [0, 1], got eps " + eps
@@ -45,6 +42,64 @@ public final class BatchNorm1d extends UnaryModule {
         this.runningMean = trackRunningStats ? buffer("running_mean", Tensor.zeros(dtype, features)) : null;
         this.runningVar = trackRunningStats ? buffer("running_var", Tensor.ones(dtype, features)) : null;
         this.numBatchesTracked = trackRunningStats ? buffer("num_batches_tracked", Tensor.scalar(0, DType.INT32)) : null;
+    }
+
+    /**
+     * A builder of a batch norm over {@code features} channels; by default float32, ε = 1e-5, momentum 0.1,
+     * affine, tracking running statistics.
+     */
+    public static Builder builder(int features) {
+        return new Builder(features);
+    }
+
+    /** The optional settings of a {@link BatchNorm1d}. */
+    public static final class Builder {
+        private final int features;
+        private double eps = Layers.NORM_EPS, momentum = Layers.BATCH_NORM_MOMENTUM;
+        private boolean affine = true, trackRunningStats = true;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int features) {
+            this.features = features;
+        }
+
+        /** ε &gt; 0 (default 1e-5). */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** The weight of the batch statistics in the running ones, in [0, 1] (default 0.1). */
+        public Builder momentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /** Whether there are a learned weight and bias (default true). */
+        public Builder affine(boolean affine) {
+            this.affine = affine;
+            return this;
+        }
+
+        /**
+         * Whether there are running statistics (default true); without them, evaluation mode also uses the batch
+         * statistics, as in PyTorch.
+         */
+        public Builder trackRunningStats(boolean trackRunningStats) {
+            this.trackRunningStats = trackRunningStats;
+            return this;
+        }
+
+        /** The dtype of the parameters and buffers (default float32). */
+        public Builder dtype(DType dtype) {
+            this.dtype = java.util.Objects.requireNonNull(dtype, "BatchNorm1d: dtype");
+            return this;
+        }
+
+        /** The batch norm. */
+        public BatchNorm1d build() {
+            return new BatchNorm1d(this);
+        }
     }
 
     /** The weight, or {@code null}. */

@@ -13,7 +13,7 @@ public final class Dropout extends UnaryModule {
     private final Generator gen;
 
     /** Dropout with probability p in [0, 1), drawing masks from {@code gen}. */
-    public Dropout(double p, Generator gen) {
+    public Dropout(Generator gen, double p) {
         Layers.checkDropoutP("Dropout", p);
         this.p = p;
         this.gen = java.util.Objects.requireNonNull(gen, "Dropout: generator");
@@ -26,6 +26,6 @@ public final class Dropout extends UnaryModule {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Layers.dropout(x, p, isTraining(), gen);
+        return Layers.dropout(gen, x, p, isTraining());
     }
 }

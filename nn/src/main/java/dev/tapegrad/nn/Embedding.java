@@ -18,23 +18,55 @@ public final class Embedding extends Module {
     private final Integer paddingRow;
 
     /** A float32 table without padding index. */
-    public Embedding(int num, int dim, Generator gen) {
-        this(num, dim, null, DType.FLOAT32, gen);
+    public Embedding(Generator gen, int num, int dim) {
+        this(gen, builder(num, dim));
     }
 
-    /**
-     * A table of the given dtype.
-     *
-     * @param paddingIdx a row in [−num, num) that gets zeros and no gradient, or {@code null} for none
-     */
-    public Embedding(int num, int dim, Integer paddingIdx, DType dtype, Generator gen) {
+    private Embedding(Generator gen, Builder b) {
+        int num = b.num, dim = b.dim;
+        Integer paddingIdx = b.paddingIdx;
+        DType dtype = b.dtype;
         if (num <= 0 || dim <= 0) {
             throw new IllegalArgumentException("Embedding: sizes must be positive, got num=" + num + ", dim=" + dim);
         }
         this.paddingRow = paddingIdx == null ? null : Layers.paddingRow("Embedding", paddingIdx, num);
-        Tensor w = Init.normal(Tensor.zeros(dtype, num, dim), 0, 1, gen);
+        Tensor w = Init.normal(gen, Tensor.zeros(dtype, num, dim), 0, 1);
         if (paddingRow != null) Init.zeros(w.select(0, paddingRow));
         this.weight = param("weight", w);
+    }
+
+    /** A builder of a table of {@code num} vectors of size {@code dim}; by default float32 without padding index. */
+    public static Builder builder(int num, int dim) {
+        return new Builder(num, dim);
+    }
+
+    /** The optional settings of an {@link Embedding}. */
+    public static final class Builder {
+        private final int num, dim;
+        private Integer paddingIdx;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int num, int dim) {
+            this.num = num;
+            this.dim = dim;
+        }
+
+        /** A row in [−num, num) that gets zeros and no gradient (default: none). */
+        public Builder paddingIdx(int paddingIdx) {
+            this.paddingIdx = paddingIdx;
+            return this;
+        }
+
+        /** The dtype of the table (default float32). */
+        public Builder dtype(DType dtype) {
+            this.dtype = java.util.Objects.requireNonNull(dtype, "Embedding: dtype");
+            return this;
+        }
+
+        /** The table, initialised from {@code gen}. */
+        public Embedding build(Generator gen) {
+            return new Embedding(gen, this);
+        }
     }
 
     /** The table, {@code [num, dim]}. */

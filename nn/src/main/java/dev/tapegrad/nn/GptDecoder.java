@@ -46,6 +46,26 @@ public final class GptDecoder extends Module {
             }
             if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("GptDecoder: dtype must be floating, got " + dtype);
         }
+
+        /** A float32 configuration with ungated attention and a separate output head; see the {@code with} methods. */
+        public static Config of(int vocabSize, int contextLength, int layers, int heads, int embedDim) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, false, false, DType.FLOAT32);
+        }
+
+        /** This configuration with gated attention on or off. */
+        public Config withGated(boolean on) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, on, tiedHead, dtype);
+        }
+
+        /** This configuration with the output head tied to {@code wte.weight} or not. */
+        public Config withTiedHead(boolean on) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, gated, on, dtype);
+        }
+
+        /** This configuration with another dtype. */
+        public Config withDtype(DType d) {
+            return new Config(vocabSize, contextLength, layers, heads, embedDim, gated, tiedHead, d);
+        }
     }
 
     private final Config config;
@@ -56,21 +76,23 @@ public final class GptDecoder extends Module {
     private final Linear head;
 
     /** A model of the given configuration, initialised from {@code gen}. */
-    public GptDecoder(Config config, Generator gen) {
+    public GptDecoder(Generator gen, Config config) {
         this.config = config;
         int c = config.embedDim();
-        this.wte = child("wte", new Embedding(config.vocabSize(), c, null, config.dtype(), gen));
-        Init.normal(wte.weight(), 0, 0.02, gen); // GPT-2's N(0, 0.02²) instead of nn.Embedding's N(0, 1)
-        this.wpe = child("wpe", new Embedding(config.contextLength(), c, null, config.dtype(), gen));
-        Init.normal(wpe.weight(), 0, 0.02, gen);
+        this.wte = child("wte", Embedding.builder(config.vocabSize(), c).dtype(config.dtype()).build(gen));
+        Init.normal(gen, wte.weight(), 0, 0.02); // GPT-2's N(0, 0.02²) instead of nn.Embedding's N(0, 1)
+        this.wpe = child("wpe", Embedding.builder(config.contextLength(), c).dtype(config.dtype()).build(gen));
+        Init.normal(gen, wpe.weight(), 0, 0.02);
         Sequential list = child("blocks", new Sequential());
         for (int l = 0; l < config.layers(); l++) {
-            TransformerBlock b = new TransformerBlock(c, config.heads(), true, config.gated(), config.dtype(), gen);
+            TransformerBlock b = TransformerBlock.builder(c, config.heads()).causal(true).gated(config.gated())
+                    .dtype(config.dtype()).build(gen);
             list.add(b);
             blocks.add(b);
         }
-        this.lnF = child("ln_f", new LayerNorm(new int[] {c}, 1e-5, true, true, config.dtype()));
-        this.head = config.tiedHead() ? null : child("head", new Linear(c, config.vocabSize(), false, config.dtype(), gen));
+        this.lnF = child("ln_f", LayerNorm.builder(c).eps(1e-5).dtype(config.dtype()).build());
+        this.head = config.tiedHead() ? null
+                : child("head", Linear.builder(c, config.vocabSize()).bias(false).dtype(config.dtype()).build(gen));
     }
 
     /** The configuration. */
@@ -110,7 +132,7 @@ public final class GptDecoder extends Module {
      * {@link Sampling#sample} (temperature, top-k, top-p, {@code gen}); the same seed gives the same tokens, and
      * temperature 0 is greedy decoding.
      */
-    public Tensor generate(Tensor prompt, int maxNewTokens, double temperature, int topK, double topP, Generator gen) {
+    public Tensor generate(Generator gen, Tensor prompt, int maxNewTokens, double temperature, int topK, double topP) {
         checkTokens("generate", prompt, Integer.MAX_VALUE);
         if (maxNewTokens < 0) throw new IllegalArgumentException("GptDecoder.generate: maxNewTokens must be ≥ 0, got " + maxNewTokens);
         if (prompt.size(1) == 0) throw new IllegalArgumentException("GptDecoder.generate: the prompt must hold at least one token");
@@ -125,7 +147,7 @@ public final class GptDecoder extends Module {
                 int[] window = new int[b * (len - start)];
                 for (int r = 0; r < b; r++) System.arraycopy(seq, r * total + start, window, r * (len - start), len - start);
                 Tensor logits = forward(Tensor.of(window, b, len - start)).select(1, len - start - 1);
-                int[] next = Sampling.sample(logits, temperature, topK, topP, gen).toIntArray();
+                int[] next = Sampling.sample(gen, logits, temperature, topK, topP).toIntArray();
                 for (int r = 0; r < b; r++) seq[r * total + len] = next[r];
             }
         }

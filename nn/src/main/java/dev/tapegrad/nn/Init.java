@@ -84,12 +84,12 @@ public final class Init {
     }
 
     /** Fills with samples of U[low, high). */
-    public static Tensor uniform(Tensor t, double low, double high, Generator gen) {
+    public static Tensor uniform(Generator gen, Tensor t, double low, double high) {
         return fill(t, Tensor.uniform(gen, low, high, floating(t).dtype(), t.shape()));
     }
 
     /** Fills with samples of N(mean, std²). */
-    public static Tensor normal(Tensor t, double mean, double std, Generator gen) {
+    public static Tensor normal(Generator gen, Tensor t, double mean, double std) {
         if (!(std >= 0)) throw new IllegalArgumentException("Init.normal: std must be >= 0, got " + std);
         return fill(t, Tensor.randn(gen, floating(t).dtype(), t.shape()).mul(std).add(mean));
     }
@@ -104,7 +104,7 @@ public final class Init {
      * @param a finite lower bound
      * @param b finite upper bound, b &gt; a
      */
-    public static Tensor truncNormal(Tensor t, double mean, double std, double a, double b, Generator gen) {
+    public static Tensor truncNormal(Generator gen, Tensor t, double mean, double std, double a, double b) {
         if (!(std > 0) || !Double.isFinite(a) || !Double.isFinite(b) || !(a < b)) {
             throw new IllegalArgumentException("Init.truncNormal: need std > 0 and finite a < b, got std " + std
                     + ", [" + a + ", " + b + "]");
@@ -137,16 +137,16 @@ public final class Init {
      * Xavier/Glorot uniform (Glorot and Bengio, 2010): U[−B, B] with B = gain·√(6/(fan_in + fan_out)),
      * so Var = gain²·2/(fan_in + fan_out).
      */
-    public static Tensor xavierUniform(Tensor t, double gain, Generator gen) {
+    public static Tensor xavierUniform(Generator gen, Tensor t, double gain) {
         int[] f = fans(t);
         double bound = gain * Math.sqrt(6.0 / (f[0] + f[1]));
-        return uniform(t, -bound, bound, gen);
+        return uniform(gen, t, -bound, bound);
     }
 
     /** Xavier/Glorot normal: N(0, σ²) with σ = gain·√(2/(fan_in + fan_out)). */
-    public static Tensor xavierNormal(Tensor t, double gain, Generator gen) {
+    public static Tensor xavierNormal(Generator gen, Tensor t, double gain) {
         int[] f = fans(t);
-        return normal(t, 0, gain * Math.sqrt(2.0 / (f[0] + f[1])), gen);
+        return normal(gen, t, 0, gain * Math.sqrt(2.0 / (f[0] + f[1])));
     }
 
     /**
@@ -154,16 +154,16 @@ public final class Init {
      * σ = gain/√fan, gain = {@link #gain}(nonlinearity, negativeSlope), fan chosen by {@code mode}.
      * PyTorch's default Linear/Conv weight init is this with LEAKY_RELU and a = √5, i.e. B = 1/√fan_in.
      */
-    public static Tensor kaimingUniform(Tensor t, double negativeSlope, FanMode mode, Nonlinearity nonlinearity,
-                                        Generator gen) {
+    public static Tensor kaimingUniform(Generator gen, Tensor t, double negativeSlope, FanMode mode,
+                                        Nonlinearity nonlinearity) {
         double bound = Math.sqrt(3.0) * kaimingStd(t, negativeSlope, mode, nonlinearity);
-        return uniform(t, -bound, bound, gen);
+        return uniform(gen, t, -bound, bound);
     }
 
     /** Kaiming/He normal: N(0, σ²) with σ = gain/√fan (see {@link #kaimingUniform}). */
-    public static Tensor kaimingNormal(Tensor t, double negativeSlope, FanMode mode, Nonlinearity nonlinearity,
-                                       Generator gen) {
-        return normal(t, 0, kaimingStd(t, negativeSlope, mode, nonlinearity), gen);
+    public static Tensor kaimingNormal(Generator gen, Tensor t, double negativeSlope, FanMode mode,
+                                       Nonlinearity nonlinearity) {
+        return normal(gen, t, 0, kaimingStd(t, negativeSlope, mode, nonlinearity));
     }
 
     private static double kaimingStd(Tensor t, double negativeSlope, FanMode mode, Nonlinearity nonlinearity) {
@@ -182,7 +182,7 @@ public final class Init {
      * columns of Q are multiplied by sign(R_jj) so that the result is uniformly (Haar) distributed. Then
      * WWᵀ = gain²·I (rows ≤ cols) or WᵀW = gain²·I (rows ≥ cols).
      */
-    public static Tensor orthogonal(Tensor t, double gain, Generator gen) {
+    public static Tensor orthogonal(Generator gen, Tensor t, double gain) {
         if (t.dim() < 2) {
             throw new IllegalArgumentException("Init.orthogonal: needs a tensor of rank >= 2, got shape "
                     + Arrays.toString(t.shape()));

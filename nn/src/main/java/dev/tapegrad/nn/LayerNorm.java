@@ -15,21 +15,68 @@ public final class LayerNorm extends UnaryModule {
 
     /** Over the last axis of size {@code dim}: float32, ε = 1e-5, with weight and bias. */
     public LayerNorm(int dim) {
-        this(new int[] {dim}, Layers.NORM_EPS, true, true, DType.FLOAT32);
+        this(builder(dim));
     }
 
-    /**
-     * A layer norm over the last {@code normalizedShape.length} axes.
-     *
-     * @param affine whether there is a learned weight
-     * @param bias   whether there is a learned bias (only with {@code affine}, as in PyTorch)
-     */
-    public LayerNorm(int[] normalizedShape, double eps, boolean affine, boolean bias, DType dtype) {
+    private LayerNorm(Builder b) {
+        int[] normalizedShape = b.normalizedShape;
+        double eps = b.eps;
+        boolean affine = b.affine, bias = b.bias;
+        DType dtype = b.dtype;
         this.normalizedShape = checkShape("LayerNorm", normalizedShape);
         if (!(eps > 0)) throw new IllegalArgumentException("LayerNorm: eps must be positive, got " + eps);
         this.eps = eps;
         this.weight = affine ? param("weight", Tensor.ones(dtype, normalizedShape)) : null;
         this.bias = affine && bias ? param("bias", Tensor.zeros(dtype, normalizedShape)) : null;
+    }
+
+    /**
+     * A builder of a layer norm over the last {@code normalizedShape.length} axes; by default float32,
+     * ε = {@link Layers#NORM_EPS}, with weight and bias.
+     */
+    public static Builder builder(int... normalizedShape) {
+        return new Builder(normalizedShape);
+    }
+
+    /** The optional settings of a {@link LayerNorm}. */
+    public static final class Builder {
+        private final int[] normalizedShape;
+        private double eps = Layers.NORM_EPS;
+        private boolean affine = true, bias = true;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int[] normalizedShape) {
+            this.normalizedShape = normalizedShape.clone();
+        }
+
+        /** ε &gt; 0 (default 1e-5). */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** Whether there is a learned weight (default true). */
+        public Builder affine(boolean affine) {
+            this.affine = affine;
+            return this;
+        }
+
+        /** Whether there is a learned bias, only with {@code affine} as in PyTorch (default true). */
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** The dtype of the parameters (default float32). */
+        public Builder dtype(DType dtype) {
+            this.dtype = java.util.Objects.requireNonNull(dtype, "LayerNorm: dtype");
+            return this;
+        }
+
+        /** The layer norm. */
+        public LayerNorm build() {
+            return new LayerNorm(this);
+        }
     }
 
     static int[] checkShape(String layer, int[] shape) {

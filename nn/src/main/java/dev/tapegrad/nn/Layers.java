@@ -128,7 +128,7 @@ public final class Layers {
      * @param training whether to drop; {@code false} returns x
      * @param gen      source of the mask (one draw per element, in row-major order)
      */
-    public static Tensor dropout(Tensor x, double p, boolean training, Generator gen) {
+    public static Tensor dropout(Generator gen, Tensor x, double p, boolean training) {
         checkDropoutP("dropout", p);
         if (!training || p == 0) return x;
         if (!x.dtype().isFloating()) {

@@ -18,17 +18,51 @@ public final class Linear extends UnaryModule {
     private final Tensor bias;
 
     /** A float32 layer with a bias. */
-    public Linear(int in, int out, Generator gen) {
-        this(in, out, true, DType.FLOAT32, gen);
+    public Linear(Generator gen, int in, int out) {
+        this(gen, builder(in, out));
     }
 
-    /** A layer with or without bias, of the given dtype. */
-    public Linear(int in, int out, boolean bias, DType dtype, Generator gen) {
+    private Linear(Generator gen, Builder b) {
+        int in = b.in, out = b.out;
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
         double bound = 1.0 / Math.sqrt(in);
         // Kaiming uniform with a = √5 (PyTorch's default): bound = √3·√(2/(1 + 5))/√in = 1/√in.
-        this.weight = param("weight", Init.uniform(Tensor.zeros(dtype, out, in), -bound, bound, gen));
-        this.bias = bias ? param("bias", Init.uniform(Tensor.zeros(dtype, out), -bound, bound, gen)) : null;
+        this.weight = param("weight", Init.uniform(gen, Tensor.zeros(b.dtype, out, in), -bound, bound));
+        this.bias = b.bias ? param("bias", Init.uniform(gen, Tensor.zeros(b.dtype, out), -bound, bound)) : null;
+    }
+
+    /** A builder of a layer from {@code in} to {@code out} features; by default float32 with a bias. */
+    public static Builder builder(int in, int out) {
+        return new Builder(in, out);
+    }
+
+    /** The optional settings of a {@link Linear} layer. */
+    public static final class Builder {
+        private final int in, out;
+        private boolean bias = true;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int in, int out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        /** Whether the layer has a bias (default true). */
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** The dtype of the parameters (default float32). */
+        public Builder dtype(DType dtype) {
+            this.dtype = java.util.Objects.requireNonNull(dtype, "Linear: dtype");
+            return this;
+        }
+
+        /** The layer, initialised from {@code gen}. */
+        public Linear build(Generator gen) {
+            return new Linear(gen, this);
+        }
     }
 
     /** The weight, {@code [out, in]}. */

@@ -16,8 +16,40 @@ public final class MaxPool1d extends Pool {
         this(kernel, kernel, 0);
     }
 
-    /** Pooling with the given kernel, stride and padding (at most half the kernel). */
-    public MaxPool1d(int kernel, int stride, int padding) {
+    private MaxPool1d(int kernel, int stride, int padding) {
         super("MaxPool1d", 1, new int[] {kernel}, new int[] {stride}, new int[] {padding}, true);
+    }
+
+    /** A builder of a pooling with the given kernel; by default stride = kernel and no padding. */
+    public static Builder builder(int kernel) {
+        return new Builder(kernel);
+    }
+
+    /** The optional settings of a {@link MaxPool1d}. */
+    public static final class Builder {
+        private final int kernel;
+        private int stride, padding = 0;
+
+        private Builder(int kernel) {
+            this.kernel = kernel;
+            this.stride = kernel;
+        }
+
+        /** The stride (default: the kernel size). */
+        public Builder stride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        /** The padding on each side, at most half the kernel (default 0). */
+        public Builder padding(int padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        /** The pooling. */
+        public MaxPool1d build() {
+            return new MaxPool1d(kernel, stride, padding);
+        }
     }
 }

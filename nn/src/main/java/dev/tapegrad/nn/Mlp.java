@@ -75,12 +75,12 @@ public final class Mlp {
             Sequential net = new Sequential();
             int width = in;
             for (Hidden h : hidden) {
-                net.add(new Linear(width, h.size(), true, dtype, gen));
+                net.add(Linear.builder(width, h.size()).dtype(dtype).build(gen));
                 net.add(Objects.requireNonNull(h.activation().get(), "Mlp: the activation supplier returned null"));
-                if (dropout > 0) net.add(new Dropout(dropout, new Generator(gen.nextLong())));
+                if (dropout > 0) net.add(new Dropout(new Generator(gen.nextLong()), dropout));
                 width = h.size();
             }
-            net.add(new Linear(width, out, true, dtype, gen));
+            net.add(Linear.builder(width, out).dtype(dtype).build(gen));
             return net;
         }
 

@@ -26,25 +26,65 @@ public final class MultiHeadAttention extends UnaryModule {
     private final Linear gate;
 
     /** A float32 layer with biases, ungated. */
-    public MultiHeadAttention(int embedDim, int heads, Generator gen) {
-        this(embedDim, heads, true, false, DType.FLOAT32, gen);
+    public MultiHeadAttention(Generator gen, int embedDim, int heads) {
+        this(gen, builder(embedDim, heads));
     }
 
-    /**
-     * A layer of embedding size C = {@code embedDim} split into {@code heads} heads of size C/heads.
-     *
-     * @param bias  whether {@code qkv} and {@code proj} have biases
-     * @param gated whether to add the output gate {@code gate}
-     */
-    public MultiHeadAttention(int embedDim, int heads, boolean bias, boolean gated, DType dtype, Generator gen) {
+    private MultiHeadAttention(Generator gen, Builder b) {
+        int embedDim = b.embedDim, heads = b.heads;
+        boolean bias = b.bias, gated = b.gated;
+        DType dtype = b.dtype;
         if (embedDim <= 0 || heads <= 0 || embedDim % heads != 0) {
             throw new IllegalArgumentException("MultiHeadAttention: embedding size " + embedDim + " is not divisible into "
                     + heads + " heads");
         }
         this.heads = heads;
-        this.qkv = child("qkv", new Linear(embedDim, 3 * embedDim, bias, dtype, gen));
-        this.proj = child("proj", new Linear(embedDim, embedDim, bias, dtype, gen));
-        this.gate = gated ? child("gate", new Linear(embedDim, embedDim, false, dtype, gen)) : null;
+        this.qkv = child("qkv", Linear.builder(embedDim, 3 * embedDim).bias(bias).dtype(dtype).build(gen));
+        this.proj = child("proj", Linear.builder(embedDim, embedDim).bias(bias).dtype(dtype).build(gen));
+        this.gate = gated ? child("gate", Linear.builder(embedDim, embedDim).bias(false).dtype(dtype).build(gen)) : null;
+    }
+
+    /**
+     * A builder of a layer of embedding size C = {@code embedDim} split into {@code heads} heads of size C/heads;
+     * by default float32, with biases, ungated.
+     */
+    public static Builder builder(int embedDim, int heads) {
+        return new Builder(embedDim, heads);
+    }
+
+    /** The optional settings of a {@link MultiHeadAttention} layer. */
+    public static final class Builder {
+        private final int embedDim, heads;
+        private boolean bias = true, gated = false;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int embedDim, int heads) {
+            this.embedDim = embedDim;
+            this.heads = heads;
+        }
+
+        /** Whether {@code qkv} and {@code proj} have biases (default true). */
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** Whether to add the output gate {@code gate} (default false). */
+        public Builder gated(boolean gated) {
+            this.gated = gated;
+            return this;
+        }
+
+        /** The dtype of the parameters (default float32). */
+        public Builder dtype(DType dtype) {
+            this.dtype = java.util.Objects.requireNonNull(dtype, "MultiHeadAttention: dtype");
+            return this;
+        }
+
+        /** The layer, initialised from {@code gen}. */
+        public MultiHeadAttention build(Generator gen) {
+            return new MultiHeadAttention(gen, this);
+        }
     }
 
     /** Number of heads. */

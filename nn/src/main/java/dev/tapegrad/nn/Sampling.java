@@ -75,7 +75,7 @@ public final class Sampling {
      * @param gen         the source of randomness (unused when τ = 0)
      * @throws IllegalArgumentException for invalid arguments, NaN or +∞ logits, or a row without a finite logit
      */
-    public static Tensor sample(Tensor logits, double temperature, int topK, double topP, Generator gen) {
+    public static Tensor sample(Generator gen, Tensor logits, double temperature, int topK, double topP) {
         int v = checkLogits("sample", logits);
         checkArguments(temperature, topK, topP, v);
         int[] outShape = Arrays.copyOf(logits.shape(), logits.dim() - 1);

@@ -22,19 +22,60 @@ public final class TransformerBlock extends UnaryModule {
     private final UnaryModule ln2;
     private final Sequential mlp;
 
-    /**
-     * A block of embedding size {@code embedDim} with {@code heads} heads.
-     *
-     * @param causal whether attention is causal (each position sees only itself and earlier ones)
-     * @param gated  whether attention has the output gate of {@link MultiHeadAttention}
-     */
-    public TransformerBlock(int embedDim, int heads, boolean causal, boolean gated, DType dtype, Generator gen) {
-        this.causal = causal;
-        this.ln1 = child("ln1", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
-        this.attn = child("attn", new MultiHeadAttention(embedDim, heads, true, gated, dtype, gen));
-        this.ln2 = child("ln2", new LayerNorm(new int[] {embedDim}, 1e-5, true, true, dtype));
-        this.mlp = child("mlp", new Sequential(new Linear(embedDim, 4 * embedDim, true, dtype, gen),
-                Activation.gelu(), new Linear(4 * embedDim, embedDim, true, dtype, gen)));
+    /** A float32 block of embedding size {@code embedDim} with {@code heads} heads, not causal, ungated. */
+    public TransformerBlock(Generator gen, int embedDim, int heads) {
+        this(gen, builder(embedDim, heads));
+    }
+
+    private TransformerBlock(Generator gen, Builder b) {
+        int embedDim = b.embedDim;
+        DType dtype = b.dtype;
+        this.causal = b.causal;
+        this.ln1 = child("ln1", LayerNorm.builder(embedDim).eps(1e-5).dtype(dtype).build());
+        this.attn = child("attn", MultiHeadAttention.builder(embedDim, b.heads).gated(b.gated).dtype(dtype).build(gen));
+        this.ln2 = child("ln2", LayerNorm.builder(embedDim).eps(1e-5).dtype(dtype).build());
+        this.mlp = child("mlp", new Sequential(Linear.builder(embedDim, 4 * embedDim).dtype(dtype).build(gen),
+                ActivationModule.gelu(), Linear.builder(4 * embedDim, embedDim).dtype(dtype).build(gen)));
+    }
+
+    /** A builder of a block of embedding size {@code embedDim} with {@code heads} heads; by default float32, not causal, ungated. */
+    public static Builder builder(int embedDim, int heads) {
+        return new Builder(embedDim, heads);
+    }
+
+    /** The optional settings of a {@link TransformerBlock}. */
+    public static final class Builder {
+        private final int embedDim, heads;
+        private boolean causal = false, gated = false;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int embedDim, int heads) {
+            this.embedDim = embedDim;
+            this.heads = heads;
+        }
+
+        /** Whether attention is causal: each position sees only itself and earlier ones (default false). */
+        public Builder causal(boolean causal) {
+            this.causal = causal;
+            return this;
+        }
+
+        /** Whether attention has the output gate of {@link MultiHeadAttention} (default false). */
+        public Builder gated(boolean gated) {
+            this.gated = gated;
+            return this;
+        }
+
+        /** The dtype of the parameters (default float32). */
+        public Builder dtype(DType dtype) {
+            this.dtype = java.util.Objects.requireNonNull(dtype, "TransformerBlock: dtype");
+            return this;
+        }
+
+        /** The block, initialised from {@code gen}. */
+        public TransformerBlock build(Generator gen) {
+            return new TransformerBlock(gen, this);
+        }
     }
 
     /** The attention layer. */

@@ -130,7 +130,7 @@ class ActivationLossGoldenTest {
         OPS.put("gelu_tanh", (c, in) -> Activations.geluTanh(in[0]));
         OPS.put("silu", (c, in) -> Activations.silu(in[0]));
         OPS.put("mish", (c, in) -> Activations.mish(in[0]));
-        OPS.put("softplus", (c, in) -> Activations.softplus(in[0], c.num("beta"), c.num("threshold")));
+        OPS.put("softplus", (c, in) -> Activations.thresholdedSoftplus(in[0], c.num("beta"), c.num("threshold")));
         OPS.put("tanh", (c, in) -> Activations.tanh(in[0]));
         OPS.put("sigmoid", (c, in) -> Activations.sigmoid(in[0]));
         OPS.put("hardtanh", (c, in) -> Activations.hardtanh(in[0], c.num("min"), c.num("max")));

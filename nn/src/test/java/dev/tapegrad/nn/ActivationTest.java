@@ -37,8 +37,8 @@ class ActivationTest {
             new Act("geluTanh", Activations::geluTanh),
             new Act("silu", Activations::silu),
             new Act("mish", Activations::mish),
-            new Act("softplus", Activations::softplus),
-            new Act("softplus(2, 3)", x -> Activations.softplus(x, 2.0, 3.0), 1.5),
+            new Act("softplus", Activations::thresholdedSoftplus),
+            new Act("softplus(2, 3)", x -> Activations.thresholdedSoftplus(x, 2.0, 3.0), 1.5),
             new Act("tanh", Activations::tanh),
             new Act("sigmoid", Activations::sigmoid),
             new Act("hardtanh", x -> Activations.hardtanh(x, -1.5, 0.5), -1.5, 0.5),
@@ -142,7 +142,7 @@ class ActivationTest {
     @Test
     void softplusSwitchesToIdentityAboveTheThreshold() {
         Tensor x = Tensor.of(new double[] {2.4, 2.6, 100});
-        double[] y = Activations.softplus(x, 2.0, 5.0).toDoubleArray();
+        double[] y = Activations.thresholdedSoftplus(x, 2.0, 5.0).toDoubleArray();
         assertEquals(Math.log1p(Math.exp(4.8)) / 2, y[0], 1e-15);
         assertEquals(2.6, y[1], 0.0);
         assertEquals(100, y[2], 0.0);
@@ -181,13 +181,13 @@ class ActivationTest {
     @Test
     void activationModulesWrapTheFunctions() {
         Tensor x = Tensor.linspace(-3, 3, 13, DType.FLOAT64);
-        assertClose(Activations.mish(x), Activation.mish().forward(x), 0);
-        assertClose(Activations.golu(x), Activation.golu().forward(x), 0);
-        assertClose(Activations.hardtanh(x, -1, 1), Activation.hardtanh().forward(x), 0);
-        assertClose(Activations.softplus(x), Activation.softplus().forward(x), 0);
-        assertEquals("LeakyReLU(0.1)", Activation.leakyRelu(0.1).toString());
-        assertEquals(0, Activation.relu().parameterCount());
-        Sequential net = new Sequential(Activation.gelu(), ExpandedGating.xsilu());
+        assertClose(Activations.mish(x), ActivationModule.mish().forward(x), 0);
+        assertClose(Activations.golu(x), ActivationModule.golu().forward(x), 0);
+        assertClose(Activations.hardtanh(x, -1, 1), ActivationModule.hardtanh().forward(x), 0);
+        assertClose(Activations.thresholdedSoftplus(x), ActivationModule.thresholdedSoftplus().forward(x), 0);
+        assertEquals("LeakyReLU(0.1)", ActivationModule.leakyRelu(0.1).toString());
+        assertEquals(0, ActivationModule.relu().parameterCount());
+        Sequential net = new Sequential(ActivationModule.gelu(), ExpandedGating.xsilu());
         assertEquals(List.of("1.alpha"), List.copyOf(net.namedParameters().keySet()));
     }
 
@@ -195,9 +195,9 @@ class ActivationTest {
     void badSettingsAreRejected() {
         Tensor x = Tensor.of(new double[] {1, 2});
         assertThrows(IllegalArgumentException.class, () -> Activations.hardtanh(x, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> Activation.hardtanh(2, -2));
-        assertThrows(IllegalArgumentException.class, () -> Activations.softplus(x, 0, 20));
-        assertThrows(IllegalArgumentException.class, () -> Activation.softplus(-1, 20));
+        assertThrows(IllegalArgumentException.class, () -> ActivationModule.hardtanh(2, -2));
+        assertThrows(IllegalArgumentException.class, () -> Activations.thresholdedSoftplus(x, 0, 20));
+        assertThrows(IllegalArgumentException.class, () -> ActivationModule.thresholdedSoftplus(-1, 20));
         var e = assertThrows(IllegalArgumentException.class, () -> Activations.xgelu(x, Tensor.zeros(DType.FLOAT32, 1)));
         assertTrue(e.getMessage().contains("xGELU") && e.getMessage().contains("float32"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ExpandedGating(Activations.Gate.SIGMOID, DType.INT32));

@@ -153,7 +153,8 @@ class AttentionGoldenTest {
     }
 
     private static void checkMha(Case c) {
-        var m = new MultiHeadAttention(8, c.intParam("heads"), true, c.flag("gated"), DType.FLOAT64, new Generator(1));
+        var m = MultiHeadAttention.builder(8, c.intParam("heads")).gated(c.flag("gated")).dtype(DType.FLOAT64)
+                .build(new Generator(1));
         m.loadStateDict(c.stateDict());
         Tensor x = leaf(c.tensor("x"));
         Tensor mask = c.tensors().containsKey("valid") ? Attention.paddingMask(c.tensor("valid")) : null;
@@ -161,7 +162,8 @@ class AttentionGoldenTest {
     }
 
     private static void checkBlock(Case c) {
-        var b = new TransformerBlock(8, c.intParam("heads"), true, c.flag("gated"), DType.FLOAT64, new Generator(1));
+        var b = TransformerBlock.builder(8, c.intParam("heads")).causal(true).gated(c.flag("gated")).dtype(DType.FLOAT64)
+                .build(new Generator(1));
         b.loadStateDict(c.stateDict());
         Tensor x = leaf(c.tensor("x"));
         checkWithGrads(c, b, x, b.forward(x));
@@ -176,9 +178,9 @@ class AttentionGoldenTest {
     }
 
     private static void checkGpt(Case c) {
-        var config = new GptDecoder.Config(c.intParam("vocab"), c.intParam("context"), c.intParam("layers"),
-                c.intParam("heads"), c.intParam("embed"), c.flag("gated"), c.flag("tied"), DType.FLOAT64);
-        var gpt = new GptDecoder(config, new Generator(1));
+        var config = GptDecoder.Config.of(c.intParam("vocab"), c.intParam("context"), c.intParam("layers"),
+                c.intParam("heads"), c.intParam("embed")).withGated(c.flag("gated")).withTiedHead(c.flag("tied")).withDtype(DType.FLOAT64);
+        var gpt = new GptDecoder(new Generator(1), config);
         gpt.loadStateDict(c.stateDict());
         Tensor tokens = c.tensor("tokens"), targets = c.tensor("targets");
         assertClose(c.name() + " logits", c.tensor("logits"), gpt.forward(tokens));

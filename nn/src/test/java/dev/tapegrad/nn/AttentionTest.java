@@ -156,9 +156,9 @@ class AttentionTest {
 
     @Test
     void parameterNamesAndShapesFollowPyTorch() {
-        var plain = new MultiHeadAttention(8, 2, new Generator(0));
+        var plain = new MultiHeadAttention(new Generator(0), 8, 2);
         assertEquals(List.of("qkv.weight", "qkv.bias", "proj.weight", "proj.bias"), List.copyOf(plain.namedParameters().keySet()));
-        var gated = new MultiHeadAttention(8, 2, true, true, DType.FLOAT64, new Generator(0));
+        var gated = MultiHeadAttention.builder(8, 2).gated(true).dtype(DType.FLOAT64).build(new Generator(0));
         assertEquals(List.of("qkv.weight", "qkv.bias", "proj.weight", "proj.bias", "gate.weight"),
                 List.copyOf(gated.namedParameters().keySet()));
         assertArrayEquals(new int[] {24, 8}, gated.namedParameters().get("qkv.weight").shape());
@@ -170,8 +170,8 @@ class AttentionTest {
     @Test
     void zeroGateWeightsHalveTheHeadOutputs() {
         // σ(x·0) = 1/2, so the gated layer is proj(Y/2) + b when W_g = 0.
-        var gated = new MultiHeadAttention(6, 3, true, true, DType.FLOAT64, new Generator(3));
-        var plain = new MultiHeadAttention(6, 3, true, false, DType.FLOAT64, new Generator(4));
+        var gated = MultiHeadAttention.builder(6, 3).gated(true).dtype(DType.FLOAT64).build(new Generator(3));
+        var plain = MultiHeadAttention.builder(6, 3).dtype(DType.FLOAT64).build(new Generator(4));
         var state = new java.util.LinkedHashMap<>(gated.stateDict());
         state.remove("gate.weight");
         plain.loadStateDict(state);
@@ -191,7 +191,7 @@ class AttentionTest {
 
     @Test
     void causalModuleIgnoresLaterPositions() {
-        var m = new MultiHeadAttention(8, 4, true, true, DType.FLOAT64, new Generator(7));
+        var m = MultiHeadAttention.builder(8, 4).gated(true).dtype(DType.FLOAT64).build(new Generator(7));
         Tensor x = randn(8, 1, 5, 8);
         Tensor changed = x.maskedFill(Tensor.arange(5).eq(4.0).reshape(5, 1), 3.0);
         Tensor a = m.forward(x, null, true), b = m.forward(changed, null, true);
@@ -216,8 +216,8 @@ class AttentionTest {
         refused("mask of shape [2, 5]", () -> Attention.scaledDotProduct(q, q, q, Tensor.ones(DType.FLOAT64, 2, 5).eq(1.0), false));
         refused("mask must be bool or float64", () -> Attention.scaledDotProduct(q, q, q, Tensor.ones(DType.INT32, 3, 3), false));
         refused("paddingMask", () -> Attention.paddingMask(Tensor.ones(DType.FLOAT64, 2, 3)));
-        refused("not divisible into 3 heads", () -> new MultiHeadAttention(8, 3, new Generator(0)));
-        var m = new MultiHeadAttention(8, 2, new Generator(0));
+        refused("not divisible into 3 heads", () -> new MultiHeadAttention(new Generator(0), 8, 3));
+        var m = new MultiHeadAttention(new Generator(0), 8, 2);
         refused("MultiHeadAttention: input of shape [2, 3, 4]", () -> m.forward(Tensor.zeros(2, 3, 4)));
         refused("qkv weight has shape [24, 8], expected [12, 4]", () -> Attention.selfAttention(Tensor.zeros(2, 4), 2,
                 Tensor.zeros(24, 8), null, Tensor.zeros(4, 4), null, null, null, false));

@@ -127,8 +127,7 @@ class ConvTest {
 
     @Test
     void conv2dModuleHasPyTorchLayoutAndInit() {
-        Conv2d conv = new Conv2d(4, 6, new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 0}, new int[] {1, 1}, 2, true,
-                DType.FLOAT32, new Generator(5));
+        Conv2d conv = Conv2d.builder(4, 6, 3, 2).padding(1, 0).groups(2).build(new Generator(5));
         Map<String, Tensor> params = conv.namedParameters();
         assertEquals(List.of("weight", "bias"), List.copyOf(params.keySet()));
         assertArrayEquals(new int[] {6, 2, 3, 2}, conv.weight().shape());
@@ -144,14 +143,13 @@ class ConvTest {
         assertEquals(DType.FLOAT32, y.dtype());
         assertArrayEquals(Convolution.conv2d(x, conv.weight(), conv.bias(), new int[] {1, 1}, new int[] {1, 0},
                 new int[] {1, 1}, 2).toDoubleArray(), y.toDoubleArray(), 0);
-        Conv2d again = new Conv2d(4, 6, new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 0}, new int[] {1, 1}, 2, true,
-                DType.FLOAT32, new Generator(5));
+        Conv2d again = Conv2d.builder(4, 6, 3, 2).padding(1, 0).groups(2).build(new Generator(5));
         assertArrayEquals(conv.weight().toDoubleArray(), again.weight().toDoubleArray(), 0, "seeded");
     }
 
     @Test
     void conv1dModuleWithoutBias() {
-        Conv1d conv = new Conv1d(3, 5, 4, 2, 1, 1, 1, false, DType.FLOAT64, new Generator(8));
+        Conv1d conv = Conv1d.builder(3, 5, 4).stride(2).padding(1).bias(false).dtype(DType.FLOAT64).build(new Generator(8));
         assertNull(conv.bias());
         assertEquals(List.of("weight"), List.copyOf(conv.namedParameters().keySet()));
         assertArrayEquals(new int[] {5, 3, 4}, conv.weight().shape());
@@ -180,12 +178,11 @@ class ConvTest {
                 () -> Convolution.conv2d(Tensor.zeros(DType.FLOAT64, 1, 3, 5, 5), w, null, 0, 0, 1, 1));
         assertMessage("conv1d: weight of shape [4, 3, 3, 3] must have rank 3",
                 () -> Convolution.conv1d(Tensor.zeros(DType.FLOAT64, 1, 3, 5), w, null));
-        Conv1d layer = new Conv1d(3, 2, 3, new Generator(1));
+        Conv1d layer = new Conv1d(new Generator(1), 3, 2, 3);
         assertMessage("Conv1d: input of shape [1, 4, 6] has 4 channels but weight of shape [2, 3, 3]",
                 () -> layer.forward(Tensor.zeros(1, 4, 6)));
         assertMessage("Conv2d: need positive channels divisible by groups, got in 3, out 4, groups 2",
-                () -> new Conv2d(3, 4, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 2, true,
-                        DType.FLOAT32, new Generator(1)));
+                () -> Conv2d.builder(3, 4, 3).groups(2).build(new Generator(1)));
     }
 
     static void assertMessage(String prefix, org.junit.jupiter.api.function.Executable call) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class GptDecoderTest {
 
     private static GptDecoder model(int vocab, int context, int layers, int embed, boolean gated, boolean tied, long seed) {
-        return new GptDecoder(new GptDecoder.Config(vocab, context, layers, 4, embed, gated, tied, DType.FLOAT32),
-                new Generator(seed));
+        return new GptDecoder(new Generator(seed),
+                GptDecoder.Config.of(vocab, context, layers, 4, embed).withGated(gated).withTiedHead(tied));
     }
 
     /**
@@ -81,10 +81,10 @@ class GptDecoderTest {
             assertTrue(first > 2.0, "an untrained model is near log 16 ≈ 2.77, got " + first);
             assertTrue(loss < 0.01, "gated=" + gated + ": loss after training " + loss);
             // Greedy decoding from the first token replays the memorised sequence.
-            Tensor out = gpt.generate(Tensor.of(new int[] {SEQUENCE[0]}, 1, 1), 7, 0.0, 0, 1.0, new Generator(0));
+            Tensor out = gpt.generate(new Generator(0), Tensor.of(new int[] {SEQUENCE[0]}, 1, 1), 7, 0.0, 0, 1.0);
             assertArrayEquals(java.util.Arrays.copyOfRange(SEQUENCE, 0, 8), out.toIntArray());
             // So does sampling at a low temperature with a nucleus: the learnt distribution is peaked.
-            Tensor sampled = gpt.generate(Tensor.of(new int[] {SEQUENCE[0], SEQUENCE[0]}, 2, 1), 7, 0.5, 4, 0.9, new Generator(1));
+            Tensor sampled = gpt.generate(new Generator(1), Tensor.of(new int[] {SEQUENCE[0], SEQUENCE[0]}, 2, 1), 7, 0.5, 4, 0.9);
             assertArrayEquals(new int[] {3, 7, 1, 12, 9, 0, 5, 14, 3, 7, 1, 12, 9, 0, 5, 14}, sampled.toIntArray());
         }
     }
@@ -93,21 +93,21 @@ class GptDecoderTest {
     void generationIsDeterministicForASeedAndCropsToTheContext() {
         GptDecoder gpt = model(16, 4, 1, 16, false, false, 1);
         Tensor prompt = Tensor.of(new int[] {1, 2, 3, 4}, 2, 2);
-        Tensor a = gpt.generate(prompt, 6, 1.0, 0, 1.0, new Generator(7));
-        Tensor b = gpt.generate(prompt, 6, 1.0, 0, 1.0, new Generator(7));
+        Tensor a = gpt.generate(new Generator(7), prompt, 6, 1.0, 0, 1.0);
+        Tensor b = gpt.generate(new Generator(7), prompt, 6, 1.0, 0, 1.0);
         assertArrayEquals(new int[] {2, 8}, a.shape());
         assertArrayEquals(a.toIntArray(), b.toIntArray());
         assertArrayEquals(new int[] {1, 2}, a.slice(1, 0, 2).select(0, 0).contiguous().toIntArray()); // prompt kept
         boolean differs = false;
         for (long seed = 8; seed < 12 && !differs; seed++) {
-            differs = !java.util.Arrays.equals(a.toIntArray(), gpt.generate(prompt, 6, 1.0, 0, 1.0, new Generator(seed)).toIntArray());
+            differs = !java.util.Arrays.equals(a.toIntArray(), gpt.generate(new Generator(seed), prompt, 6, 1.0, 0, 1.0).toIntArray());
         }
         assertTrue(differs, "other seeds should give other samples");
-        assertArrayEquals(prompt.toIntArray(), gpt.generate(prompt, 0, 1.0, 0, 1.0, new Generator(0)).toIntArray());
+        assertArrayEquals(prompt.toIntArray(), gpt.generate(new Generator(0), prompt, 0, 1.0, 0, 1.0).toIntArray());
         // A prompt longer than the context: the model sees its last 4 tokens.
         Tensor longPrompt = Tensor.of(new int[] {9, 1, 2, 3, 4}, 1, 5);
-        Tensor cropped = gpt.generate(Tensor.of(new int[] {1, 2, 3, 4}, 1, 4), 1, 0.0, 0, 1.0, new Generator(0));
-        assertEquals(cropped.get(0, 4), gpt.generate(longPrompt, 1, 0.0, 0, 1.0, new Generator(0)).get(0, 5));
+        Tensor cropped = gpt.generate(new Generator(0), Tensor.of(new int[] {1, 2, 3, 4}, 1, 4), 1, 0.0, 0, 1.0);
+        assertEquals(cropped.get(0, 4), gpt.generate(new Generator(0), longPrompt, 1, 0.0, 0, 1.0).get(0, 5));
     }
 
     @Test
@@ -163,11 +163,11 @@ class GptDecoderTest {
         refused("got int32 of shape [2]", () -> gpt.forward(Tensor.of(new int[] {1, 2})));
         assertThrows(IndexOutOfBoundsException.class, () -> gpt.forward(Tensor.of(new int[] {1, 5}, 1, 2)));
         refused("targets of shape [1, 1]", () -> gpt.loss(ok, Tensor.of(new int[] {1}, 1, 1)));
-        refused("maxNewTokens", () -> gpt.generate(ok, -1, 1, 0, 1, new Generator(0)));
-        refused("at least one token", () -> gpt.generate(Tensor.of(new int[0], 1, 0), 1, 1, 0, 1, new Generator(0)));
-        refused("temperature", () -> gpt.generate(ok, 1, -1, 0, 1, new Generator(0)));
-        refused("k must be in 0..V = 0..5", () -> gpt.generate(ok, 1, 1, 6, 1, new Generator(0)));
-        refused("invalid sizes", () -> new GptDecoder.Config(5, 3, 1, 3, 8, false, false, DType.FLOAT32));
-        refused("dtype must be floating", () -> new GptDecoder.Config(5, 3, 1, 2, 8, false, false, DType.INT32));
+        refused("maxNewTokens", () -> gpt.generate(new Generator(0), ok, -1, 1, 0, 1));
+        refused("at least one token", () -> gpt.generate(new Generator(0), Tensor.of(new int[0], 1, 0), 1, 1, 0, 1));
+        refused("temperature", () -> gpt.generate(new Generator(0), ok, 1, -1, 0, 1));
+        refused("k must be in 0..V = 0..5", () -> gpt.generate(new Generator(0), ok, 1, 1, 6, 1));
+        refused("invalid sizes", () -> GptDecoder.Config.of(5, 3, 1, 3, 8));
+        refused("dtype must be floating", () -> GptDecoder.Config.of(5, 3, 1, 2, 8).withDtype(DType.INT32));
     }
 }

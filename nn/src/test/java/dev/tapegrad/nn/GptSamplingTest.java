@@ -50,10 +50,10 @@ class GptSamplingTest {
     @Test
     void temperatureZeroIsGreedy() {
         Tensor batch = Tensor.of(new double[] {0, 4, 4, 1, 9, -1, 2, 2, 2}, 3, 3);
-        Tensor picks = Sampling.sample(batch, 0, 0, 1, new Generator(1));
+        Tensor picks = Sampling.sample(new Generator(1), batch, 0, 0, 1);
         assertEquals(DType.INT32, picks.dtype());
         assertArrayEquals(new int[] {1, 1, 0}, picks.toIntArray()); // argmax, lowest index on ties
-        Tensor one = Sampling.sample(logits(0, 1, 5, 2), 0, 0, 1, new Generator(1));
+        Tensor one = Sampling.sample(new Generator(1), logits(0, 1, 5, 2), 0, 0, 1);
         assertArrayEquals(new int[0], one.shape());
         assertEquals(2, one.item());
     }
@@ -62,7 +62,7 @@ class GptSamplingTest {
     private static int[] counts(Tensor l, double temperature, int k, double p, int n) {
         Tensor rows = l.reshape(1, -1).expand(n, l.size(0));
         int[] c = new int[l.size(0)];
-        for (int i : Sampling.sample(rows, temperature, k, p, new Generator(42)).toIntArray()) c[i]++;
+        for (int i : Sampling.sample(new Generator(42), rows, temperature, k, p).toIntArray()) c[i]++;
         return c;
     }
 
@@ -92,9 +92,9 @@ class GptSamplingTest {
     @Test
     void theSameSeedGivesTheSameDraws() {
         Tensor l = Tensor.randn(new Generator(3), DType.FLOAT32, 50, 10);
-        int[] a = Sampling.sample(l, 1.0, 5, 0.9, new Generator(9)).toIntArray();
-        int[] b = Sampling.sample(l, 1.0, 5, 0.9, new Generator(9)).toIntArray();
-        int[] c = Sampling.sample(l, 1.0, 5, 0.9, new Generator(10)).toIntArray();
+        int[] a = Sampling.sample(new Generator(9), l, 1.0, 5, 0.9).toIntArray();
+        int[] b = Sampling.sample(new Generator(9), l, 1.0, 5, 0.9).toIntArray();
+        int[] c = Sampling.sample(new Generator(10), l, 1.0, 5, 0.9).toIntArray();
         assertArrayEquals(a, b);
         assertTrue(!java.util.Arrays.equals(a, c), "another seed should change some of 50 draws");
     }
@@ -108,17 +108,17 @@ class GptSamplingTest {
     void invalidArgumentsAreRefused() {
         Tensor l = logits(1, 2, 3);
         Generator g = new Generator(0);
-        refused("temperature", () -> Sampling.sample(l, -0.1, 0, 1, g));
-        refused("temperature", () -> Sampling.sample(l, Double.NaN, 0, 1, g));
-        refused("temperature", () -> Sampling.sample(l, Double.POSITIVE_INFINITY, 0, 1, g));
-        refused("k must be in 0..V = 0..3", () -> Sampling.sample(l, 1, 4, 1, g));
+        refused("temperature", () -> Sampling.sample(g, l, -0.1, 0, 1));
+        refused("temperature", () -> Sampling.sample(g, l, Double.NaN, 0, 1));
+        refused("temperature", () -> Sampling.sample(g, l, Double.POSITIVE_INFINITY, 0, 1));
+        refused("k must be in 0..V = 0..3", () -> Sampling.sample(g, l, 1, 4, 1));
         refused("k must be in", () -> Sampling.topK(l, -1));
         refused("p must be in (0, 1]", () -> Sampling.topP(l, 0));
-        refused("p must be in (0, 1]", () -> Sampling.sample(l, 1, 0, 1.5, g));
+        refused("p must be in (0, 1]", () -> Sampling.sample(g, l, 1, 0, 1.5));
         refused("p must be in (0, 1]", () -> Sampling.topP(l, Double.NaN));
-        refused("contains NaN", () -> Sampling.sample(logits(1, Double.NaN), 1, 0, 1, g));
-        refused("no finite entry", () -> Sampling.sample(logits(NEG, NEG), 0, 0, 1, g));
-        refused("logits must be floating", () -> Sampling.sample(Tensor.of(new int[] {1, 2}), 1, 0, 1, g));
+        refused("contains NaN", () -> Sampling.sample(g, logits(1, Double.NaN), 1, 0, 1));
+        refused("no finite entry", () -> Sampling.sample(g, logits(NEG, NEG), 0, 0, 1));
+        refused("logits must be floating", () -> Sampling.sample(g, Tensor.of(new int[] {1, 2}), 1, 0, 1));
         refused("logits must be floating", () -> Sampling.topK(Tensor.zeros(2, 2, 2), 1));
     }
 
@@ -127,7 +127,7 @@ class GptSamplingTest {
     void tinyTemperaturePicksTheArgmax() {
         dev.tapegrad.Tensor logits = dev.tapegrad.Tensor.of(new double[] {1.0, 3.0, 2.0, -1.0}, 1, 4);
         for (long seed = 0; seed < 20; seed++) {
-            dev.tapegrad.Tensor pick = Sampling.sample(logits, 1e-300, 0, 1.0, new dev.tapegrad.Generator(seed));
+            dev.tapegrad.Tensor pick = Sampling.sample(new dev.tapegrad.Generator(seed), logits, 1e-300, 0, 1.0);
             org.junit.jupiter.api.Assertions.assertEquals(1, pick.toIntArray()[0]);
         }
     }

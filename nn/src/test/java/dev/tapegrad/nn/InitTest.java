@@ -61,11 +61,11 @@ class InitTest {
     void xavierMatchesItsVariance() {
         // fan_in 200, fan_out 300: Var = gain²·2/500.
         double gain = 1.5, var = gain * gain * 2 / 500;
-        Tensor u = Init.xavierUniform(Tensor.zeros(DType.FLOAT64, 300, 200), gain, new Generator(1));
+        Tensor u = Init.xavierUniform(new Generator(1), Tensor.zeros(DType.FLOAT64, 300, 200), gain);
         assertMoments(u, 0, var, 1.8);
         double bound = gain * Math.sqrt(6.0 / 500);
         for (double v : u.toDoubleArray()) assertTrue(Math.abs(v) <= bound);
-        assertMoments(Init.xavierNormal(Tensor.zeros(DType.FLOAT64, 300, 200), gain, new Generator(2)), 0, var, 3);
+        assertMoments(Init.xavierNormal(new Generator(2), Tensor.zeros(DType.FLOAT64, 300, 200), gain), 0, var, 3);
     }
 
     @Test
@@ -74,11 +74,11 @@ class InitTest {
         for (FanMode mode : FanMode.values()) {
             for (Nonlinearity nl : new Nonlinearity[] {Nonlinearity.RELU, Nonlinearity.LEAKY_RELU, Nonlinearity.TANH, Nonlinearity.LINEAR}) {
                 double fan = mode == FanMode.FAN_IN ? 750 : 1000, g = Init.gain(nl, 0.2), var = g * g / fan;
-                Tensor u = Init.kaimingUniform(Tensor.zeros(DType.FLOAT64, 40, 30, 5, 5), 0.2, mode, nl, new Generator(3));
+                Tensor u = Init.kaimingUniform(new Generator(3), Tensor.zeros(DType.FLOAT64, 40, 30, 5, 5), 0.2, mode, nl);
                 assertMoments(u, 0, var, 1.8);
                 double bound = Math.sqrt(3 * var);
                 for (double v : u.toDoubleArray()) assertTrue(Math.abs(v) <= bound);
-                assertMoments(Init.kaimingNormal(Tensor.zeros(DType.FLOAT64, 40, 30, 5, 5), 0.2, mode, nl, new Generator(4)), 0, var, 3);
+                assertMoments(Init.kaimingNormal(new Generator(4), Tensor.zeros(DType.FLOAT64, 40, 30, 5, 5), 0.2, mode, nl), 0, var, 3);
             }
         }
     }
@@ -86,22 +86,22 @@ class InitTest {
     @Test
     void truncatedNormalStaysInBoundsAndHasTheTruncatedMoments() {
         // N(1, 2²) on [0, 3]: standard bounds α = −0.5, β = 1 (narrow: uniform proposals).
-        Tensor t = Init.truncNormal(Tensor.zeros(DType.FLOAT64, 100_000), 1, 2, 0, 3, new Generator(5));
+        Tensor t = Init.truncNormal(new Generator(5), Tensor.zeros(DType.FLOAT64, 100_000), 1, 2, 0, 3);
         for (double v : t.toDoubleArray()) assertTrue(v >= 0 && v <= 3);
         double[] exact = truncatedMoments(-0.5, 1.0);
         double[] mv = moments(t);
         assertEquals(1 + 2 * exact[0], mv[0], 0.01);
         assertEquals(4 * exact[1], mv[1], 0.02);
         // N(0, 1) on [−2, 2] (PyTorch's default; normal proposals).
-        Tensor s = Init.truncNormal(Tensor.zeros(DType.FLOAT64, 100_000), 0, 1, -2, 2, new Generator(6));
+        Tensor s = Init.truncNormal(new Generator(6), Tensor.zeros(DType.FLOAT64, 100_000), 0, 1, -2, 2);
         exact = truncatedMoments(-2, 2);
         mv = moments(s);
         assertEquals(0, mv[0], 0.01);
         assertEquals(exact[1], mv[1], 0.01);
         // Far in a tail: N(0, 1) on [6, 7] still works and stays inside.
-        for (double v : Init.truncNormal(Tensor.zeros(1000), 0, 1, 6, 7, new Generator(7)).toDoubleArray()) assertTrue(v >= 6 && v <= 7);
-        assertThrows(IllegalArgumentException.class, () -> Init.truncNormal(Tensor.zeros(3), 0, 1, 2, 2, new Generator(0)));
-        assertThrows(IllegalArgumentException.class, () -> Init.truncNormal(Tensor.zeros(3), 0, 1, 0, Double.POSITIVE_INFINITY, new Generator(0)));
+        for (double v : Init.truncNormal(new Generator(7), Tensor.zeros(1000), 0, 1, 6, 7).toDoubleArray()) assertTrue(v >= 6 && v <= 7);
+        assertThrows(IllegalArgumentException.class, () -> Init.truncNormal(new Generator(0), Tensor.zeros(3), 0, 1, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> Init.truncNormal(new Generator(0), Tensor.zeros(3), 0, 1, 0, Double.POSITIVE_INFINITY));
     }
 
     /** Mean and variance of a standard normal truncated to [a, b], by numerical integration (Simpson). */
@@ -121,14 +121,14 @@ class InitTest {
     @Test
     void orthogonalGivesOrthonormalRowsOrColumns() {
         for (int[] shape : new int[][] {{6, 6}, {10, 4}, {3, 8}, {4, 2, 3}}) {
-            Tensor w = Init.orthogonal(Tensor.zeros(DType.FLOAT64, shape), 2.0, new Generator(8));
+            Tensor w = Init.orthogonal(new Generator(8), Tensor.zeros(DType.FLOAT64, shape), 2.0);
             Tensor m = w.reshape(shape[0], -1);
             Tensor gram = m.size(0) >= m.size(1) ? m.t().matmul(m) : m.matmul(m.t());
             int k = gram.size(0);
             assertTrue(gram.allClose(Tensor.eye(k, DType.FLOAT64).mul(4.0), 0, 1e-12), "gain²·I for " + java.util.Arrays.toString(shape));
         }
         // float32 storage still orthogonal to float precision.
-        Tensor f = Init.orthogonal(Tensor.zeros(5, 5), 1.0, new Generator(9));
+        Tensor f = Init.orthogonal(new Generator(9), Tensor.zeros(5, 5), 1.0);
         assertTrue(f.t().matmul(f).allClose(Tensor.eye(5, DType.FLOAT32), 0, 1e-6));
     }
 
@@ -167,23 +167,23 @@ class InitTest {
 
     private static List<BiFunction<Tensor, Generator, Tensor>> initialisers() {
         return List.of(
-                (t, g) -> Init.uniform(t, -1, 1, g),
-                (t, g) -> Init.normal(t, 0, 1, g),
-                (t, g) -> Init.truncNormal(t, 0, 1, -2, 2, g),
-                (t, g) -> Init.xavierUniform(t, 1, g),
-                (t, g) -> Init.xavierNormal(t, 1, g),
-                (t, g) -> Init.kaimingUniform(t, 0, FanMode.FAN_IN, Nonlinearity.RELU, g),
-                (t, g) -> Init.kaimingNormal(t, 0, FanMode.FAN_OUT, Nonlinearity.RELU, g),
-                (t, g) -> Init.orthogonal(t, 1, g));
+                (t, g) -> Init.uniform(g, t, -1, 1),
+                (t, g) -> Init.normal(g, t, 0, 1),
+                (t, g) -> Init.truncNormal(g, t, 0, 1, -2, 2),
+                (t, g) -> Init.xavierUniform(g, t, 1),
+                (t, g) -> Init.xavierNormal(g, t, 1),
+                (t, g) -> Init.kaimingUniform(g, t, 0, FanMode.FAN_IN, Nonlinearity.RELU),
+                (t, g) -> Init.kaimingNormal(g, t, 0, FanMode.FAN_OUT, Nonlinearity.RELU),
+                (t, g) -> Init.orthogonal(g, t, 1));
     }
 
     @Test
     void errors() {
-        assertThrows(IllegalArgumentException.class, () -> Init.orthogonal(Tensor.zeros(4), 1, new Generator(0)));
-        assertThrows(IllegalArgumentException.class, () -> Init.normal(Tensor.arange(3), 0, 1, new Generator(0)));
-        assertThrows(IllegalArgumentException.class, () -> Init.normal(Tensor.zeros(3), 0, -1, new Generator(0)));
-        assertThrows(IllegalArgumentException.class, () -> Init.xavierUniform(Tensor.zeros(3), 1, new Generator(0)));
-        assertThrows(IllegalArgumentException.class, () -> Init.kaimingNormal(Tensor.zeros(0, 3), 0, FanMode.FAN_OUT,
-                Nonlinearity.RELU, new Generator(0)));
+        assertThrows(IllegalArgumentException.class, () -> Init.orthogonal(new Generator(0), Tensor.zeros(4), 1));
+        assertThrows(IllegalArgumentException.class, () -> Init.normal(new Generator(0), Tensor.arange(3), 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Init.normal(new Generator(0), Tensor.zeros(3), 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> Init.xavierUniform(new Generator(0), Tensor.zeros(3), 1));
+        assertThrows(IllegalArgumentException.class, () -> Init.kaimingNormal(new Generator(0), Tensor.zeros(0, 3), 0,
+                FanMode.FAN_OUT, Nonlinearity.RELU));
     }
 }

@@ -39,7 +39,7 @@ class LayersBehaviourTest {
     void dropoutInTrainingZeroesAboutPAndScalesTheRest() {
         double p = 0.3;
         int n = 50_000;
-        double[] y = Layers.dropout(Tensor.ones(DType.FLOAT64, n), p, true, new Generator(42)).toDoubleArray();
+        double[] y = Layers.dropout(new Generator(42), Tensor.ones(DType.FLOAT64, n), p, true).toDoubleArray();
         int zeros = 0;
         double sum = 0;
         for (double v : y) {
@@ -55,19 +55,19 @@ class LayersBehaviourTest {
     @Test
     void dropoutModuleIsIdentityInEvalAndReproducibleBySeed() {
         Tensor x = Tensor.randn(new Generator(1), 4, 50);
-        Dropout d = new Dropout(0.5, new Generator(9));
+        Dropout d = new Dropout(new Generator(9), 0.5);
         Tensor a = d.forward(x), b = d.forward(x);
         assertFalse(a.allClose(b, 0, 0), "successive masks differ");
-        assertTrue(a.allClose(new Dropout(0.5, new Generator(9)).forward(x), 0, 0), "same seed, same mask");
+        assertTrue(a.allClose(new Dropout(new Generator(9), 0.5).forward(x), 0, 0), "same seed, same mask");
         d.eval();
         assertSame(x, d.forward(x), "identity in eval mode");
-        assertSame(x, Layers.dropout(x, 0.0, true, new Generator(0)), "p = 0 is the identity");
+        assertSame(x, Layers.dropout(new Generator(0), x, 0.0, true), "p = 0 is the identity");
     }
 
     @Test
     void dropoutGradientIsTheScaledMask() {
         Tensor x = Tensor.ones(DType.FLOAT64, 1000).requiresGrad(true);
-        Tensor y = Layers.dropout(x, 0.25, true, new Generator(3));
+        Tensor y = Layers.dropout(new Generator(3), x, 0.25, true);
         y.sum().backward();
         assertArrayEquals(y.toDoubleArray(), x.grad().toDoubleArray(), 0, "dy/dx = m/(1-p), which is y at x = 1");
     }
@@ -75,17 +75,17 @@ class LayersBehaviourTest {
     @Test
     void dropoutRejectsBadProbabilities() {
         for (double p : new double[] {-0.1, 1.0, 1.5, Double.NaN}) {
-            assertMessage(IllegalArgumentException.class, () -> new Dropout(p, new Generator(0)), "Dropout", "[0, 1)");
-            assertMessage(IllegalArgumentException.class, () -> Layers.dropout(Tensor.ones(2), p, false, new Generator(0)), "dropout");
+            assertMessage(IllegalArgumentException.class, () -> new Dropout(new Generator(0), p), "Dropout", "[0, 1)");
+            assertMessage(IllegalArgumentException.class, () -> Layers.dropout(new Generator(0), Tensor.ones(2), p, false), "dropout");
         }
-        assertMessage(IllegalArgumentException.class, () -> Layers.dropout(Tensor.arange(3), 0.5, true, new Generator(0)), "int32");
+        assertMessage(IllegalArgumentException.class, () -> Layers.dropout(new Generator(0), Tensor.arange(3), 0.5, true), "int32");
     }
 
     // ---------------------------------------------------------------- batch norm
 
     @Test
     void batchNormUsesBatchStatisticsInTrainingAndRunningOnesInEval() {
-        BatchNorm1d bn = new BatchNorm1d(3, 1e-5, 0.1, true, true, DType.FLOAT64);
+        BatchNorm1d bn = BatchNorm1d.builder(3).dtype(DType.FLOAT64).build();
         assertEquals(List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"), List.copyOf(bn.stateDict().keySet()));
         assertEquals(DType.INT32, bn.stateDict().get("num_batches_tracked").dtype());
         Tensor x = Tensor.randn(new Generator(5), DType.FLOAT64, 64, 3, 4).mul(3).add(2);
@@ -119,7 +119,7 @@ class LayersBehaviourTest {
 
     @Test
     void batchNormBackwardWorksAfterTheRunningUpdate() {
-        BatchNorm1d bn = new BatchNorm1d(2, 1e-5, 0.1, true, true, DType.FLOAT64);
+        BatchNorm1d bn = BatchNorm1d.builder(2).dtype(DType.FLOAT64).build();
         Tensor x = Tensor.randn(new Generator(2), DType.FLOAT64, 5, 2).requiresGrad(true);
         bn.forward(x).square().sum().backward();
         assertTrue(bn.weight().grad() != null && x.grad() != null);
@@ -128,7 +128,7 @@ class LayersBehaviourTest {
 
     @Test
     void batchNormWithoutRunningStatisticsUsesBatchStatisticsInEval() {
-        BatchNorm1d bn = new BatchNorm1d(2, 1e-5, 0.1, false, false, DType.FLOAT64);
+        BatchNorm1d bn = BatchNorm1d.builder(2).affine(false).trackRunningStats(false).dtype(DType.FLOAT64).build();
         assertTrue(bn.stateDict().isEmpty());
         Tensor x = Tensor.randn(new Generator(4), DType.FLOAT64, 6, 2);
         Tensor train = bn.forward(x);
@@ -147,7 +147,7 @@ class LayersBehaviourTest {
         assertMessage(IllegalArgumentException.class, () -> Layers.batchNorm(Tensor.ones(DType.FLOAT64, 4, 3),
                 Tensor.zeros(3), Tensor.ones(3), null, null, true, 0.1, 1e-5), "running_mean", "float32", "float64");
         assertArrayEquals(new double[] {0, 0, 0}, bn.runningMean().toDoubleArray(), "nothing updated before the error");
-        assertMessage(IllegalArgumentException.class, () -> new BatchNorm1d(3, 1e-5, 1.5, true, true, DType.FLOAT32), "momentum");
+        assertMessage(IllegalArgumentException.class, () -> BatchNorm1d.builder(3).momentum(1.5).build(), "momentum");
         assertMessage(IllegalArgumentException.class, () -> Layers.batchNorm(Tensor.zeros(4, 0), null, null, null, null, true, 0.1, 1e-5),
                 "batchNorm", "non-empty", "[4, 0]");
     }
@@ -156,8 +156,8 @@ class LayersBehaviourTest {
 
     @Test
     void embeddingPaddingRowStartsAtZeroAndGetsNoGradient() {
-        Embedding plain = new Embedding(5, 3, null, DType.FLOAT64, new Generator(1));
-        Embedding padded = new Embedding(5, 3, -2, DType.FLOAT64, new Generator(1));
+        Embedding plain = Embedding.builder(5, 3).dtype(DType.FLOAT64).build(new Generator(1));
+        Embedding padded = Embedding.builder(5, 3).paddingIdx(-2).dtype(DType.FLOAT64).build(new Generator(1));
         assertEquals(3, padded.paddingIdx());
         assertArrayEquals(new double[3], padded.weight().select(0, 3).toDoubleArray(), "padding row initialised to 0");
         assertTrue(plain.weight().select(0, 1).allClose(padded.weight().select(0, 1), 0, 0), "other rows as without padding");
@@ -172,24 +172,26 @@ class LayersBehaviourTest {
 
     @Test
     void embeddingErrors() {
-        Embedding e = new Embedding(4, 2, new Generator(0));
+        Embedding e = new Embedding(new Generator(0), 4, 2);
         assertMessage(IndexOutOfBoundsException.class, () -> e.forward(Tensor.of(new int[] {1, 4})), "4");
         assertMessage(IllegalArgumentException.class, () -> e.forward(Tensor.of(new double[] {1})), "int32");
-        assertMessage(IllegalArgumentException.class, () -> new Embedding(4, 2, 4, DType.FLOAT32, new Generator(0)), "Embedding", "padding index 4");
-        assertMessage(IllegalArgumentException.class, () -> new Embedding(4, 2, -5, DType.FLOAT32, new Generator(0)), "padding index -5");
+        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(4).build(new Generator(0)),
+                "Embedding", "padding index 4");
+        assertMessage(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(-5).build(new Generator(0)),
+                "padding index -5");
     }
 
     // ---------------------------------------------------------------- layer norm, RMS norm
 
     @Test
     void layerNormModuleNormalisesRows() {
-        LayerNorm ln = new LayerNorm(new int[] {8}, 1e-5, true, true, DType.FLOAT64);
+        LayerNorm ln = LayerNorm.builder(8).dtype(DType.FLOAT64).build();
         assertEquals(List.of("weight", "bias"), List.copyOf(ln.stateDict().keySet()));
         Tensor y = ln.forward(Tensor.randn(new Generator(3), DType.FLOAT64, 5, 8).mul(4).add(1));
         for (double m : y.mean(new int[] {1}, false).toDoubleArray()) assertEquals(0, m, 1e-12);
         for (double v : y.var(new int[] {1}, 0, false).toDoubleArray()) assertEquals(1, v, 1e-5);
-        assertTrue(new LayerNorm(new int[] {8}, 1e-5, false, false, DType.FLOAT32).stateDict().isEmpty());
-        assertEquals(List.of("weight"), List.copyOf(new LayerNorm(new int[] {8}, 1e-5, true, false, DType.FLOAT32).stateDict().keySet()));
+        assertTrue(LayerNorm.builder(8).affine(false).bias(false).build().stateDict().isEmpty());
+        assertEquals(List.of("weight"), List.copyOf(LayerNorm.builder(8).bias(false).build().stateDict().keySet()));
     }
 
     @Test
@@ -197,7 +199,7 @@ class LayersBehaviourTest {
         assertEquals(Math.ulp(1.0f), Layers.rmsNormDefaultEps(DType.FLOAT32));
         assertEquals(0x1p-52, Layers.rmsNormDefaultEps(DType.FLOAT64));
         Tensor x = Tensor.randn(new Generator(8), DType.FLOAT64, 4, 6).mul(3);
-        Tensor y = new RMSNorm(new int[] {6}, null, true, DType.FLOAT64).forward(x);
+        Tensor y = RMSNorm.builder(6).dtype(DType.FLOAT64).build().forward(x);
         for (double ms : y.square().mean(new int[] {1}, false).toDoubleArray()) assertEquals(1, ms, 1e-12);
         assertTrue(y.allClose(Layers.rmsNorm(x, new int[] {6}, null, 0x1p-52), 0, 0));
         assertNotEquals(y.get(0, 0), Layers.rmsNorm(x, new int[] {6}, null, 1.0).get(0, 0));
@@ -211,19 +213,19 @@ class LayersBehaviourTest {
         assertMessage(IllegalArgumentException.class, () -> Layers.layerNorm(Tensor.ones(3, 4), new int[] {4}, Tensor.ones(3), null),
                 "weight", "[4]", "[3]");
         assertMessage(IllegalArgumentException.class, () -> Layers.layerNorm(Tensor.ones(3, 4), new int[] {4}, null, null, 0), "eps");
-        assertMessage(IllegalArgumentException.class, () -> new LayerNorm(new int[0], 1e-5, true, true, DType.FLOAT32), "LayerNorm");
-        assertMessage(IllegalArgumentException.class, () -> new RMSNorm(4, -1.0), "RMSNorm", "eps");
+        assertMessage(IllegalArgumentException.class, () -> LayerNorm.builder(new int[0]).build(), "LayerNorm");
+        assertMessage(IllegalArgumentException.class, () -> RMSNorm.builder(4).eps(-1.0).build(), "RMSNorm", "eps");
     }
 
     // ---------------------------------------------------------------- linear, bilinear
 
     @Test
     void linearAndBilinearErrors() {
-        assertMessage(IllegalArgumentException.class, () -> new Linear(4, 3, new Generator(0)).forward(Tensor.ones(2, 5)),
+        assertMessage(IllegalArgumentException.class, () -> new Linear(new Generator(0), 4, 3).forward(Tensor.ones(2, 5)),
                 "Linear", "[2, 5]", "4");
         assertMessage(IllegalArgumentException.class, () -> Layers.linear(Tensor.ones(2, 4), Tensor.ones(3, 4), Tensor.ones(4)),
                 "linear", "bias", "[3]", "[4]");
-        Bilinear b = new Bilinear(3, 2, 4, new Generator(0));
+        Bilinear b = new Bilinear(new Generator(0), 3, 2, 4);
         assertArrayEquals(new int[] {4, 3, 2}, b.weight().shape());
         assertArrayEquals(new int[] {5, 4}, b.forward(Tensor.ones(5, 3), Tensor.ones(5, 2)).shape());
         assertMessage(IllegalArgumentException.class, () -> b.forward(Tensor.ones(5, 3), Tensor.ones(4, 2)),
@@ -279,7 +281,7 @@ class LayersBehaviourTest {
 
     @Test
     void linearKeepsPyTorchsDefaultInitialisationBound() {
-        Linear l = new Linear(16, 1000, new Generator(0));
+        Linear l = new Linear(new Generator(0), 16, 1000);
         double bound = 1 / Math.sqrt(16);
         double max = 0;
         for (double v : l.weight().toDoubleArray()) max = Math.max(max, Math.abs(v));

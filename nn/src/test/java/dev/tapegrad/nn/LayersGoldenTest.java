@@ -70,7 +70,7 @@ class LayersGoldenTest {
             "embedding", LayersGoldenTest::embedding,
             "dropout_eval", c -> {
                 Tensor x = c.in.get("x");
-                Tensor y = Layers.dropout(x, c.param("p"), false, new Generator(0));
+                Tensor y = Layers.dropout(new Generator(0), x, c.param("p"), false);
                 assertSame(x, y, "dropout in eval mode returns its input");
                 c.expect("y", y);
             });
@@ -86,7 +86,7 @@ class LayersGoldenTest {
         c.expect("running_var", rv);
         c.expect("y_eval", Layers.batchNorm(c.in.get("x_eval"), rm, rv, w, b, false, momentum, eps));
 
-        BatchNorm1d m = new BatchNorm1d(w.size(0), eps, momentum, true, true, DType.FLOAT64);
+        BatchNorm1d m = BatchNorm1d.builder(w.size(0)).eps(eps).momentum(momentum).dtype(DType.FLOAT64).build();
         Map<String, Tensor> state = new LinkedHashMap<>(Map.of("weight", w, "bias", b, "running_mean", c.in.get("running_mean"),
                 "running_var", c.in.get("running_var"), "num_batches_tracked", Tensor.scalar(0, DType.INT32)));
         m.loadStateDict(state);

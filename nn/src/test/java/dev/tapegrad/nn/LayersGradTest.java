@@ -118,7 +118,7 @@ class LayersGradTest {
             Tensor idx = Tensor.randint(new Generator(w.numel()), 0, w.size(0), 2, 3);
             GradCheck.check(ts -> Layers.embedding(ts.get(0), idx), ws);
             // A fresh generator with a fixed seed per call: the same mask every evaluation.
-            GradCheck.check(ts -> Layers.dropout(ts.get(0), 0.4, true, new Generator(11)), ws);
+            GradCheck.check(ts -> Layers.dropout(new Generator(11), ts.get(0), 0.4, true), ws);
         });
     }
 }

@@ -15,8 +15,8 @@ class ModuleReviewTest {
     void aModuleUsedTwiceContributesItsParametersOnce() {
         // As PyTorch's named_parameters(): a shared module's tensors are listed once, under their first name,
         // so an optimizer built from them updates each once and the count is the number of distinct scalars.
-        Linear shared = new Linear(3, 3, true, DType.FLOAT64, new Generator(1));
-        Sequential model = new Sequential(shared, new Linear(3, 2, true, DType.FLOAT64, new Generator(2)), shared);
+        Linear shared = Linear.builder(3, 3).dtype(DType.FLOAT64).build(new Generator(1));
+        Sequential model = new Sequential(shared, Linear.builder(3, 2).dtype(DType.FLOAT64).build(new Generator(2)), shared);
         assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias"), List.copyOf(model.namedParameters().keySet()));
         assertEquals(4, model.parameters().size());
         assertEquals(3 * 3 + 3 + 2 * 3 + 2, model.parameterCount());
@@ -31,15 +31,13 @@ class ModuleReviewTest {
         Tensor x = Tensor.randn(new Generator(4), DType.FLOAT64, 2, 3, 5, 6);
         Tensor x1 = x.reshape(2, 3, 30);
         assertArrayEquals(Convolution.maxPool2d(x, new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 1}).toDoubleArray(),
-                new MaxPool2d(new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 1}).forward(x).toDoubleArray(), 0.0);
+                MaxPool2d.builder(2, 3).stride(1, 2).padding(1).build().forward(x).toDoubleArray(), 0.0);
         assertArrayEquals(Convolution.avgPool2d(x, 2).toDoubleArray(), new AvgPool2d(2).forward(x).toDoubleArray(), 0.0);
         assertArrayEquals(Convolution.maxPool1d(x1, 4, 3, 2).toDoubleArray(),
-                new MaxPool1d(4, 3, 2).forward(x1).toDoubleArray(), 0.0);
+                MaxPool1d.builder(4).stride(3).padding(2).build().forward(x1).toDoubleArray(), 0.0);
         assertArrayEquals(Convolution.avgPool1d(x1, 3).toDoubleArray(), new AvgPool1d(3).forward(x1).toDoubleArray(), 0.0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AvgPool2d(new int[] {2}, new int[] {2}, new int[] {0}));
-        assertTrue(e.getMessage().startsWith("AvgPool2d: kernel [2] needs 2 values"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new MaxPool1d(2, 2, 2));
+                () -> MaxPool1d.builder(2).padding(2).build());
         assertTrue(e.getMessage().startsWith("MaxPool1d: padding"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MaxPool2d(2).forward(x1.select(0, 0)));
         assertTrue(e.getMessage().startsWith("MaxPool2d: input of shape [3, 30]"), e.getMessage());

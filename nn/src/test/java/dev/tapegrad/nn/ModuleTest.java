@@ -35,7 +35,7 @@ class ModuleTest {
         Block(Generator g, DType dtype) {
             scale = param("scale", Tensor.uniform(g, 0.5, 1.5, dtype, 4));
             buffer("running_mean", Tensor.uniform(g, -1, 1, dtype, 4));
-            attn = child("attn", new Linear(4, 4, false, dtype, g));
+            attn = child("attn", Linear.builder(4, 4).bias(false).dtype(dtype).build(g));
         }
 
         @Override
@@ -59,7 +59,7 @@ class ModuleTest {
             embed = param("embed", Tensor.randn(g, dtype, 4));
             buffer("steps", Tensor.of(new int[] {(int) seed, -3}));
             blocks = child("blocks", new Sequential(new Block(g, dtype), new Block(g, dtype)));
-            head = child("head", new Linear(4, 2, true, dtype, g));
+            head = child("head", Linear.builder(4, 2).dtype(dtype).build(g));
             buffer("mask", Tensor.of(new int[] {1, 0, (int) (seed & 1)}).to(DType.BOOL));
         }
 
@@ -245,7 +245,7 @@ class ModuleTest {
     @Test
     void loadingAFileOfAnotherModelReportsEverythingAndChangesNothing() throws IOException {
         Path p = dir.resolve("mlp.safetensors");
-        Sequential mlp = new Sequential(new Linear(4, 4, new Generator(1)), new Linear(4, 2, new Generator(2)));
+        Sequential mlp = new Sequential(new Linear(new Generator(1), 4, 4), new Linear(new Generator(2), 4, 2));
         StateDicts.save(mlp, p);
         Net net = new Net(12);
         Map<String, double[]> before = snapshot(net);

@@ -41,7 +41,8 @@ class NormFusedTest {
         shape[1] = 2;
         System.arraycopy(normalized, 0, shape, 2, normalized.length);
         double eps = 1e-5;
-        UnaryModule m = layer ? new LayerNorm(normalized, eps, true, true, dtype) : new RMSNorm(normalized, eps, true, dtype);
+        UnaryModule m = layer ? LayerNorm.builder(normalized).eps(eps).dtype(dtype).build()
+                : RMSNorm.builder(normalized).eps(eps).dtype(dtype).build();
         Tensor w = layer ? ((LayerNorm) m).weight() : ((RMSNorm) m).weight();
         Tensor b = layer ? ((LayerNorm) m).bias() : null;
         try (var s = Autograd.noGrad()) { // non-trivial parameters

@@ -112,9 +112,11 @@ class PoolTest {
         assertEquals(0, new MaxPool2d(2).parameterCount());
         assertArrayEquals(Convolution.maxPool2d(x, 2).toDoubleArray(), new MaxPool2d(2).forward(x).toDoubleArray(), 0);
         int[] k = {3, 2}, s = {2, 1}, p = {1, 0};
-        assertArrayEquals(Convolution.avgPool2d(x, k, s, p).toDoubleArray(), new AvgPool2d(k, s, p).forward(x).toDoubleArray(), 0);
+        assertArrayEquals(Convolution.avgPool2d(x, k, s, p).toDoubleArray(),
+                AvgPool2d.builder(3, 2).stride(2, 1).padding(1, 0).build().forward(x).toDoubleArray(), 0);
         Tensor z = x.reshape(2, 3, 42);
-        assertArrayEquals(Convolution.maxPool1d(z, 4, 3, 2).toDoubleArray(), new MaxPool1d(4, 3, 2).forward(z).toDoubleArray(), 0);
+        assertArrayEquals(Convolution.maxPool1d(z, 4, 3, 2).toDoubleArray(),
+                MaxPool1d.builder(4).stride(3).padding(2).build().forward(z).toDoubleArray(), 0);
         assertArrayEquals(Convolution.avgPool1d(z, 5).toDoubleArray(), new AvgPool1d(5).forward(z).toDoubleArray(), 0);
         assertArrayEquals(new int[] {2, 3, 8}, new AvgPool1d(5).forward(z).shape());
         try (var scope = Autograd.noGrad()) {
@@ -135,6 +137,6 @@ class PoolTest {
         ConvTest.assertMessage("AvgPool1d: need kernel, stride and dilation >= 1 and padding >= 0",
                 () -> new AvgPool1d(0));
         ConvTest.assertMessage("MaxPool1d: padding [2] must be at most half the kernel [3]",
-                () -> new MaxPool1d(3, 1, 2));
+                () -> MaxPool1d.builder(3).stride(1).padding(2).build());
     }
 }

@@ -112,7 +112,7 @@ class SafeTensorsFixtureTest {
 
     private static Sequential mlp(DType dtype) {
         Generator g = new Generator(1);
-        return new Sequential(new Linear(3, 4, true, dtype, g), new Relu(), new Linear(4, 2, true, dtype, g));
+        return new Sequential(Linear.builder(3, 4).dtype(dtype).build(g), new Relu(), Linear.builder(4, 2).dtype(dtype).build(g));
     }
 
     /** PyTorch's Sequential(Linear(3, 4), ReLU(), Linear(4, 2)) state dict loads by name and computes PyTorch's output. */

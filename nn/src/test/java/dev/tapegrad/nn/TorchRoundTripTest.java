@@ -61,7 +61,7 @@ class TorchRoundTripTest {
         }
 
         GptDecoder.Config gptConfig() {
-            return new GptDecoder.Config(11, 8, 2, 2, 8, true, false, dtype);
+            return GptDecoder.Config.of(11, 8, 2, 2, 8).withGated(true).withDtype(dtype);
         }
 
         /** The configuration line, as the script writes it. */
@@ -75,8 +75,8 @@ class TorchRoundTripTest {
         /** A fresh module of this configuration initialised from {@code gen}. */
         Module build(Generator gen) {
             return model.equals("mlp")
-                    ? Mlp.builder(8).hidden(16, Activation::tanh).out(4).dtype(dtype).build(gen)
-                    : new GptDecoder(gptConfig(), gen);
+                    ? Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).dtype(dtype).build(gen)
+                    : new GptDecoder(gen, gptConfig());
         }
 
         Tensor forward(Module m, Tensor input) {
@@ -166,7 +166,7 @@ class TorchRoundTripTest {
         Generator gen = new Generator(v.name().hashCode());
         Module m = v.build(gen);
         m.stateDict().forEach((name, t) -> {
-            if (("." + name).contains(".ln")) Init.normal(t, name.endsWith("weight") ? 1.0 : 0.0, 0.1, gen);
+            if (("." + name).contains(".ln")) Init.normal(gen, t, name.endsWith("weight") ? 1.0 : 0.0, 0.1);
         });
         return m;
     }

@@ -28,8 +28,8 @@ public record AdamDirection() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require("adamp", "beta1", 0, true, 1, false);
-        h.require("adamp", "beta2", 0, true, 1, false);
+        h.requireClosedOpen("adamp", "beta1", 0, 1);
+        h.requireClosedOpen("adamp", "beta2", 0, 1);
         h.requireNonNegative("adamp", "eps");
     }
 

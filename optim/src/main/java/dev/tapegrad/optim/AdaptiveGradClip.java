@@ -36,7 +36,7 @@ public record AdaptiveGradClip(double defaultClip) implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "agcClip", 0, false, Double.POSITIVE_INFINITY, false);
+        h.requireOpen(name(), "agcClip", 0, Double.POSITIVE_INFINITY);
         h.requireNonNegative(name(), "agcEps");
     }
 
@@ -50,8 +50,8 @@ public record AdaptiveGradClip(double defaultClip) implements Transform {
             int width = s.size() / units;
             double[] u = s.update(), p = s.param();
             for (int i = 0, from = 0; i < units; i++, from += width) {
-                double limit = clip * Math.max(Norms.norm(p, from, from + width), eps);
-                double norm = Norms.norm(u, from, from + width);
+                double limit = clip * Math.max(VectorNorms.norm(p, from, from + width), eps);
+                double norm = VectorNorms.norm(u, from, from + width);
                 if (!(norm > limit)) continue;
                 double scale = limit / Math.max(norm, 1e-6);
                 for (int j = from; j < from + width; j++) u[j] *= scale;

@@ -60,7 +60,7 @@ public record ClipByNorm(String name, String key, boolean global, double default
     /** Scales the updates of {@code slots} by max/‖u‖ when their joint norm ‖u‖ exceeds max. */
     private static void clip(List<Slot> slots, double max) {
         double sum = 0;
-        for (Slot s : slots) sum += Norms.sumOfSquares(s.update(), 0, s.size());
+        for (Slot s : slots) sum += VectorNorms.sumOfSquares(s.update(), 0, s.size());
         double norm = Math.sqrt(sum);
         if (norm <= max) return;
         double scale = max / norm;

@@ -67,7 +67,7 @@ public record Configured(String label, Transform inner, Map<String, Double> over
 
     @Override
     public void apply(List<Slot> slots, StepContext ctx) {
-        inner.apply(slots, new StepContext(ctx.count(), withFixed(ctx.hyper()), ctx.scalars(), ctx.random()));
+        inner.apply(slots, new StepContext(ctx.gen(), ctx.count(), withFixed(ctx.hyper()), ctx.scalars()));
     }
 
     private HyperParams withFixed(HyperParams hyper) {

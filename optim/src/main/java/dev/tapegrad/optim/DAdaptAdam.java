@@ -40,12 +40,12 @@ public record DAdaptAdam() implements Transform {
     @Override
     public void validate(HyperParams h) {
         h.requireNonNegative("dadaptadam", "lr");
-        h.require("dadaptadam", "beta1", 0, true, 1, false);
-        h.require("dadaptadam", "beta2", 0, true, 1, false);
+        h.requireClosedOpen("dadaptadam", "beta1", 0, 1);
+        h.requireClosedOpen("dadaptadam", "beta2", 0, 1);
         h.requireNonNegative("dadaptadam", "eps");
         h.requireNonNegative("dadaptadam", "weightDecay");
-        h.require("dadaptadam", "d0", 0, false, Double.POSITIVE_INFINITY, false);
-        h.require("dadaptadam", "growthRate", 1, true, Double.POSITIVE_INFINITY, true);
+        h.requireOpen("dadaptadam", "d0", 0, Double.POSITIVE_INFINITY);
+        h.requireClosed("dadaptadam", "growthRate", 1, Double.POSITIVE_INFINITY);
     }
 
     /** A step that changes nothing: zero updates. */

@@ -37,9 +37,9 @@ public record DAdaptSgd() implements Transform {
     @Override
     public void validate(HyperParams h) {
         h.requireNonNegative("dadaptsgd", "lr");
-        h.require("dadaptsgd", "momentum", 0, true, 1, false);
-        h.require("dadaptsgd", "d0", 0, false, Double.POSITIVE_INFINITY, false);
-        h.require("dadaptsgd", "growthRate", 1, true, Double.POSITIVE_INFINITY, true);
+        h.requireClosedOpen("dadaptsgd", "momentum", 0, 1);
+        h.requireOpen("dadaptsgd", "d0", 0, Double.POSITIVE_INFINITY);
+        h.requireClosed("dadaptsgd", "growthRate", 1, Double.POSITIVE_INFINITY);
     }
 
     @Override

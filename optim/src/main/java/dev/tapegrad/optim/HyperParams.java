@@ -40,14 +40,30 @@ public final class HyperParams {
         return values;
     }
 
+    /** Checks that {@code name} lies in [low, high], with a message naming the optimizer. */
+    public void requireClosed(String optimizer, String name, double low, double high) {
+        require(optimizer, name, low, true, high, true);
+    }
+
     /**
-     * Checks that {@code name} lies in a range, with a message naming the optimizer, e.g.
+     * Checks that {@code name} lies in [low, high), with a message naming the optimizer, e.g.
      * {@code adam: beta1 must be in [0, 1), got 1.2}.
-     *
-     * @param lowInclusive  whether {@code low} itself is allowed
-     * @param highInclusive whether {@code high} itself is allowed
      */
-    public void require(String optimizer, String name, double low, boolean lowInclusive, double high, boolean highInclusive) {
+    public void requireClosedOpen(String optimizer, String name, double low, double high) {
+        require(optimizer, name, low, true, high, false);
+    }
+
+    /** Checks that {@code name} lies in (low, high), with a message naming the optimizer. */
+    public void requireOpen(String optimizer, String name, double low, double high) {
+        require(optimizer, name, low, false, high, false);
+    }
+
+    /** Checks that {@code name} lies in (low, high], with a message naming the optimizer. */
+    public void requireOpenClosed(String optimizer, String name, double low, double high) {
+        require(optimizer, name, low, false, high, true);
+    }
+
+    private void require(String optimizer, String name, double low, boolean lowInclusive, double high, boolean highInclusive) {
         double v = get(name);
         boolean ok = (lowInclusive ? v >= low : v > low) && (highInclusive ? v <= high : v < high);
         if (!ok) {
@@ -58,7 +74,7 @@ public final class HyperParams {
 
     /** Checks that {@code name} is finite and ≥ 0. */
     public void requireNonNegative(String optimizer, String name) {
-        require(optimizer, name, 0, true, Double.POSITIVE_INFINITY, false);
+        requireClosedOpen(optimizer, name, 0, Double.POSITIVE_INFINITY);
     }
 
     private static String fmt(double x) {

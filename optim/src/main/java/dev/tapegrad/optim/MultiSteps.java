@@ -88,7 +88,7 @@ public record MultiSteps(Transform inner, int every) implements Transform {
         long updates = (long) ctx.scalar("multiSteps.updates", 0);
         ctx.setScalar("multiSteps.updates", updates + 1);
         try {
-            inner.apply(slots, new StepContext(updates, ctx.hyper(), ctx.scalars(), ctx.random()));
+            inner.apply(slots, new StepContext(ctx.gen(), updates, ctx.hyper(), ctx.scalars()));
         } finally {
             for (int j = 0; j < slots.size(); j++) slots.get(j).setStep(outerSteps[j]);
         }

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * ...): values are resolved from the rule's defaults, then optimizer-level settings, then group settings,
  * and a schedule, where one is set, replaces the value at every step. Parameters without a gradient are
  * skipped, like in PyTorch. The whole state (per-parameter buffers and step counts, group scalars, the step
- * count and the random generator) is captured by {@link #state()} and restored by {@link #loadState}, so a
+ * count and the random generator) is captured by {@link #stateDict()} and restored by {@link #loadStateDict}, so a
  * resumed run continues bit for bit.
  */
 public final class Optimizer {
@@ -119,7 +119,7 @@ public final class Optimizer {
                     active.add(s);
                 }
                 if (active.isEmpty()) continue;
-                StepContext ctx = new StepContext(count, hyper.get(gi), g.scalars, random);
+                StepContext ctx = new StepContext(random, count, hyper.get(gi), g.scalars);
                 if (rule instanceof FusedRule fused) {
                     fused.step(active, ctx);
                     for (Slot s : active) s.store();
@@ -139,7 +139,7 @@ public final class Optimizer {
     }
 
     /** A snapshot of the complete optimizer state (deep copies). */
-    public OptimizerState state() {
+    public OptimizerState stateDict() {
         List<OptimizerState.GroupState> gs = new ArrayList<>();
         for (Group g : groups) {
             List<OptimizerState.SlotState> ss = new ArrayList<>();
@@ -150,7 +150,7 @@ public final class Optimizer {
             }
             gs.add(new OptimizerState.GroupState(g.name, new TreeMap<>(g.scalars), ss));
         }
-        return new OptimizerState(signature(rule), count, random.state(), gs);
+        return new OptimizerState(signature(rule), count, random.stateDict(), gs);
     }
 
     /**
@@ -158,7 +158,7 @@ public final class Optimizer {
      * (rule, group, parameter names, shapes, buffer sizes) is reported at once, and nothing is changed
      * unless all match.
      */
-    public void loadState(OptimizerState state) {
+    public void loadStateDict(OptimizerState state) {
         List<String> problems = new ArrayList<>();
         if (!state.rule().equals(signature(rule))) {
             problems.add("rule: saved " + state.rule() + ", this optimizer " + signature(rule));
@@ -185,7 +185,7 @@ public final class Optimizer {
             }
         }
         count = state.count();
-        random.setState(state.random());
+        random.loadStateDict(state.random());
     }
 
     private static void compare(Group g, OptimizerState.GroupState saved, List<String> problems) {

@@ -130,7 +130,7 @@ public final class Optimizers {
      *   a = m̂/(√v̂ + ε) + wd·θ   (Adam direction, bias-corrected, plus decoupled decay)
      *   θ ← θ − lr · (‖θ‖/‖a‖) · a,   the ratio := 1 when ‖θ‖ = 0 or ‖a‖ = 0
      * </pre>
-     * Norms are per parameter tensor. Defaults: lr 1e-3 (optax has none; pytorch_optimizer's), betas
+     * VectorNorms are per parameter tensor. Defaults: lr 1e-3 (optax has none; pytorch_optimizer's), betas
      * (0.9, 0.999), eps 1e-6, weightDecay 0. A zero-norm (e.g. zero-initialised) parameter takes the plain
      * step −lr·a, as in optax and pytorch_optimizer (the authors' reference later gained the same rule,
      * cybertronai/pytorch-lamb PR 6); implementations that clip the ratio (e.g. to 10) or drop bias
@@ -191,7 +191,7 @@ public final class Optimizers {
         BY_NAME.put("spam", Optimizers::spam);
         BY_NAME.put("dadaptsgd", Optimizers::dAdaptSgd);
         BY_NAME.put("dadaptadam", Optimizers::dAdaptAdam);
-        BY_NAME.put("adagradnorm", Optimizers::adaGradNorm);
+        BY_NAME.put("adagradnorm", Optimizers::adagradNorm);
     }
 
     /**
@@ -283,10 +283,10 @@ public final class Optimizers {
 
     /**
      * AdaGrad-Norm (Ward, Wu, Bottou, ICML 2019): one scalar b² ← b² + ‖g‖² for the whole group, then
-     * x ← x − (lr/b)·g; see {@link ScaleByAdaGradNorm}. No library implements it; defaults lr 1.0, b0 1.0.
+     * x ← x − (lr/b)·g; see {@link ScaleByAdagradNorm}. No library implements it; defaults lr 1.0, b0 1.0.
      */
-    public static Chain adaGradNorm() {
-        return Chain.of("adagradnorm", new ScaleByAdaGradNorm(), new ScaleByLearningRate(1.0));
+    public static Chain adagradNorm() {
+        return Chain.of("adagradnorm", new ScaleByAdagradNorm(), new ScaleByLearningRate(1.0));
     }
 
     /**

@@ -83,7 +83,7 @@ public record RadialProjection(String optimizer, boolean sgdp) implements Transf
         double maxCos = 0;
         for (int r = 0; r < rows; r++) {
             int from = r * cols, to = from + cols;
-            double gn = Math.max(Norms.norm(g, from, to), eps), pn = Math.max(Norms.norm(p, from, to), eps);
+            double gn = Math.max(VectorNorms.norm(g, from, to), eps), pn = Math.max(VectorNorms.norm(p, from, to), eps);
             double dot = 0;
             for (int i = from; i < to; i++) dot += (g[i] / gn) * (p[i] / pn);
             maxCos = Math.max(maxCos, Math.abs(dot)); // a NaN propagates and fails the test, as in torch
@@ -96,7 +96,7 @@ public record RadialProjection(String optimizer, boolean sgdp) implements Transf
         int cols = p.length / rows;
         for (int r = 0; r < rows; r++) {
             int from = r * cols, to = from + cols;
-            double scale = Norms.norm(p, from, to) + eps;
+            double scale = VectorNorms.norm(p, from, to) + eps;
             double dot = 0;
             for (int i = from; i < to; i++) dot += (p[i] / scale) * u[i];
             for (int i = from; i < to; i++) u[i] -= (p[i] / scale) * dot;

@@ -44,8 +44,8 @@ public record ScaleByAdaBelief() implements Transform {
     @Override
     public void validate(HyperParams h) {
         h.requireNonNegative("adabelief", "lr");
-        h.require("adabelief", "beta1", 0, true, 1, false);
-        h.require("adabelief", "beta2", 0, true, 1, false);
+        h.requireClosedOpen("adabelief", "beta1", 0, 1);
+        h.requireClosedOpen("adabelief", "beta2", 0, 1);
         h.requireNonNegative("adabelief", "eps");
         h.requireNonNegative("adabelief", "weightDecay");
     }

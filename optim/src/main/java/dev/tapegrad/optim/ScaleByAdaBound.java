@@ -56,10 +56,10 @@ public record ScaleByAdaBound(boolean amsboundDefault) implements Transform {
     @Override
     public void validate(HyperParams h) {
         h.requireNonNegative(label(), "lr");
-        h.require(label(), "beta1", 0, true, 1, false);
-        h.require(label(), "beta2", 0, true, 1, false);
+        h.requireClosedOpen(label(), "beta1", 0, 1);
+        h.requireClosedOpen(label(), "beta2", 0, 1);
         h.requireNonNegative(label(), "finalLr");
-        h.require(label(), "gamma", 0, false, 1, false);
+        h.requireOpen(label(), "gamma", 0, 1);
         h.requireNonNegative(label(), "eps");
     }
 

@@ -32,8 +32,8 @@ public record ScaleByAdam() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require("adam", "beta1", 0, true, 1, false);
-        h.require("adam", "beta2", 0, true, 1, false);
+        h.requireClosedOpen("adam", "beta1", 0, 1);
+        h.requireClosedOpen("adam", "beta2", 0, 1);
         h.requireNonNegative("adam", "eps");
     }
 

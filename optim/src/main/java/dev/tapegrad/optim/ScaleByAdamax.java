@@ -31,8 +31,8 @@ public record ScaleByAdamax() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "beta1", 0, true, 1, false);
-        h.require(name(), "beta2", 0, true, 1, false);
+        h.requireClosedOpen(name(), "beta1", 0, 1);
+        h.requireClosedOpen(name(), "beta2", 0, 1);
         h.requireNonNegative(name(), "eps");
     }
 

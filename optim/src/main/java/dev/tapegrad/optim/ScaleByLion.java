@@ -31,8 +31,8 @@ public record ScaleByLion() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "beta1", 0, true, 1, true);
-        h.require(name(), "beta2", 0, true, 1, true);
+        h.requireClosed(name(), "beta1", 0, 1);
+        h.requireClosed(name(), "beta2", 0, 1);
     }
 
     @Override

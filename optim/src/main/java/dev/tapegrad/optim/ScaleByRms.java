@@ -32,7 +32,7 @@ public record ScaleByRms() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "alpha", 0, true, 1, true);
+        h.requireClosed(name(), "alpha", 0, 1);
         h.requireNonNegative(name(), "eps");
     }
 

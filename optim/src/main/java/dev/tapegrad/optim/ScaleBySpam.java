@@ -46,8 +46,8 @@ public record ScaleBySpam() implements Transform {
     @Override
     public void validate(HyperParams h) {
         h.requireNonNegative("spam", "lr");
-        h.require("spam", "beta1", 0, true, 1, false);
-        h.require("spam", "beta2", 0, true, 1, false);
+        h.requireClosedOpen("spam", "beta1", 0, 1);
+        h.requireClosedOpen("spam", "beta2", 0, 1);
         h.requireNonNegative("spam", "eps");
         h.requireNonNegative("spam", "weightDecay");
         h.requireNonNegative("spam", "threshold");
@@ -57,7 +57,7 @@ public record ScaleBySpam() implements Transform {
     }
 
     private static void requireCount(HyperParams h, String name, long min) {
-        h.require("spam", name, min, true, Long.MAX_VALUE, true);
+        h.requireClosed("spam", name, min, Long.MAX_VALUE);
         if (h.get(name) != Math.rint(h.get(name))) {
             throw new IllegalArgumentException("spam: " + name + " must be a whole number of steps, got " + h.get(name));
         }

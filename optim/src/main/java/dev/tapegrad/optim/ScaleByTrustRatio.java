@@ -29,7 +29,7 @@ public record ScaleByTrustRatio() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require(name(), "trustCoefficient", 0, false, Double.POSITIVE_INFINITY, false);
+        h.requireOpen(name(), "trustCoefficient", 0, Double.POSITIVE_INFINITY);
         h.requireNonNegative(name(), "eps");
     }
 
@@ -38,7 +38,7 @@ public record ScaleByTrustRatio() implements Transform {
         double coefficient = ctx.hyper().get("trustCoefficient"), eps = ctx.hyper().get("eps");
         for (Slot s : slots) {
             double[] u = s.update();
-            double paramNorm = Norms.norm(s.param(), 0, u.length), updateNorm = Norms.norm(u, 0, u.length);
+            double paramNorm = VectorNorms.norm(s.param(), 0, u.length), updateNorm = VectorNorms.norm(u, 0, u.length);
             if (paramNorm == 0 || updateNorm == 0) continue;
             double ratio = coefficient * paramNorm / (updateNorm + eps);
             Lanes.scale(u, ratio);

@@ -28,7 +28,7 @@ public record SgdMomentum() implements Transform {
     @Override
     public void validate(HyperParams h) {
         h.requireNonNegative("sgd", "momentum");
-        h.require("sgd", "dampening", 0, true, 1, true);
+        h.requireClosed("sgd", "dampening", 0, 1);
         if (h.flag("nesterov") && (h.get("momentum") <= 0 || h.get("dampening") != 0)) {
             throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0 and dampening = 0, got momentum "
                     + h.get("momentum") + ", dampening " + h.get("dampening"));

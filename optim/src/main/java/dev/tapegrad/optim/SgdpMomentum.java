@@ -28,8 +28,8 @@ public record SgdpMomentum() implements Transform {
     @Override
     public void validate(HyperParams h) {
         // μ = 1 would divide SGDP's decay by zero (see RadialProjection); the reference does not check.
-        h.require("sgdp", "momentum", 0, true, 1, false);
-        h.require("sgdp", "dampening", 0, true, 1, true);
+        h.requireClosedOpen("sgdp", "momentum", 0, 1);
+        h.requireClosed("sgdp", "dampening", 0, 1);
     }
 
     @Override

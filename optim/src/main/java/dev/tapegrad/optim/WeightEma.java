@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * try (var eval = ema.applied()) { evaluate(model); }   // parameters are restored on close
  * }</pre>
  *
- * <p>The shadow is in double precision whatever the parameters' dtype, and its state ({@link #state()}, in
+ * <p>The shadow is in double precision whatever the parameters' dtype, and its state ({@link #stateDict()}, in
  * the {@link OptimizerState} format, so {@link OptimizerState#save} writes it atomically) restores exactly.
  */
 public final class WeightEma {
@@ -119,7 +119,7 @@ public final class WeightEma {
     }
 
     /** The average's state: decay, count and every shadow by name (rule {@code weightEma}). */
-    public OptimizerState state() {
+    public OptimizerState stateDict() {
         List<OptimizerState.SlotState> slots = new ArrayList<>();
         shadow.forEach((name, s) -> slots.add(new OptimizerState.SlotState(name, params.get(name).shape(), count,
                 new TreeMap<>(Map.of("ema.shadow", s.clone())))));
@@ -128,7 +128,7 @@ public final class WeightEma {
     }
 
     /** Restores a state taken from an average with the same decay, parameter names and shapes. */
-    public void loadState(OptimizerState state) {
+    public void loadStateDict(OptimizerState state) {
         List<String> problems = new ArrayList<>();
         if (!state.rule().equals("weightEma")) problems.add("rule: saved " + state.rule() + ", expected weightEma");
         if (state.groups().size() != 1) {

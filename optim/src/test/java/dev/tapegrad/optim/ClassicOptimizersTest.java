@@ -263,7 +263,7 @@ class ClassicOptimizersTest {
         OptimizerCoreTest.run(opt, x, 4);
         double product = 1;
         for (int k = 1; k <= 4; k++) product *= (0.8 + 0.1 * Math.exp(-(k - 1) / 5.0)) * (1 - 0.5 * Math.pow(0.96, k * 4e-3));
-        assertEquals(product, opt.state().groups().get(0).scalars().get("nadam.muProduct:x"), 1e-15);
+        assertEquals(product, opt.stateDict().groups().get(0).scalars().get("nadam.muProduct:x"), 1e-15);
     }
 
     /**
@@ -276,11 +276,11 @@ class ClassicOptimizersTest {
         Optimizer opt = builder.get().param("x", x).param("w", w).build();
         runBoth(opt, x, w, first);
         if (second == 0) return Map.of("x", x.toDoubleArray(), "w", w.toDoubleArray());
-        byte[] saved = opt.state().toBytes();
+        byte[] saved = opt.stateDict().toBytes();
         Tensor x2 = Tensor.of(x.toDoubleArray()).requiresGrad(true);
         Tensor w2 = Tensor.of(w.toDoubleArray(), 2, 3).requiresGrad(true);
         Optimizer fresh = builder.get().param("x", x2).param("w", w2).build();
-        fresh.loadState(OptimizerState.fromBytes(saved));
+        fresh.loadStateDict(OptimizerState.fromBytes(saved));
         runBoth(fresh, x2, w2, second);
         return Map.of("x", x2.toDoubleArray(), "w", w2.toDoubleArray());
     }

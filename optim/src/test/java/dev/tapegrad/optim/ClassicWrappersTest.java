@@ -63,7 +63,7 @@ class ClassicWrappersTest {
         OptimizerCoreTest.run(adam4, x, 2);
         for (Transform other : new Transform[] {new MultiSteps(Optimizers.sgd(), 4), new MultiSteps(Optimizers.adam(), 2)}) {
             Optimizer o = Optimizer.builder(other).param("x", OptimizerCoreTest.start()).build();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.loadState(adam4.state()));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.loadStateDict(adam4.stateDict()));
             assertTrue(e.getMessage().contains("multiSteps(4, adam[l2, adam, scaleByLr])"), e.getMessage());
         }
     }
@@ -112,10 +112,10 @@ class ClassicWrappersTest {
             OptimizerCoreTest.run(opt, x, 1);
             ema.update();
         }
-        byte[] saved = ema.state().toBytes(); // the OptimizerState format (save() writes it atomically to a file)
+        byte[] saved = ema.stateDict().toBytes(); // the OptimizerState format (save() writes it atomically to a file)
         Tensor y = Tensor.of(x.toDoubleArray());
         WeightEma restored = new WeightEma(Map.of("x", y), 0.9);
-        restored.loadState(OptimizerState.fromBytes(saved));
+        restored.loadStateDict(OptimizerState.fromBytes(saved));
         assertEquals(5, restored.count());
         for (int i = 0; i < 3; i++) {
             OptimizerCoreTest.run(opt, x, 1);
@@ -125,9 +125,9 @@ class ClassicWrappersTest {
         }
         assertBits(ema.shadow("x"), restored.shadow("x"), "shadow");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new WeightEma(Map.of("x", y), 0.5).loadState(ema.state()));
+                () -> new WeightEma(Map.of("x", y), 0.5).loadStateDict(ema.stateDict()));
         assertTrue(e.getMessage().contains("decay"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new WeightEma(Map.of("z", y), 0.9).loadState(ema.state()));
+        e = assertThrows(IllegalArgumentException.class, () -> new WeightEma(Map.of("z", y), 0.9).loadStateDict(ema.stateDict()));
         assertTrue(e.getMessage().contains("parameters"), e.getMessage());
     }
 }

@@ -33,7 +33,7 @@ class ClipTest {
         h.putAll(hyper);
         HyperParams hp = new HyperParams(h);
         t.validate(hp);
-        t.apply(slots, new StepContext(0, hp, new TreeMap<>(), new Generator(0)));
+        t.apply(slots, new StepContext(new Generator(0), 0, hp, new TreeMap<>()));
         return slots.stream().map(s -> s.update().clone()).toList();
     }
 

@@ -60,8 +60,8 @@ class FusedAdamWTest {
     private static void assertSameParamsAndState(Map<String, Tensor> want, Optimizer wantOpt, Map<String, Tensor> got,
                                                  Optimizer gotOpt, double rel) {
         for (String n : want.keySet()) assertClose(want.get(n).toDoubleArray(), got.get(n).toDoubleArray(), rel, n);
-        List<OptimizerState.SlotState> ws = wantOpt.state().groups().getFirst().slots();
-        List<OptimizerState.SlotState> gs = gotOpt.state().groups().getFirst().slots();
+        List<OptimizerState.SlotState> ws = wantOpt.stateDict().groups().getFirst().slots();
+        List<OptimizerState.SlotState> gs = gotOpt.stateDict().groups().getFirst().slots();
         for (int k = 0; k < ws.size(); k++) {
             assertEquals(ws.get(k).buffers().keySet(), gs.get(k).buffers().keySet());
             assertEquals(ws.get(k).step(), gs.get(k).step());
@@ -94,14 +94,14 @@ class FusedAdamWTest {
         Optimizer full = build(Optimizers.adamWFused(), a, 0.1, 0);
         Generator gen = new Generator(4);
         run(gen, 10, List.of(full), List.of(a));
-        byte[] saved = full.state().toBytes();
+        byte[] saved = full.stateDict().toBytes();
         Map<String, Tensor> b = copy(a);
-        long[] genAt10 = gen.state();
+        long[] genAt10 = gen.stateDict();
         run(gen, 10, List.of(full), List.of(a));
 
         Optimizer resumed = build(Optimizers.adamWFused(), b, 0.1, 0);
-        resumed.loadState(OptimizerState.fromBytes(saved));
-        gen.setState(genAt10);
+        resumed.loadStateDict(OptimizerState.fromBytes(saved));
+        gen.loadStateDict(genAt10);
         run(gen, 10, List.of(resumed), List.of(b));
         assertEquals(20, resumed.stepCount());
         for (String n : a.keySet()) {
@@ -134,6 +134,6 @@ class FusedAdamWTest {
         // state from the chain is refused: the signatures differ
         Optimizer chain = Optimizers.create("adamw", Map.of(), p);
         Optimizer fused = Optimizers.create("adamw-fused", Map.of(), p);
-        assertThrows(IllegalArgumentException.class, () -> fused.loadState(chain.state()));
+        assertThrows(IllegalArgumentException.class, () -> fused.loadStateDict(chain.stateDict()));
     }
 }

@@ -53,14 +53,14 @@ class OptimizerCoreTest {
                 .schedule("lr", k -> 1e-2 / (1 + k)).build();
         run(full, a, 7);
         Path file = dir.resolve("opt.bin");
-        full.state().save(file);
+        full.stateDict().save(file);
         double[] paramsAt7 = a.toDoubleArray();
         run(full, a, 8);
 
         Tensor b = Tensor.of(paramsAt7).requiresGrad(true);
         Optimizer resumed = Optimizer.builder(Optimizers.adam()).param("x", b).set("lr", 1e-2).set("amsgrad", 1)
                 .schedule("lr", k -> 1e-2 / (1 + k)).build();
-        resumed.loadState(OptimizerState.load(file));
+        resumed.loadStateDict(OptimizerState.load(file));
         assertEquals(7, resumed.stepCount());
         run(resumed, b, 8);
         double[] want = a.toDoubleArray(), got = b.toDoubleArray();
@@ -75,7 +75,7 @@ class OptimizerCoreTest {
         Optimizer sgd = Optimizer.builder(Optimizers.sgd()).param("x", x).set("momentum", 0.9).build();
         run(sgd, x, 1);
         Optimizer adam = Optimizer.builder(Optimizers.adam()).param("w", Tensor.zeros(DType.FLOAT64, 3)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.loadState(sgd.state()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(sgd.stateDict()));
         assertTrue(e.getMessage().contains("rule") && e.getMessage().contains("parameters"), e.getMessage());
     }
 
@@ -84,7 +84,7 @@ class OptimizerCoreTest {
         Tensor x = start();
         Optimizer opt = Optimizer.builder(Optimizers.adam()).param("x", x).build();
         run(opt, x, 2);
-        byte[] bytes = opt.state().toBytes();
+        byte[] bytes = opt.stateDict().toBytes();
         for (int cut = 0; cut < bytes.length; cut += 7) {
             byte[] part = java.util.Arrays.copyOf(bytes, cut);
             assertThrows(IllegalArgumentException.class, () -> OptimizerState.fromBytes(part), "cut at " + cut);
@@ -95,7 +95,7 @@ class OptimizerCoreTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerState.fromBytes(hostile));
         assertTrue(e.getMessage().contains("impossible length"), e.getMessage());
         Path file = dir.resolve("s.bin");
-        opt.state().save(file);
+        opt.stateDict().save(file);
         assertArrayEquals(bytes, Files.readAllBytes(file));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");

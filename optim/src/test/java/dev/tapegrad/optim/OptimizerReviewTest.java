@@ -25,14 +25,14 @@ class OptimizerReviewTest {
                 .schedule("beta1", k -> k == 0 ? 0.9 : 1.5).build();
         OptimizerCoreTest.run(opt, x, 1);
         double[] before = x.toDoubleArray();
-        long slotStep = opt.state().groups().get(0).slots().get(0).step();
-        double[] m = opt.state().groups().get(0).slots().get(0).buffers().get("adam.m");
+        long slotStep = opt.stateDict().groups().get(0).slots().get(0).step();
+        double[] m = opt.stateDict().groups().get(0).slots().get(0).buffers().get("adam.m");
         opt.zeroGrad();
         OptimizerCoreTest.rosenbrock(x).backward();
         assertThrows(IllegalArgumentException.class, opt::step);
         assertArrayEquals(before, x.toDoubleArray(), 0.0);
         assertEquals(1, opt.stepCount());
-        OptimizerState.SlotState after = opt.state().groups().get(0).slots().get(0);
+        OptimizerState.SlotState after = opt.stateDict().groups().get(0).slots().get(0);
         assertEquals(slotStep, after.step(), "the parameter's step count must not advance on a refused step");
         assertArrayEquals(m, after.buffers().get("adam.m"), 0.0);
     }
@@ -52,6 +52,6 @@ class OptimizerReviewTest {
         assertThrows(IllegalArgumentException.class, opt::step);
         assertArrayEquals(wBefore, w.toDoubleArray(), 0.0, "the default group must not move when the step fails");
         assertEquals(1, opt.stepCount());
-        assertEquals(1, opt.state().groups().get(0).slots().get(0).step());
+        assertEquals(1, opt.stateDict().groups().get(0).slots().get(0).step());
     }
 }

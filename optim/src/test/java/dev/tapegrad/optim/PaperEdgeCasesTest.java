@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 class PaperEdgeCasesTest {
 
     static Map<String, Double> scalars(Optimizer opt) {
-        return opt.state().groups().get(0).scalars();
+        return opt.stateDict().groups().get(0).scalars();
     }
 
     static double[] buffer(Optimizer opt, String key) {
-        return opt.state().groups().get(0).slots().get(0).buffers().get(key);
+        return opt.stateDict().groups().get(0).slots().get(0).buffers().get(key);
     }
 
     static void stepWith(Optimizer opt, Tensor x, double... grad) {
@@ -223,7 +223,7 @@ class PaperEdgeCasesTest {
     }
 
     @Test
-    void adaGradNormIgnoresZeroGradientsAndAccumulatesOneScalar() {
+    void adagradNormIgnoresZeroGradientsAndAccumulatesOneScalar() {
         Tensor x = quadStart();
         Optimizer opt = make("adagradnorm", x, "b0", 2);
         stepWith(opt, x, 0, 0);
@@ -242,10 +242,10 @@ class PaperEdgeCasesTest {
         Optimizer opt = Optimizers.create(name, hyper, Map.of("x", x));
         for (int i = 0; i < n; i++) {
             if (i == cut) {
-                byte[] saved = opt.state().toBytes();
+                byte[] saved = opt.stateDict().toBytes();
                 x = Tensor.of(x.toDoubleArray()).requiresGrad(true);
                 opt = Optimizers.create(name, hyper, Map.of("x", x));
-                opt.loadState(OptimizerState.fromBytes(saved));
+                opt.loadStateDict(OptimizerState.fromBytes(saved));
             }
             step(opt, x, PaperOptimizersTest::rosen);
         }

@@ -226,12 +226,12 @@ class PaperOptimizersTest {
     }
 
     @Test
-    void adaGradNormMatchesTheHandCheck() {
+    void adagradNormMatchesTheHandCheck() {
         Tensor x = quadStart();
         Optimizer opt = make("adagradnorm", x, "lr", 1, "b0", 1);
         step(opt, x, PaperOptimizersTest::quad);
         assertArrayEquals(new double[] {0.990000999850025, 9.998500249963627e-05}, x.toDoubleArray(), 1e-15);
-        assertEquals(100.00999950005, Math.sqrt(opt.state().groups().get(0).scalars().get("adagradnorm.b2")), 1e-11);
+        assertEquals(100.00999950005, Math.sqrt(opt.stateDict().groups().get(0).scalars().get("adagradnorm.b2")), 1e-11);
         step(opt, x, PaperOptimizersTest::quad);
         assertArrayEquals(new double[] {0.9801024647233317, 1.4895445694511908e-08}, x.toDoubleArray(), 1e-15);
     }

@@ -91,15 +91,28 @@ public final class Advantages {
         return named("rloo", r -> perGroup(values(r, "Advantages.rloo"), null, r.groupIds(), 1, (n, s) -> n / (n - 1.0)));
     }
 
-    /** REINFORCE++ with verl's ε = 1e-8: see {@link #reinforcePlusPlus(boolean, double)}. */
-    public static AdvantageEstimator reinforcePlusPlus(boolean groupBaseline) {
-        return reinforcePlusPlus(groupBaseline, WHITEN_EPS);
+    /** REINFORCE++ with verl's ε = 1e-8: see {@link #reinforcePlusPlus(double)}. */
+    public static AdvantageEstimator reinforcePlusPlus() {
+        return reinforcePlusPlus(false, WHITEN_EPS);
     }
 
     /**
-     * REINFORCE++ (arXiv 2501.03262) for outcome rewards with γ = 1: x_i = R_i (or, with the group baseline,
-     * "REINFORCE++-baseline", x_i = R_i − μ_g, 0 for groups of one or of equal rewards), then whitened over
-     * the batch: Â_i = (x_i − μ)/sqrt(σ² + ε).
+     * REINFORCE++ (arXiv 2501.03262) for outcome rewards with γ = 1: x_i = R_i whitened over the batch,
+     * Â_i = (x_i − μ)/sqrt(σ² + ε); the batch statistics are those of {@link #reinforcePlusPlusBaseline(double)}.
+     */
+    public static AdvantageEstimator reinforcePlusPlus(double eps) {
+        return reinforcePlusPlus(false, eps);
+    }
+
+    /** REINFORCE++-baseline with verl's ε = 1e-8: see {@link #reinforcePlusPlusBaseline(double)}. */
+    public static AdvantageEstimator reinforcePlusPlusBaseline() {
+        return reinforcePlusPlus(true, WHITEN_EPS);
+    }
+
+    /**
+     * REINFORCE++-baseline (arXiv 2501.03262) for outcome rewards with γ = 1: x_i = R_i − μ_g (0 for groups of
+     * one or of equal rewards; plain {@link #reinforcePlusPlus(double) REINFORCE++} has x_i = R_i), then whitened
+     * over the batch: Â_i = (x_i − μ)/sqrt(σ² + ε).
      *
      * <p>Every token carries its sequence's return, so when lengths are given the batch statistics are over
      * tokens: μ = Σ|o_i| x_i / N, σ² = Σ|o_i| (x_i − μ)² / (N − 1), N = Σ|o_i| (verl's masked whitening,
@@ -107,10 +120,14 @@ public final class Advantages {
      * whose x are all equal, or with N ≤ 1, gives 0. Note that the batch re-centring moves the advantages of
      * an all-equal group away from 0 (as in the paper and verl).
      *
-     * @param groupBaseline subtract the group mean before whitening
-     * @param eps           ε ≥ 0 under the square root (verl 1e-8)
+     * @param eps ε ≥ 0 under the square root (verl 1e-8)
      */
-    public static AdvantageEstimator reinforcePlusPlus(boolean groupBaseline, double eps) {
+    public static AdvantageEstimator reinforcePlusPlusBaseline(double eps) {
+        return reinforcePlusPlus(true, eps);
+    }
+
+    /** REINFORCE++ with or without the group baseline; see {@link #reinforcePlusPlusBaseline(double)}. */
+    private static AdvantageEstimator reinforcePlusPlus(boolean groupBaseline, double eps) {
         checkEps("reinforcePlusPlus", eps);
         String name = "reinforcePlusPlus(groupBaseline=" + groupBaseline + ", eps=" + eps + ")";
         return named(name, r -> {

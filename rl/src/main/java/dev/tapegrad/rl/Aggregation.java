@@ -51,21 +51,21 @@ public sealed interface Aggregation {
         TOKEN_MEAN("token-mean") {
             @Override
             public Tensor apply(Tensor perToken, Tensor mask) {
-                return LogRatios.masked(perToken, mask).sum().div(Math.max(mask.sum().item(), 1.0));
+                return MaskedReductions.masked(perToken, mask).sum().div(Math.max(mask.sum().item(), 1.0));
             }
         },
         /** (1/B') Σ_i (1/|o_i|) Σ_t m ℓ. */
         SEQ_MEAN_TOKEN_MEAN("seq-mean-token-mean") {
             @Override
             public Tensor apply(Tensor perToken, Tensor mask) {
-                return LogRatios.meanOverSequences(LogRatios.maskedMean(perToken, mask), mask);
+                return MaskedReductions.meanOverSequences(MaskedReductions.maskedMean(perToken, mask), mask);
             }
         },
         /** (1/B') Σ_i Σ_t m ℓ. */
         SEQ_MEAN_TOKEN_SUM("seq-mean-token-sum") {
             @Override
             public Tensor apply(Tensor perToken, Tensor mask) {
-                return LogRatios.meanOverSequences(LogRatios.maskedSum(perToken, mask), mask);
+                return MaskedReductions.meanOverSequences(MaskedReductions.maskedSum(perToken, mask), mask);
             }
         };
 
@@ -95,7 +95,7 @@ public sealed interface Aggregation {
 
         @Override
         public Tensor apply(Tensor perToken, Tensor mask) {
-            return LogRatios.meanOverSequences(LogRatios.maskedSum(perToken, mask), mask).div(length);
+            return MaskedReductions.meanOverSequences(MaskedReductions.maskedSum(perToken, mask), mask).div(length);
         }
 
         @Override

@@ -35,11 +35,16 @@ public final class AnswerTask implements Task {
     private final boolean partialCredit;
 
     /**
-     * A task over the given items; all prompts must have the same length.
+     * A task over the given items with exact rewards (see {@link #withPartialCredit}); all prompts must have the
+     * same length.
      *
      * @param maxCompletionLength the budget, at least the longest answer + 1 (for EOS)
      */
-    public AnswerTask(String name, List<Item> items, int maxCompletionLength, boolean partialCredit) {
+    public AnswerTask(String name, List<Item> items, int maxCompletionLength) {
+        this(name, items, maxCompletionLength, false);
+    }
+
+    private AnswerTask(String name, List<Item> items, int maxCompletionLength, boolean partialCredit) {
         if (items.isEmpty()) throw new IllegalArgumentException("AnswerTask " + name + ": the pool is empty");
         this.promptLength = items.get(0).prompt().length;
         for (Item it : items) {
@@ -56,6 +61,14 @@ public final class AnswerTask implements Task {
         this.items = List.copyOf(items);
         this.maxCompletionLength = maxCompletionLength;
         this.partialCredit = partialCredit;
+    }
+
+    /**
+     * This task with graded rewards (the fraction of positions of the answer + EOS that the completion gets
+     * right, over the longer of the two) or with exact 0/1 rewards.
+     */
+    public AnswerTask withPartialCredit(boolean on) {
+        return new AnswerTask(name, items, maxCompletionLength, on);
     }
 
     @Override

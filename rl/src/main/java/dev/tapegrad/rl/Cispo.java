@@ -51,7 +51,7 @@ public record Cispo(double minRatio, double maxRatio, Aggregation aggregation) i
     @Override
     public Tensor perTokenLoss(PolicyBatch batch) {
         Tensor weight = LogRatios.logRatio(batch).exp().clamp(minRatio, maxRatio).detach();
-        Tensor logP = LogRatios.masked(batch.logProbs(), batch.mask());
+        Tensor logP = MaskedReductions.masked(batch.logProbs(), batch.mask());
         return weight.mul(batch.tokenAdvantages()).mul(logP).neg();
     }
 }

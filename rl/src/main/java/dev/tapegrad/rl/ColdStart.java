@@ -77,10 +77,10 @@ public record ColdStart(int trajectories, double learningRate, int maxSteps) {
     }
 
     /**
-     * Monte-Carlo training: each step samples M trajectories from softmax(θ) with {@code generator}, rewards them
+     * Monte-Carlo training: each step samples M trajectories from softmax(θ) with {@code gen}, rewards them
      * r = 1[z = correct] as one group, and descends {@link Tsallis#surrogate} with the estimator's advantages.
      */
-    public Result runSampled(double p0, AdvantageEstimator estimator, int samples, Generator generator) {
+    public Result runSampled(Generator gen, double p0, AdvantageEstimator estimator, int samples) {
         if (samples < 1) throw new IllegalArgumentException("ColdStart.runSampled: need ≥ 1 sample, got " + samples);
         Tensor mask = Tensor.ones(DType.FLOAT64, samples, 1);
         return train(p0, (logits, step) -> {
@@ -88,7 +88,7 @@ public record ColdStart(int trajectories, double learningRate, int maxSteps) {
             int[] z = new int[samples];
             double[] r = new double[samples];
             for (int m = 0; m < samples; m++) {
-                z[m] = sample(probs, generator);
+                z[m] = sample(probs, gen);
                 r[m] = z[m] == CORRECT ? 1.0 : 0.0;
             }
             Tensor logp = logits.logSoftmax(0).indexSelect(0, Tensor.of(z, samples)).reshape(samples, 1);
@@ -126,8 +126,8 @@ public record ColdStart(int trajectories, double learningRate, int maxSteps) {
     }
 
     /** An index drawn with probabilities {@code probs} (inverse CDF). */
-    private static int sample(double[] probs, Generator generator) {
-        double u = generator.nextDouble();
+    private static int sample(double[] probs, Generator gen) {
+        double u = gen.nextDouble();
         for (int k = 0; k < probs.length - 1; k++) {
             u -= probs[k];
             if (u < 0) return k;

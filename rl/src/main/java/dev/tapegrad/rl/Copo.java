@@ -46,6 +46,16 @@ public record Copo(double k, double b, boolean consistencyCoefficient, double ep
         return new Copo(k, b, true, Advantages.GRPO_EPS);
     }
 
+    /** This COPO with Rglob scaled by c_g or not. */
+    public Copo withConsistencyCoefficient(boolean on) {
+        return new Copo(k, b, on, eps);
+    }
+
+    /** This COPO with another ε ≥ 0 of both z-scores. */
+    public Copo withEps(double e) {
+        return new Copo(k, b, consistencyCoefficient, e);
+    }
+
     /**
      * The per-sequence quantities of a batch, each [B] float64 (every sequence carries its group's H and w).
      *

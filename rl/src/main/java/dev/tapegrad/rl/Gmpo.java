@@ -39,7 +39,7 @@ public record Gmpo(double deltaLow, double deltaHigh) implements PolicyObjective
         Tensor clamped = d.clamp(-deltaLow, deltaHigh);
         Tensor positive = adv.gt(0.0).unsqueeze(1); // [B,1], broadcast over the tokens
         Tensor c = Tensor.where(positive, d.minimum(clamped), d.maximum(clamped));
-        Tensor rho = LogRatios.maskedMean(c, batch.mask()).exp();
-        return LogRatios.meanOverSequences(adv.neg().mul(rho), batch.mask());
+        Tensor rho = MaskedReductions.maskedMean(c, batch.mask()).exp();
+        return MaskedReductions.meanOverSequences(adv.neg().mul(rho), batch.mask());
     }
 }

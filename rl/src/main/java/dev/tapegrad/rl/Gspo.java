@@ -30,14 +30,14 @@ public record Gspo(double epsLow, double epsHigh) implements PolicyObjective {
 
     /** log s_i = masked mean of d over sequence i, [B] (0 for an empty sequence). */
     public static Tensor logSequenceRatio(PolicyBatch batch) {
-        return LogRatios.maskedMean(LogRatios.logRatio(batch), batch.mask());
+        return MaskedReductions.maskedMean(LogRatios.logRatio(batch), batch.mask());
     }
 
     @Override
     public Tensor loss(PolicyBatch batch) {
         Tensor s = logSequenceRatio(batch).exp();
         Tensor perSequence = ClippedSurrogate.clippedLoss(s, batch.sequenceAdvantages(), 1 - epsLow, 1 + epsHigh, Double.NaN);
-        return LogRatios.meanOverSequences(perSequence, batch.mask());
+        return MaskedReductions.meanOverSequences(perSequence, batch.mask());
     }
 
     /**
@@ -65,7 +65,7 @@ public record Gspo(double epsLow, double epsHigh) implements PolicyObjective {
         @Override
         public Tensor perTokenLoss(PolicyBatch batch) {
             Tensor logS = logSequenceRatio(batch).detach().unsqueeze(1);
-            Tensor logP = LogRatios.masked(batch.logProbs(), batch.mask());
+            Tensor logP = MaskedReductions.masked(batch.logProbs(), batch.mask());
             Tensor s = logS.add(logP.sub(logP.detach())).exp(); // value s_i exactly: logP − sg(logP) = 0
             return ClippedSurrogate.clippedLoss(s, batch.tokenAdvantages(), 1 - epsLow, 1 + epsHigh, Double.NaN);
         }

@@ -93,7 +93,7 @@ public record HolderPo(Variant variant, PSchedule schedule, double clipLow, doub
     /** The mean over non-empty sequences of ℓ_i (see the class comment). */
     @Override
     public Tensor loss(PolicyBatch batch) {
-        return LogRatios.meanOverSequences(perSequenceLoss(batch), batch.mask());
+        return MaskedReductions.meanOverSequences(perSequenceLoss(batch), batch.mask());
     }
 
     /** ℓ_i, shape [B]; empty sequences get −A_i (ρ = 1) and are left out by {@link #loss}. */

@@ -37,7 +37,7 @@ public enum Kl {
 
     /** k_{i,t} from log π_θ and log π_ref of the same shape, 0 where mask = 0. */
     public Tensor perToken(Tensor logProbs, Tensor refLogProbs, Tensor mask) {
-        Tensor u = LogRatios.masked(refLogProbs.sub(logProbs), mask);
+        Tensor u = MaskedReductions.masked(refLogProbs.sub(logProbs), mask);
         return switch (this) {
             case K1 -> u.neg();
             case K2 -> k2(u);

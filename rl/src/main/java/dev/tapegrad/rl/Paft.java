@@ -33,27 +33,27 @@ import java.util.Map;
  *
  * @param q         the Tsallis index, finite
  * @param draws     K, the number of resampled draws per group; 0 means the exact expectation c_m = r_m/Σr
- * @param generator the seeded source of the draws (required iff draws &gt; 0); advanced on every call
+ * @param gen       the seeded source of the draws (required iff draws &gt; 0); advanced on every call
  */
-public record Paft(double q, int draws, Generator generator) implements AdvantageEstimator {
+public record Paft(Generator gen, double q, int draws) implements AdvantageEstimator {
 
     public Paft {
         Tsallis.checkQ(q);
         if (draws < 0) throw new IllegalArgumentException("Paft: draws must be ≥ 0 (0 = exact expectation), got " + draws);
-        if ((draws > 0) != (generator != null)) {
+        if ((draws > 0) != (gen != null)) {
             throw new IllegalArgumentException("Paft: a generator is needed exactly when draws > 0 (draws = " + draws + ")");
         }
     }
 
     /** PAFT with the exact expectation of the resampling: SFT weights P̂^{1−q}·r_m/Σr. */
     public static Paft exact(double q) {
-        return new Paft(q, 0, null);
+        return new Paft(null, q, 0);
     }
 
-    /** PAFT with K draws per group from the successful samples (weights r_m/Σr), seeded by {@code generator}. */
-    public static Paft resampling(double q, int draws, Generator generator) {
+    /** PAFT with K draws per group from the successful samples (weights r_m/Σr), seeded by {@code gen}. */
+    public static Paft resampling(Generator gen, double q, int draws) {
         if (draws < 1) throw new IllegalArgumentException("Paft.resampling: draws must be ≥ 1, got " + draws);
-        return new Paft(q, draws, generator);
+        return new Paft(gen, q, draws);
     }
 
     /** Â_m = M·P̂^{1−q}·c_m per sequence, [B] float64; 0 for every member of a group without success. */
@@ -82,7 +82,7 @@ public record Paft(double q, int draws, Generator generator) implements Advantag
 
     /** One index j of the group drawn with probability r_j/total (inverse CDF). */
     private int drawIndex(List<Integer> group, double[] r, double total) {
-        double u = generator.nextDouble() * total;
+        double u = gen.nextDouble() * total;
         int last = 0;
         for (int j = 0; j < group.size(); j++) {
             double rj = r[group.get(j)];

@@ -92,7 +92,7 @@ public record PolicyBatch(Tensor logProbs, Tensor oldLogProbs, Tensor refLogProb
      * sequence's tokens (0 for an empty sequence), as verl's GMPO and HölderPO ports do.
      */
     public Tensor sequenceAdvantages() {
-        return perSequenceAdvantages() ? advantages : LogRatios.maskedMean(advantages, mask);
+        return perSequenceAdvantages() ? advantages : MaskedReductions.maskedMean(advantages, mask);
     }
 
     private static Tensor sameShape(String name, Tensor t, Tensor logProbs) {

@@ -53,12 +53,12 @@ public final class PowerMean {
     public static Tensor logMean(Tensor d, Tensor mask, double p) {
         mask = checkedMask(d, mask, p);
         Tensor valid = mask.gt(0.5);
-        Tensor dm = LogRatios.masked(d, mask);
+        Tensor dm = MaskedReductions.masked(d, mask);
         if (Math.abs(p) < seriesThreshold(d.dtype())) {
-            Tensor mean = LogRatios.maskedMean(dm, mask);                     // κ₁ (0 for an empty row)
-            Tensor c = LogRatios.masked(dm.sub(mean.unsqueeze(1)), mask);     // centred d, 0 where masked
-            Tensor k2 = LogRatios.maskedMean(c.square(), mask);
-            Tensor k3 = LogRatios.maskedMean(c.square().mul(c), mask);
+            Tensor mean = MaskedReductions.maskedMean(dm, mask);                     // κ₁ (0 for an empty row)
+            Tensor c = MaskedReductions.masked(dm.sub(mean.unsqueeze(1)), mask);     // centred d, 0 where masked
+            Tensor k2 = MaskedReductions.maskedMean(c.square(), mask);
+            Tensor k3 = MaskedReductions.maskedMean(c.square().mul(c), mask);
             return mean.add(k2.mul(p / 2)).add(k3.mul(p * p / 6));
         }
         Tensor scaled = dm.mul(p);
@@ -66,7 +66,7 @@ public final class PowerMean {
                 .max(new int[] {1}, true).detach();
         Tensor shift = Tensor.where(max.eq(Double.NEGATIVE_INFINITY), Tensor.zeros(d.dtype(), max.shape()), max); // 0 for an empty row
         // masked before expm1, so masked positions contribute expm1(0) = 0 and never reach an exp
-        Tensor meanExpm1 = LogRatios.maskedMean(LogRatios.masked(scaled.sub(shift), mask).expm1(), mask);
+        Tensor meanExpm1 = MaskedReductions.maskedMean(MaskedReductions.masked(scaled.sub(shift), mask).expm1(), mask);
         return shift.squeeze(1).add(meanExpm1.log1p()).div(p);
     }
 
@@ -85,11 +85,11 @@ public final class PowerMean {
     public static Tensor weights(Tensor d, Tensor mask, double p) {
         mask = checkedMask(d, mask, p);
         Tensor valid = mask.gt(0.5);
-        Tensor dm = LogRatios.masked(d.detach(), mask);
+        Tensor dm = MaskedReductions.masked(d.detach(), mask);
         Tensor logW = Tensor.where(valid, dm.mul(p), Tensor.full(Double.NEGATIVE_INFINITY, d.dtype(), d.shape()));
         Tensor lse = logW.logsumexp(new int[] {1}, true);
         Tensor w = logW.sub(Tensor.where(lse.eq(Double.NEGATIVE_INFINITY), Tensor.zeros(d.dtype(), lse.shape()), lse)).exp();
-        return LogRatios.masked(w, mask).detach();
+        return MaskedReductions.masked(w, mask).detach();
     }
 
     /** exp(min(x, log(max finite value of x's dtype))). */

@@ -8,7 +8,7 @@ import dev.tapegrad.Generator;
 public interface PromptSampler {
 
     /** {@code count} distinct prompt indices in 0..poolSize−1, drawn with {@code gen}. */
-    int[] sample(int count, Generator gen);
+    int[] sample(Generator gen, int count);
 
     /**
      * Feedback after a rollout: the rewards R ∈ [0, 1] obtained for sampled prompts ({@code promptIds[i]} got
@@ -17,24 +17,24 @@ public interface PromptSampler {
     default void update(int[] promptIds, double[] rewards) {}
 
     /** What the sampler has learnt, as numbers (to checkpoint a run); the default, a stateless sampler, has none. */
-    default double[] state() {
+    default double[] stateDict() {
         return new double[0];
     }
 
     /**
-     * Restores a {@link #state()} (to resume a run); throws {@link IllegalArgumentException} for a state of the
+     * Restores a {@link #stateDict()} (to resume a run); throws {@link IllegalArgumentException} for a state of the
      * wrong length or with bad values. The default accepts only the empty state.
      */
-    default void setState(double[] state) {
+    default void loadStateDict(double[] state) {
         if (state.length != 0) {
-            throw new IllegalArgumentException("PromptSampler.setState: this sampler has no state, got " + state.length + " values");
+            throw new IllegalArgumentException("PromptSampler.loadStateDict: this sampler has no state, got " + state.length + " values");
         }
     }
 
     /** Uniform sampling without replacement from a pool of {@code poolSize} prompts (a partial Fisher–Yates shuffle). */
     static PromptSampler uniform(int poolSize) {
         if (poolSize < 1) throw new IllegalArgumentException("PromptSampler.uniform: pool size must be ≥ 1, got " + poolSize);
-        return (count, gen) -> {
+        return (gen, count) -> {
             checkCount(count, poolSize);
             int[] all = new int[poolSize];
             for (int i = 0; i < poolSize; i++) all[i] = i;

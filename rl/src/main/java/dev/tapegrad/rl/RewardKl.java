@@ -27,7 +27,7 @@ public record RewardKl(double beta, Kl kl) {
     /** Σ_t m_{i,t} k_{i,t}, shape [B], detached (0 for an empty sequence). */
     public Tensor sequenceKl(Tensor logProbs, Tensor refLogProbs, Tensor mask) {
         requireSameShape(logProbs, refLogProbs, mask);
-        return LogRatios.maskedSum(kl.perToken(logProbs.detach(), refLogProbs.detach(), mask), mask).detach();
+        return MaskedReductions.maskedSum(kl.perToken(logProbs.detach(), refLogProbs.detach(), mask), mask).detach();
     }
 
     /** R′ = R − β·Σ_t m k, shape [B], detached; R of shape [B]. */

@@ -18,10 +18,16 @@ public final class TargetSum implements Task {
     private final boolean partialCredit;
 
     /**
+     * A task with exact rewards (see {@link #withPartialCredit}).
+     *
      * @param count   n, the number of digits to emit (≥ 1)
      * @param targets the target of each prompt of the pool, each in 0..9n
      */
-    public TargetSum(int count, int[] targets, boolean partialCredit) {
+    public TargetSum(int count, int[] targets) {
+        this(count, targets, false);
+    }
+
+    private TargetSum(int count, int[] targets, boolean partialCredit) {
         if (count < 1) throw new IllegalArgumentException("TargetSum: need count ≥ 1, got " + count);
         if (targets.length == 0) throw new IllegalArgumentException("TargetSum: the pool is empty");
         for (int t : targets) {
@@ -33,6 +39,11 @@ public final class TargetSum implements Task {
         this.targets = targets.clone();
         this.width = Integer.toString(9 * count).length();
         this.partialCredit = partialCredit;
+    }
+
+    /** This task with graded rewards 1 − |sum − T|/(9n) for well-formed digit strings, or with exact 0/1 rewards. */
+    public TargetSum withPartialCredit(boolean on) {
+        return new TargetSum(count, targets, on);
     }
 
     @Override

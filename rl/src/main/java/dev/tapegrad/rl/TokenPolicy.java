@@ -81,13 +81,13 @@ public final class TokenPolicy {
 
     /**
      * Draws one completion of at most {@code maxNewTokens} tokens per prompt row, without a tape. Token t of row i
-     * is drawn from {@link Sampling#sample}(z_{i,t}, τ, k, p, gen), rows in order, so a seed fixes the result bit
+     * is drawn from {@link Sampling#sample}(gen, z_{i,t}, τ, k, p), rows in order, so a seed fixes the result bit
      * for bit. After a row's first EOS its tokens are PAD; generation stops once every row has ended.
      *
      * @param prompts int32 [N, P]
      * @return completions int32 [N, maxNewTokens] and their sampling log-probabilities
      */
-    public Generation generate(Tensor prompts, int maxNewTokens, Generator gen) {
+    public Generation generate(Generator gen, Tensor prompts, int maxNewTokens) {
         int n = checkPrompts("generate", prompts), p = prompts.size(1);
         checkContext("generate", p, maxNewTokens);
         int total = p + maxNewTokens;
@@ -102,7 +102,7 @@ public final class TokenPolicy {
                 int[] prefix = new int[n * len];
                 for (int r = 0; r < n; r++) System.arraycopy(seq, r * total, prefix, r * len, len);
                 Tensor logits = decoder.forward(Tensor.of(prefix, n, len)).select(1, len - 1);
-                int[] next = Sampling.sample(logits, sampling.temperature(), sampling.topK(), sampling.topP(), gen).toIntArray();
+                int[] next = Sampling.sample(gen, logits, sampling.temperature(), sampling.topK(), sampling.topP()).toIntArray();
                 double[] lp = logits.div(sampling.temperature()).logSoftmax(-1).toDoubleArray();
                 int v = logits.size(1);
                 for (int r = 0; r < n; r++) {

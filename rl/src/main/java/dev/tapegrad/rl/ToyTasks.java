@@ -22,15 +22,15 @@ import java.util.function.Supplier;
  * <tr><td>{@link #targetSum target-sum(n)}</td><td>{@code ^ T |} → n digits summing to T, {@code $}</td>
  *     <td>see {@link TargetSum}</td></tr>
  * </table>
- * Rewards are exact (0/1) or, with {@code partialCredit}, graded (see {@link AnswerTask}, {@link TargetSum}),
+ * Rewards are exact (0/1) or, with {@code withPartialCredit(true)} on the task, graded (see {@link AnswerTask}, {@link TargetSum}),
  * which gives a learning signal when p0 is tiny.
  */
 public final class ToyTasks {
     private ToyTasks() {}
 
     /** Reverse n digits. */
-    public static AnswerTask reverseDigits(int n, int poolSize, boolean partialCredit, long seed) {
-        return digitStrings("reverse(" + n + ")", n, poolSize, partialCredit, seed, d -> {
+    public static AnswerTask reverseDigits(int n, int poolSize, long seed) {
+        return digitStrings("reverse(" + n + ")", n, poolSize, seed, d -> {
             int[] r = new int[d.length];
             for (int i = 0; i < d.length; i++) r[i] = d[d.length - 1 - i];
             return r;
@@ -38,8 +38,8 @@ public final class ToyTasks {
     }
 
     /** Sort n digits ascending. */
-    public static AnswerTask sortDigits(int n, int poolSize, boolean partialCredit, long seed) {
-        return digitStrings("sort(" + n + ")", n, poolSize, partialCredit, seed, d -> {
+    public static AnswerTask sortDigits(int n, int poolSize, long seed) {
+        return digitStrings("sort(" + n + ")", n, poolSize, seed, d -> {
             int[] r = d.clone();
             Arrays.sort(r); // digit ids are increasing in the digit
             return r;
@@ -51,7 +51,7 @@ public final class ToyTasks {
      * {@link TokenVocabulary#PLUS}, {@link TokenVocabulary#MINUS}, {@link TokenVocabulary#TIMES}); for − the larger
      * operand comes first so results are ≥ 0.
      */
-    public static AnswerTask arithmetic(int k, int[] ops, int poolSize, boolean partialCredit, long seed) {
+    public static AnswerTask arithmetic(int k, int[] ops, int poolSize, long seed) {
         if (k < 1 || k > 4) throw new IllegalArgumentException("ToyTasks.arithmetic: operand digits k must be 1..4, got " + k);
         if (ops.length == 0) throw new IllegalArgumentException("ToyTasks.arithmetic: no operators");
         for (int op : ops) {
@@ -72,11 +72,11 @@ public final class ToyTasks {
             System.arraycopy(TokenVocabulary.digits(b, k), 0, prompt, k + 2, k);
             prompt[2 * k + 2] = TokenVocabulary.SEP;
             return new AnswerTask.Item(prompt, TokenVocabulary.digits(result, Long.toString(result).length()));
-        }), 2 * k + 1, partialCredit);
+        }), 2 * k + 1);
     }
 
     /** Reach a target sum with n digits; targets drawn uniformly (distinct) from minTarget..maxTarget ⊆ 0..9n. */
-    public static TargetSum targetSum(int n, int minTarget, int maxTarget, int poolSize, boolean partialCredit, long seed) {
+    public static TargetSum targetSum(int n, int minTarget, int maxTarget, int poolSize, long seed) {
         if (minTarget < 0 || maxTarget > 9 * n || minTarget > maxTarget) {
             throw new IllegalArgumentException("ToyTasks.targetSum: target range " + minTarget + ".." + maxTarget
                     + " must lie in 0.." + 9 * n);
@@ -84,11 +84,11 @@ public final class ToyTasks {
         Generator gen = new Generator(seed);
         List<AnswerTask.Item> items = distinct(poolSize, maxTarget - minTarget + 1, () -> new AnswerTask.Item(
                 new int[] {minTarget + gen.nextInt(maxTarget - minTarget + 1)}, new int[0]));
-        return new TargetSum(n, items.stream().mapToInt(it -> it.prompt()[0]).toArray(), partialCredit);
+        return new TargetSum(n, items.stream().mapToInt(it -> it.prompt()[0]).toArray());
     }
 
     /** A pool of n-digit prompts {@code ^ d1..dn |} whose answer is answerOf(d). */
-    private static AnswerTask digitStrings(String name, int n, int poolSize, boolean partialCredit, long seed,
+    private static AnswerTask digitStrings(String name, int n, int poolSize, long seed,
                                            Function<int[], int[]> answerOf) {
         if (n < 1 || n > 9) throw new IllegalArgumentException("ToyTasks." + name + ": length must be 1..9, got " + n);
         Generator gen = new Generator(seed);
@@ -100,7 +100,7 @@ public final class ToyTasks {
             System.arraycopy(d, 0, prompt, 1, n);
             prompt[n + 1] = TokenVocabulary.SEP;
             return new AnswerTask.Item(prompt, answerOf.apply(d));
-        }), n + 1, partialCredit);
+        }), n + 1);
     }
 
     /** poolSize items with distinct prompts, drawn until enough are found (at most {@code possible} exist). */

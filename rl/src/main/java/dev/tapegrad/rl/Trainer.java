@@ -84,27 +84,27 @@ public final class Trainer {
     public record State(int step, long[] promptRng, long[] tokenRng, double[] sampler) {}
 
     /** A copy of the trainer's {@link State}: restoring it into a trainer built the same way continues this run exactly. */
-    public State state() {
-        return new State(steps, promptGen.state(), tokenGen.state(), sampler.state());
+    public State stateDict() {
+        return new State(steps, promptGen.stateDict(), tokenGen.stateDict(), sampler.stateDict());
     }
 
     /**
-     * Continues from {@code state} (taken with {@link #state()} from a trainer built with the same settings): the
+     * Continues from {@code state} (taken with {@link #stateDict()} from a trainer built with the same settings): the
      * step count, both generators and the sampler. Throws {@link IllegalArgumentException} for a negative step or
      * a generator or sampler state that does not fit; nothing changes then.
      */
-    public void restore(State state) {
-        if (state.step() < 0) throw new IllegalArgumentException("Trainer.restore: step must be ≥ 0, got " + state.step());
-        long[] promptBefore = promptGen.state(), tokenBefore = tokenGen.state();
-        double[] samplerBefore = sampler.state();
+    public void loadStateDict(State state) {
+        if (state.step() < 0) throw new IllegalArgumentException("Trainer.loadStateDict: step must be ≥ 0, got " + state.step());
+        long[] promptBefore = promptGen.stateDict(), tokenBefore = tokenGen.stateDict();
+        double[] samplerBefore = sampler.stateDict();
         try {
-            promptGen.setState(state.promptRng());
-            tokenGen.setState(state.tokenRng());
-            sampler.setState(state.sampler());
+            promptGen.loadStateDict(state.promptRng());
+            tokenGen.loadStateDict(state.tokenRng());
+            sampler.loadStateDict(state.sampler());
         } catch (IllegalArgumentException e) {
-            promptGen.setState(promptBefore);
-            tokenGen.setState(tokenBefore);
-            sampler.setState(samplerBefore);
+            promptGen.loadStateDict(promptBefore);
+            tokenGen.loadStateDict(tokenBefore);
+            sampler.loadStateDict(samplerBefore);
             throw e;
         }
         steps = state.step();
@@ -117,7 +117,7 @@ public final class Trainer {
 
     /** Steps 1–3 above: picks prompts, samples G completions each, scores them, updates the sampler. */
     public RolloutBatch rollout() {
-        int[] chosen = sampler.sample(promptsPerStep, promptGen);
+        int[] chosen = sampler.sample(promptGen, promptsPerStep);
         int b = promptsPerStep * groupSize, p = task.promptLength();
         int[] prompts = new int[b * p], promptIds = new int[b], groupIds = new int[b];
         for (int g = 0; g < promptsPerStep; g++) {
@@ -130,7 +130,7 @@ public final class Trainer {
             }
         }
         Tensor promptTensor = Tensor.of(prompts, b, p);
-        Tensor completions = policy.generate(promptTensor, maxNewTokens, tokenGen).completions();
+        Tensor completions = policy.generate(tokenGen, promptTensor, maxNewTokens).completions();
         int[] o = completions.toIntArray();
         double[] rewards = new double[b];
         for (int i = 0; i < b; i++) {

@@ -71,7 +71,7 @@ public final class VadeSampler implements PromptSampler {
     }
 
     @Override
-    public int[] sample(int count, Generator gen) {
+    public int[] sample(Generator gen, int count) {
         PromptSampler.checkCount(count, alpha.length);
         double[] score = new double[alpha.length];
         Integer[] order = new Integer[alpha.length];
@@ -111,20 +111,20 @@ public final class VadeSampler implements PromptSampler {
 
     /** The posterior parameters (α_0, …, α_{n−1}, β_0, …, β_{n−1}). */
     @Override
-    public double[] state() {
+    public double[] stateDict() {
         double[] s = Arrays.copyOf(alpha, 2 * alpha.length);
         System.arraycopy(beta, 0, s, alpha.length, beta.length);
         return s;
     }
 
-    /** Restores α and β from a {@link #state()} of the same pool size; every value must be finite and &gt; 0. */
+    /** Restores α and β from a {@link #stateDict()} of the same pool size; every value must be finite and &gt; 0. */
     @Override
-    public void setState(double[] state) {
+    public void loadStateDict(double[] state) {
         if (state.length != 2 * alpha.length) {
-            throw new IllegalArgumentException("VadeSampler.setState: expected 2 × " + alpha.length + " values, got " + state.length);
+            throw new IllegalArgumentException("VadeSampler.loadStateDict: expected 2 × " + alpha.length + " values, got " + state.length);
         }
         for (double v : state) {
-            if (!(v > 0 && Double.isFinite(v))) throw new IllegalArgumentException("VadeSampler.setState: α and β must be finite and > 0, got " + v);
+            if (!(v > 0 && Double.isFinite(v))) throw new IllegalArgumentException("VadeSampler.loadStateDict: α and β must be finite and > 0, got " + v);
         }
         System.arraycopy(state, 0, alpha, 0, alpha.length);
         System.arraycopy(state, alpha.length, beta, 0, beta.length);

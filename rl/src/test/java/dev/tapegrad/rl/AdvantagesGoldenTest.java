@@ -36,7 +36,8 @@ class AdvantagesGoldenTest {
                 case "rloo" -> Advantages.rloo();
                 case "reinforcePlusPlus" -> {
                     if (!(Boolean) c.get("useLengths")) r = r.withLengths(null);
-                    yield Advantages.reinforcePlusPlus((Boolean) c.get("groupBaseline"), num(c, "eps"));
+                    yield (Boolean) c.get("groupBaseline") ? Advantages.reinforcePlusPlusBaseline(num(c, "eps"))
+                            : Advantages.reinforcePlusPlus(num(c, "eps"));
                 }
                 case "stratified" -> Advantages.stratified(ints(c.get("strata")), num(c, "alpha"), num(c, "eps"));
                 case "hapo" -> Advantages.hapoTokenGroupAverage(num(c, "eps"));
@@ -64,7 +65,8 @@ class AdvantagesGoldenTest {
         for (Object o : cases) {
             Map<?, ?> c = (Map<?, ?>) o;
             int[] shape = ints(c.get("shape"));
-            Copo copo = new Copo(num(c, "k"), num(c, "b"), (Boolean) c.get("coef"), num(c, "eps"));
+            Copo copo = Copo.of(num(c, "k"), num(c, "b")).withConsistencyCoefficient((Boolean) c.get("coef"))
+                    .withEps(num(c, "eps"));
             Rewards r = new Rewards(Tensor.of(doubles(c.get("rewards"))), ints(c.get("groups")), null);
             List<Integer> answers = new ArrayList<>();
             for (int a : ints(c.get("answers"))) answers.add(a);

@@ -79,7 +79,7 @@ class AdvantagesTest {
     /** Every estimator, for the batch (stratified needs the batch's strata). */
     private static List<AdvantageEstimator> all(Batch b) {
         return List.of(Advantages.grpo(), Advantages.grpo(0), Advantages.drGrpo(), Advantages.batchStd(1e-4),
-                Advantages.rloo(), Advantages.reinforcePlusPlus(false), Advantages.reinforcePlusPlus(true),
+                Advantages.rloo(), Advantages.reinforcePlusPlus(), Advantages.reinforcePlusPlusBaseline(),
                 Advantages.stratified(b.strata(), 0.4, 1e-6), Advantages.hapoTokenGroupAverage(), Advantages.opo());
     }
 
@@ -261,8 +261,8 @@ class AdvantagesTest {
             if (r.isEmpty()) return;
             Rewards repeated = new Rewards(Tensor.of(r.stream().mapToDouble(Double::doubleValue).toArray()),
                     g.stream().mapToInt(Integer::intValue).toArray(), null);
-            double[] tokens = Advantages.reinforcePlusPlus(false).advantages(repeated).toDoubleArray();
-            double[] a = adv(Advantages.reinforcePlusPlus(false), b);
+            double[] tokens = Advantages.reinforcePlusPlus().advantages(repeated).toDoubleArray();
+            double[] a = adv(Advantages.reinforcePlusPlus(), b);
             int k = 0;
             for (int i = 0; i < a.length; i++) {
                 if (b.lengths()[i] == 0) assertEquals(0.0, a[i], 0.0, "empty sequence");

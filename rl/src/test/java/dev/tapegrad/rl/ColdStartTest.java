@@ -92,13 +92,13 @@ class ColdStartTest {
     @Test
     void sampledGarlEscapesFasterAtHigherQAndIsSeeded() {
         ColdStart cs = new ColdStart(K, 0.5, 20_000);
-        ColdStart.Result a = cs.runSampled(0.01, Garl.coldStart(), 8, new Generator(1));
-        assertEquals(a, cs.runSampled(0.01, Garl.coldStart(), 8, new Generator(1)));
+        ColdStart.Result a = cs.runSampled(new Generator(1), 0.01, Garl.coldStart(), 8);
+        assertEquals(a, cs.runSampled(new Generator(1), 0.01, Garl.coldStart(), 8));
         int hot = 0, cold = 0;
         for (long seed = 1; seed <= 3; seed++) {
-            ColdStart.Result g = cs.runSampled(0.01, Garl.of(0.75), 8, new Generator(seed));
-            ColdStart.Result r = cs.runSampled(0.01, Garl.of(0), 8, new Generator(seed));
-            ColdStart.Result p = cs.runSampled(0.01, Paft.resampling(1, 4, new Generator(seed + 100)), 8, new Generator(seed));
+            ColdStart.Result g = cs.runSampled(new Generator(seed), 0.01, Garl.of(0.75), 8);
+            ColdStart.Result r = cs.runSampled(new Generator(seed), 0.01, Garl.of(0), 8);
+            ColdStart.Result p = cs.runSampled(new Generator(seed), 0.01, Paft.resampling(new Generator(seed + 100), 1, 4), 8);
             assertTrue(g.escaped() && r.escaped() && p.escaped(), g + " " + r + " " + p);
             hot += g.steps();
             cold += r.steps();

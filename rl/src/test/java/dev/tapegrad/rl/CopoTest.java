@@ -24,7 +24,7 @@ class CopoTest {
         }
     }
 
-    private static final Copo COPO = new Copo(4, 0.8, true, 0);
+    private static final Copo COPO = Copo.of(4, 0.8).withEps(0);
 
     // three groups of 4: answers all agree / two pairs / all different
     private static final Rewards REWARDS = Rewards.grouped(new double[] {1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0}, 4);
@@ -55,8 +55,8 @@ class CopoTest {
 
     @Test
     void withoutTheConsistencyCoefficientTheGlobalRewardIsTheGroupMean() {
-        Copo.Signals s = new Copo(4, 0.8, false, 0).signals(REWARDS, ANSWERS);
-        Copo.Signals plain = new Copo(4, 0.8, true, 0).signals(Rewards.grouped(new double[] {1, 0.5, 0.25}, 1),
+        Copo.Signals s = Copo.of(4, 0.8).withConsistencyCoefficient(false).withEps(0).signals(REWARDS, ANSWERS);
+        Copo.Signals plain = Copo.of(4, 0.8).withEps(0).signals(Rewards.grouped(new double[] {1, 0.5, 0.25}, 1),
                 List.of("a", "b", "c"));
         double[] rg = {1, 0.5, 0.25}; // the group means; singleton groups have c = 1 whatever the flag
         double[] expected = Advantages.grpo(0).advantages(Rewards.grouped(rg, 3)).toDoubleArray();
@@ -84,7 +84,7 @@ class CopoTest {
             assertEquals(expected.item(), s.blend(inner).loss(batch).item(), 1e-15, agg.toString());
         }
         // w = σ(k(H − b)) → 0 for a huge b gives the global-only loss; the advantages inside are constants
-        Copo.Signals global = new Copo(1, 1e9, true, 0).signals(REWARDS, ANSWERS);
+        Copo.Signals global = Copo.of(1, 1e9).withEps(0).signals(REWARDS, ANSWERS);
         TokenObjective inner = new RatioTimesAdvantage(Aggregation.tokenMean());
         PolicyBatch batch = new PolicyBatch(lp, old, null, mask, global.globalAdvantages());
         assertEquals(inner.loss(batch).item(), global.blend(inner).loss(batch).item(), 1e-15);
@@ -104,8 +104,8 @@ class CopoTest {
 
     @Test
     void badInputsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new Copo(Double.NaN, 0, true, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Copo(1, 0, true, -1));
+        assertThrows(IllegalArgumentException.class, () -> Copo.of(Double.NaN, 0).withEps(0));
+        assertThrows(IllegalArgumentException.class, () -> Copo.of(1, 0).withEps(-1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> COPO.signals(REWARDS, List.of("a")));
         assertTrue(e.getMessage().contains("1 answers for 12 sequences"), e.getMessage());
         Copo.Signals s = COPO.signals(REWARDS, ANSWERS);

@@ -97,7 +97,7 @@ class GarlPaftTest {
         Property.forAll(Gen.pair(GROUPED, TensorGen.values(0, 1))).tries(50).check(p -> {
             Rewards rw = p.first();
             double q = p.second();
-            double[] a = Paft.resampling(q, 7, new Generator(5)).advantages(rw).toDoubleArray();
+            double[] a = Paft.resampling(new Generator(5), q, 7).advantages(rw).toDoubleArray();
             double[] r = rw.values().toDoubleArray();
             Tsallis.Groups g = Tsallis.Groups.of(rw, "test");
             double[] total = new double[r.length];
@@ -112,9 +112,9 @@ class GarlPaftTest {
 
     @Test
     void paftResamplingIsSeededAndAveragesToTheExactWeights() {
-        double[] one = Paft.resampling(0.5, 4, new Generator(9)).advantages(REWARDS).toDoubleArray();
-        assertArrayEquals(one, Paft.resampling(0.5, 4, new Generator(9)).advantages(REWARDS).toDoubleArray(), 0.0);
-        Paft sampler = Paft.resampling(0.5, 4, new Generator(10));
+        double[] one = Paft.resampling(new Generator(9), 0.5, 4).advantages(REWARDS).toDoubleArray();
+        assertArrayEquals(one, Paft.resampling(new Generator(9), 0.5, 4).advantages(REWARDS).toDoubleArray(), 0.0);
+        Paft sampler = Paft.resampling(new Generator(10), 0.5, 4);
         double[] mean = new double[R.length];
         int n = 4000;
         for (int k = 0; k < n; k++) {
@@ -134,9 +134,9 @@ class GarlPaftTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new Garl(0.5, null));
         assertThrows(IllegalArgumentException.class, () -> Garl.of(Double.POSITIVE_INFINITY));
-        assertThrows(IllegalArgumentException.class, () -> Paft.resampling(0.5, 0, new Generator(1)));
-        assertThrows(IllegalArgumentException.class, () -> new Paft(0.5, 3, null));
-        assertThrows(IllegalArgumentException.class, () -> new Paft(0.5, 0, new Generator(1)));
+        assertThrows(IllegalArgumentException.class, () -> Paft.resampling(new Generator(1), 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Paft(null, 0.5, 3));
+        assertThrows(IllegalArgumentException.class, () -> new Paft(new Generator(1), 0.5, 0));
     }
 
     // ---------------------------------------------------------------- ∇ ln_q P in expectation, softmax toy
@@ -191,7 +191,7 @@ class GarlPaftTest {
         for (double q : new double[] {0, 0.5, 1}) {
             double[] ref = exact(q);
             double[] garl = estimate(Garl.of(q), 2000, 32, 1);
-            double[] paft = estimate(Paft.resampling(q, 8, new Generator(2)), 2000, 32, 1);
+            double[] paft = estimate(Paft.resampling(new Generator(2), q, 8), 2000, 32, 1);
             double[] garlB = estimate(new Garl(q, Garl.Baseline.GROUP_MEAN), 2000, 32, 3);
             for (double[] e : List.of(garl, paft, garlB)) {
                 assertTrue(relativeError(e, ref) < 0.05, "q=" + q + " error " + relativeError(e, ref));

@@ -204,7 +204,7 @@ class HolderPoTest {
             Case c = pair.first();
             Tensor perToken = Tensor.randn(new dev.tapegrad.Generator(pair.second()), DType.FLOAT64, c.logProbs.shape());
             PolicyBatch tokenBatch = c.batch().withAdvantages(perToken);
-            PolicyBatch seqBatch = c.batch().withAdvantages(LogRatios.maskedMean(perToken, c.mask));
+            PolicyBatch seqBatch = c.batch().withAdvantages(MaskedReductions.maskedMean(perToken, c.mask));
             for (Variant v : Variant.values()) {
                 HolderPo h = HolderPo.of(v, 1.5);
                 assertEquals(h.loss(seqBatch).item(), h.loss(tokenBatch).item(), 1e-14, v.toString());

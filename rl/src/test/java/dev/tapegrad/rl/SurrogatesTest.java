@@ -85,17 +85,17 @@ class SurrogatesTest {
         PolicyBatch base = b.with(b.logProbs());
         Tensor w0 = LogRatios.logRatio(base).exp().clamp(o.minRatio(), o.maxRatio());
         GradCheck.checkAgainst(lp -> o.loss(b.with(lp)), lp -> o.aggregation().apply(
-                w0.mul(base.tokenAdvantages()).mul(LogRatios.masked(lp, base.mask())).neg(), base.mask()), b.logProbs());
+                w0.mul(base.tokenAdvantages()).mul(MaskedReductions.masked(lp, base.mask())).neg(), base.mask()), b.logProbs());
     }
 
     /** GSPO-token with per-token advantages: reference with sg[s_i] and sg[π] frozen at the base point. */
     private static void gspoTokenGradCheck(Gspo.Token o, Batch b) {
         PolicyBatch base = b.with(b.logProbs());
         Tensor logS0 = Gspo.logSequenceRatio(base).unsqueeze(1);
-        Tensor lp0 = LogRatios.masked(base.logProbs(), base.mask());
+        Tensor lp0 = MaskedReductions.masked(base.logProbs(), base.mask());
         Tensor adv = base.tokenAdvantages();
         GradCheck.checkAgainst(lp -> o.loss(b.with(lp)), lp -> {
-            Tensor s = logS0.add(LogRatios.masked(lp, base.mask()).sub(lp0)).exp();
+            Tensor s = logS0.add(MaskedReductions.masked(lp, base.mask()).sub(lp0)).exp();
             Tensor loss = adv.neg().mul(s).maximum(adv.neg().mul(s.clamp(1 - o.epsLow(), 1 + o.epsHigh())));
             return o.aggregation().apply(loss, base.mask());
         }, b.logProbs());

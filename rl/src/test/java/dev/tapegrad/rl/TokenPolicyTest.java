@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class TokenPolicyTest {
 
     static GptDecoder decoder(long seed) {
-        return new GptDecoder(new GptDecoder.Config(TokenVocabulary.SIZE, 16, 2, 2, 32, false, false, DType.FLOAT32),
-                new Generator(seed));
+        return new GptDecoder(new Generator(seed),
+                GptDecoder.Config.of(TokenVocabulary.SIZE, 16, 2, 2, 32));
     }
 
     private static Tensor prompts(int rows) {
-        AnswerTask task = ToyTasks.reverseDigits(3, rows, false, 9);
+        AnswerTask task = ToyTasks.reverseDigits(3, rows, 9);
         int p = task.promptLength();
         int[] all = new int[rows * p];
         for (int i = 0; i < rows; i++) System.arraycopy(task.prompt(i), 0, all, i * p, p);
@@ -33,14 +33,14 @@ class TokenPolicyTest {
     void samplingIsReproducibleForASeed() {
         TokenPolicy policy = new TokenPolicy(decoder(1), new TokenPolicy.SamplingConfig(0.9, 12, 0.95));
         Tensor q = prompts(16);
-        TokenPolicy.Generation a = policy.generate(q, 8, new Generator(42));
-        TokenPolicy.Generation b = policy.generate(q, 8, new Generator(42));
+        TokenPolicy.Generation a = policy.generate(new Generator(42), q, 8);
+        TokenPolicy.Generation b = policy.generate(new Generator(42), q, 8);
         assertArrayEquals(a.completions().toIntArray(), b.completions().toIntArray());
         // Within one JVM the first call runs the kernels interpreted and later calls JIT-compiled; the Vector API's
         // compiled exp and lane sums round differently in the last bit, so log-probs agree to float precision here
         // (separate runs of the launcher, which uses -Xbatch, agree bit for bit).
         assertArrayEquals(a.logProbs().toFloatArray(), b.logProbs().toFloatArray(), 1e-5f);
-        TokenPolicy.Generation c = policy.generate(q, 8, new Generator(43));
+        TokenPolicy.Generation c = policy.generate(new Generator(43), q, 8);
         assertFalse(Arrays.equals(a.completions().toIntArray(), c.completions().toIntArray()), "another seed, other tokens");
     }
 
@@ -50,7 +50,7 @@ class TokenPolicyTest {
             GptDecoder dec = decoder(2);
             TokenPolicy policy = new TokenPolicy(dec, new TokenPolicy.SamplingConfig(temperature, 0, 1.0));
             Tensor q = prompts(12);
-            TokenPolicy.Generation g = policy.generate(q, 7, new Generator(5));
+            TokenPolicy.Generation g = policy.generate(new Generator(5), q, 7);
             Tensor o = g.completions();
             Tensor mask = TokenPolicy.completionMask(o, DType.FLOAT32);
             Tensor constant;
@@ -69,7 +69,7 @@ class TokenPolicyTest {
                 assertEquals(sampled[k], full[k], 2e-5, "token " + k + " at τ = " + temperature);
             }
             // the differentiable log-probs reach the decoder's parameters
-            LogRatios.maskedSum(live, mask).sum().backward();
+            MaskedReductions.maskedSum(live, mask).sum().backward();
             assertTrue(dec.namedParameters().get("wte.weight").grad().abs().sum().item() > 0);
         }
     }
@@ -96,7 +96,7 @@ class TokenPolicyTest {
         assertArrayEquals(new double[] {1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0},
                 TokenPolicy.completionMask(o, DType.FLOAT64).toDoubleArray());
         TokenPolicy policy = new TokenPolicy(decoder(4), TokenPolicy.SamplingConfig.plain());
-        Tensor generated = policy.generate(prompts(32), 10, new Generator(1)).completions();
+        Tensor generated = policy.generate(new Generator(1), prompts(32), 10).completions();
         int[] g = generated.toIntArray();
         double[] m = TokenPolicy.completionMask(generated, DType.FLOAT64).toDoubleArray();
         int ended = 0;
@@ -118,7 +118,7 @@ class TokenPolicyTest {
     @Test
     void refusesBadShapes() {
         TokenPolicy policy = new TokenPolicy(decoder(5), TokenPolicy.SamplingConfig.plain());
-        assertThrows(IllegalArgumentException.class, () -> policy.generate(prompts(2), 12, new Generator(0)), "5 + 12 > 16");
+        assertThrows(IllegalArgumentException.class, () -> policy.generate(new Generator(0), prompts(2), 12), "5 + 12 > 16");
         assertThrows(IllegalArgumentException.class, () -> policy.logProbs(prompts(2), Tensor.zeros(DType.INT32, 3, 4)));
         assertThrows(IllegalArgumentException.class, () -> new TokenPolicy.SamplingConfig(0, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new TokenPolicy(decoder(5), new TokenPolicy.SamplingConfig(1, 18, 1)));

@@ -27,13 +27,13 @@ class ToyTasksTest {
 
     @Test
     void reverseRewardsByHand() {
-        AnswerTask exact = new AnswerTask("rev", java.util.List.of(new AnswerTask.Item(ids("^123|"), ids("321"))), 4, false);
+        AnswerTask exact = new AnswerTask("rev", java.util.List.of(new AnswerTask.Item(ids("^123|"), ids("321"))), 4);
         assertEquals(1.0, exact.reward(0, ids("321$")));
         assertEquals(1.0, exact.reward(0, ids("321$99")), "tokens after EOS are ignored");
         assertEquals(0.0, exact.reward(0, ids("322$")));
         assertEquals(0.0, exact.reward(0, ids("3210")), "no EOS: truncated");
         assertEquals(0.0, exact.reward(0, ids("32$")));
-        AnswerTask partial = new AnswerTask("rev", java.util.List.of(new AnswerTask.Item(ids("^123|"), ids("321"))), 5, true);
+        AnswerTask partial = new AnswerTask("rev", java.util.List.of(new AnswerTask.Item(ids("^123|"), ids("321"))), 5).withPartialCredit(true);
         assertEquals(1.0, partial.reward(0, ids("321$")));
         assertEquals(3 / 4.0, partial.reward(0, ids("121$")));
         assertEquals(3 / 5.0, partial.reward(0, ids("3219$")), "one token too many");
@@ -43,8 +43,8 @@ class ToyTasksTest {
 
     @Test
     void digitTasksHaveTheRightAnswers() {
-        AnswerTask rev = ToyTasks.reverseDigits(4, 20, false, 3);
-        AnswerTask sort = ToyTasks.sortDigits(4, 20, false, 3);
+        AnswerTask rev = ToyTasks.reverseDigits(4, 20, 3);
+        AnswerTask sort = ToyTasks.sortDigits(4, 20, 3);
         for (int i = 0; i < 20; i++) {
             String q = TokenVocabulary.decode(rev.prompt(i));
             assertTrue(q.matches("\\^\\d{4}\\|"), q);
@@ -62,7 +62,7 @@ class ToyTasksTest {
 
     @Test
     void arithmeticAnswersAreTheResults() {
-        AnswerTask t = ToyTasks.arithmetic(2, new int[] {TokenVocabulary.PLUS, TokenVocabulary.MINUS, TokenVocabulary.TIMES}, 60, false, 5);
+        AnswerTask t = ToyTasks.arithmetic(2, new int[] {TokenVocabulary.PLUS, TokenVocabulary.MINUS, TokenVocabulary.TIMES}, 60, 5);
         Set<Character> ops = new HashSet<>();
         for (int i = 0; i < t.poolSize(); i++) {
             String q = TokenVocabulary.decode(t.prompt(i));
@@ -80,7 +80,7 @@ class ToyTasksTest {
 
     @Test
     void targetSumRewardsByHand() {
-        TargetSum exact = new TargetSum(3, new int[] {10}, false);
+        TargetSum exact = new TargetSum(3, new int[] {10});
         assertEquals("^10|", TokenVocabulary.decode(exact.prompt(0)));
         assertEquals(1.0, exact.reward(0, ids("145$")));
         assertEquals(1.0, exact.reward(0, ids("901$")));
@@ -88,24 +88,24 @@ class ToyTasksTest {
         assertEquals(0.0, exact.reward(0, ids("1450")), "no EOS");
         assertEquals(0.0, exact.reward(0, ids("19$")), "too few digits");
         assertEquals(0.0, exact.reward(0, ids("1+9$")), "not digits");
-        TargetSum partial = new TargetSum(3, new int[] {10}, true);
+        TargetSum partial = new TargetSum(3, new int[] {10}).withPartialCredit(true);
         assertEquals(1 - 1 / 27.0, partial.reward(0, ids("144$")), 1e-15);
         assertEquals(1 - 17 / 27.0, partial.reward(0, ids("999$")), 1e-15);
         assertEquals(0.0, partial.reward(0, ids("99$")));
-        assertThrows(IllegalArgumentException.class, () -> new TargetSum(2, new int[] {19}, false));
+        assertThrows(IllegalArgumentException.class, () -> new TargetSum(2, new int[] {19}));
     }
 
     @Test
     void poolsAreDistinctAndBounded() {
-        TargetSum ts = ToyTasks.targetSum(2, 3, 12, 10, false, 1);
+        TargetSum ts = ToyTasks.targetSum(2, 3, 12, 10, 1);
         Set<Integer> targets = new HashSet<>();
         for (int i = 0; i < ts.poolSize(); i++) targets.add(ts.target(i));
         assertEquals(10, targets.size(), "all ten targets 3..12");
-        AnswerTask rev = ToyTasks.reverseDigits(2, 100, false, 1);
+        AnswerTask rev = ToyTasks.reverseDigits(2, 100, 1);
         Set<String> prompts = new HashSet<>();
         for (int i = 0; i < rev.poolSize(); i++) prompts.add(TokenVocabulary.decode(rev.prompt(i)));
         assertEquals(100, prompts.size());
-        assertThrows(IllegalArgumentException.class, () -> ToyTasks.reverseDigits(2, 101, false, 1));
-        assertThrows(IllegalArgumentException.class, () -> ToyTasks.targetSum(2, 0, 19, 3, false, 1));
+        assertThrows(IllegalArgumentException.class, () -> ToyTasks.reverseDigits(2, 101, 1));
+        assertThrows(IllegalArgumentException.class, () -> ToyTasks.targetSum(2, 0, 19, 3, 1));
     }
 }

@@ -39,8 +39,8 @@ class TrainerTest {
 
     /** A one-layer decoder (32 dims, context 8): enough for two-digit tasks, and fast. */
     static GptDecoder decoder(long seed) {
-        return new GptDecoder(new GptDecoder.Config(TokenVocabulary.SIZE, 8, 1, 2, 32, false, false, DType.FLOAT32),
-                new Generator(seed));
+        return new GptDecoder(new Generator(seed),
+                GptDecoder.Config.of(TokenVocabulary.SIZE, 8, 1, 2, 32));
     }
 
     private static Trainer.Builder trainer(Task task, long seed, double lr) {
@@ -52,7 +52,7 @@ class TrainerTest {
 
     @Test
     void reinforceLearnsToReverseTwoDigits() {
-        Task task = ToyTasks.reverseDigits(2, 16, true, 1);
+        Task task = ToyTasks.reverseDigits(2, 16, 1).withPartialCredit(true);
         Trainer t = trainer(task, 7, 5e-3).build();
         List<StepStats> stats = new ArrayList<>();
         for (int s = 0; s < 50; s++) stats.add(t.step());
@@ -69,7 +69,7 @@ class TrainerTest {
 
     @Test
     void theFirstEpochIsOnPolicyAndLaterEpochsMoveTheRatios() {
-        Task task = ToyTasks.reverseDigits(2, 16, true, 1);
+        Task task = ToyTasks.reverseDigits(2, 16, 1).withPartialCredit(true);
         StepStats one = trainer(task, 3, 1e-2).build().step();
         assertEquals(1.0, one.meanRatio(), "old log-probs are recomputed exactly: r = 1");
         assertEquals(0.0, one.clipFraction());
@@ -81,7 +81,7 @@ class TrainerTest {
 
     @Test
     void runsAreReproducibleAndPassTheReferencePolicy() {
-        Task task = ToyTasks.targetSum(2, 5, 13, 9, true, 4);
+        Task task = ToyTasks.targetSum(2, 5, 13, 9, 4).withPartialCredit(true);
         List<PolicyBatch> seen = new ArrayList<>();
         PolicyObjective spy = batch -> {
             seen.add(batch);
@@ -104,28 +104,28 @@ class TrainerTest {
 
     @Test
     void restoringTheStateContinuesTheRolloutsAndTheStepCount() {
-        Task task = ToyTasks.targetSum(2, 5, 13, 9, true, 4);
+        Task task = ToyTasks.targetSum(2, 5, 13, 9, 4).withPartialCredit(true);
         // lr 0: the weights stay equal, so two trainers differ only in the state under test
         Trainer a = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
         Trainer b = trainer(task, 8, 0).sampler(VadeSampler.withDefaults(task.poolSize())).promptsPerStep(4).groupSize(4).build();
         a.step();
         a.step();
-        Trainer.State saved = a.state();
+        Trainer.State saved = a.stateDict();
         assertEquals(2, saved.step());
         assertEquals(2 * task.poolSize(), saved.sampler().length, "VADE's α and β");
         Trainer.State bad = new Trainer.State(5, saved.promptRng(), saved.tokenRng(), new double[3]);
-        Trainer.State before = b.state();
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.restore(bad));
-        assertArrayEquals(before.promptRng(), b.state().promptRng(), "a refused state changes nothing");
+        Trainer.State before = b.stateDict();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(bad));
+        assertArrayEquals(before.promptRng(), b.stateDict().promptRng(), "a refused state changes nothing");
         assertEquals(0, b.stepCount());
 
-        b.restore(saved);
+        b.loadStateDict(saved);
         assertEquals(2, b.stepCount());
         RolloutBatch x = a.rollout(), y = b.rollout();
         assertArrayEquals(x.promptIds(), y.promptIds());
         assertArrayEquals(x.completions().toIntArray(), y.completions().toIntArray());
         assertArrayEquals(x.rewards().toDoubleArray(), y.rewards().toDoubleArray());
         assertEquals(a.step().step(), b.step().step(), "the step count continues");
-        assertArrayEquals(a.state().sampler(), b.state().sampler());
+        assertArrayEquals(a.stateDict().sampler(), b.stateDict().sampler());
     }
 }

@@ -52,7 +52,7 @@ class VadeSamplerTest {
         int[] inTop2 = new int[4];
         Generator gen = new Generator(11);
         for (int trial = 0; trial < 400; trial++) {
-            int[] pick = s.sample(2, gen);
+            int[] pick = s.sample(gen, 2);
             assertTrue(pick[0] != pick[1]);
             first[pick[0]]++;
             for (int p : pick) inTop2[p]++;
@@ -83,8 +83,8 @@ class VadeSamplerTest {
     @Test
     void samplingIsReproducibleAndChecksItsArguments() {
         VadeSampler s = VadeSampler.withDefaults(10);
-        assertArrayEquals(s.sample(4, new Generator(3)), s.sample(4, new Generator(3)));
-        assertThrows(IllegalArgumentException.class, () -> s.sample(11, new Generator(3)));
+        assertArrayEquals(s.sample(new Generator(3), 4), s.sample(new Generator(3), 4));
+        assertThrows(IllegalArgumentException.class, () -> s.sample(new Generator(3), 11));
         assertThrows(IllegalArgumentException.class, () -> s.update(new int[] {0}, new double[] {1.5}));
         assertThrows(IndexOutOfBoundsException.class, () -> s.update(new int[] {10}, new double[] {1}));
         assertThrows(IllegalArgumentException.class, () -> new VadeSampler(3, 0));
@@ -96,7 +96,7 @@ class VadeSamplerTest {
         Generator gen = new Generator(2);
         int[] counts = new int[6];
         for (int trial = 0; trial < 600; trial++) {
-            int[] pick = u.sample(3, gen);
+            int[] pick = u.sample(gen, 3);
             assertEquals(3, Arrays.stream(pick).distinct().count());
             for (int p : pick) counts[p]++;
         }
@@ -107,18 +107,18 @@ class VadeSamplerTest {
     void stateRoundTripsAndIsChecked() {
         VadeSampler v = new VadeSampler(3, 0.5);
         v.update(new int[] {0, 0, 2}, new double[] {1, 0.25, 0});
-        double[] state = v.state();
+        double[] state = v.stateDict();
         assertEquals(6, state.length);
         VadeSampler w = new VadeSampler(3, 0.5);
-        w.setState(state);
+        w.loadStateDict(state);
         for (int i = 0; i < 3; i++) {
             assertEquals(v.alpha(i), w.alpha(i));
             assertEquals(v.beta(i), w.beta(i));
         }
-        assertThrows(IllegalArgumentException.class, () -> w.setState(new double[4]));
-        assertThrows(IllegalArgumentException.class, () -> w.setState(new double[] {1, 1, 1, 1, 1, -1}));
+        assertThrows(IllegalArgumentException.class, () -> w.loadStateDict(new double[4]));
+        assertThrows(IllegalArgumentException.class, () -> w.loadStateDict(new double[] {1, 1, 1, 1, 1, -1}));
         assertThrows(IllegalArgumentException.class,
-                () -> PromptSampler.uniform(3).setState(new double[1]));
-        assertEquals(0, PromptSampler.uniform(3).state().length);
+                () -> PromptSampler.uniform(3).loadStateDict(new double[1]));
+        assertEquals(0, PromptSampler.uniform(3).stateDict().length);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * with a zero first gradient would be 0/0). There is no reference library implementation; the defaults
  * η = 1, b0 = 1 are ours.
  */
-public record ScaleByAdaGradNorm() implements Transform {
+public record ScaleByAdagradNorm() implements Transform {
 
     @Override
     public String name() {
@@ -29,7 +29,7 @@ public record ScaleByAdaGradNorm() implements Transform {
 
     @Override
     public void validate(HyperParams h) {
-        h.require("adagradnorm", "b0", 0, false, Double.POSITIVE_INFINITY, false);
+        h.requireOpen("adagradnorm", "b0", 0, Double.POSITIVE_INFINITY);
     }
 
     @Override

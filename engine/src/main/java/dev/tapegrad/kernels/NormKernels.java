@@ -5,8 +5,8 @@ package dev.tapegrad.kernels;
  * {@link NormFloat} for the math). With μ the row mean (0 when not {@code centre}, RMS norm) and
  * r = 1/√(mean((x − μ)²) + ε), x̂ = (x − μ)·r.
  */
-public final class Norms {
-    private Norms() {}
+public final class NormKernels {
+    private NormKernels() {}
 
     /**
      * out = x̂·w + b per row, storing μ (if {@code mean} is non-null) and r per row. Arrays are all float[] or

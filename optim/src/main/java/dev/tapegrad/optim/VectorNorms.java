@@ -1,8 +1,8 @@
 package dev.tapegrad.optim;
 
 /** Euclidean norms of array ranges, summed in index order so that a run gives the same bits every time. */
-final class Norms {
-    private Norms() {}
+final class VectorNorms {
+    private VectorNorms() {}
 
     /** Σ x[i]² over {@code [from, to)}. */
     static double sumOfSquares(double[] x, int from, int to) {

@@ -1,8 +1,8 @@
 package dev.tapegrad.kernels;
 
 /** Reads and writes one element of a {@code float[]}, {@code double[]} or {@code int[]} as a double. */
-public final class Arrays1 {
-    private Arrays1() {}
+public final class ArrayElements {
+    private ArrayElements() {}
 
     public static double get(Object array, int i) {
         return switch (array) {
