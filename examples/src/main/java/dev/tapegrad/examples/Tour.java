@@ -9,7 +9,7 @@ import dev.tapegrad.check.Property;
 import dev.tapegrad.check.TensorGen;
 import dev.tapegrad.nn.ActivationModule;
 import dev.tapegrad.nn.Mlp;
-import dev.tapegrad.nn.Module;
+import dev.tapegrad.nn.Sequential;
 import dev.tapegrad.nn.StateDicts;
 import dev.tapegrad.optim.Optimizer;
 import dev.tapegrad.optim.Optimizers;
@@ -87,10 +87,10 @@ public final class Tour {
     }
 
     static void weights() throws IOException {
-        Module mlp = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(1)); // float32
+        Sequential mlp = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(1)); // float32
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "tour-mlp.safetensors");
         StateDicts.save(mlp, file);                    // 0.weight [16, 8], 0.bias, 2.weight [4, 16], 2.bias
-        Module copy = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(2));
+        Sequential copy = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(2));
         StateDicts.load(copy, file);                   // every name, shape and dtype must match, or nothing loads
         System.out.println(copy.stateDict().keySet());
     }

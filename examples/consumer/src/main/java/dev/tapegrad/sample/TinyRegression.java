@@ -2,7 +2,7 @@ package dev.tapegrad.sample;
 
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
-import dev.tapegrad.nn.Activation;
+import dev.tapegrad.nn.ActivationModule;
 import dev.tapegrad.nn.Losses;
 import dev.tapegrad.nn.Mlp;
 import dev.tapegrad.nn.Sequential;
@@ -20,7 +20,7 @@ public final class TinyRegression {
         Tensor x = Tensor.rand(gen, 64, 2).mul(2).sub(1);                    // 64 points in [-1, 1)²
         Tensor y = x.slice(1, 0, 1).mul(3).sin().mul(x.slice(1, 1, 2));      // targets, shape [64, 1]
 
-        Sequential net = Mlp.builder(2).hidden(32, Activation::tanh).out(1).build(gen);
+        Sequential net = Mlp.builder(2).hidden(32, ActivationModule::tanh).out(1).build(gen);
         Optimizer opt = Optimizer.builder(Optimizers.adamW())
                 .params(net.namedParameters())
                 .set("lr", 0.01)
@@ -38,7 +38,7 @@ public final class TinyRegression {
 
         Path file = Files.createTempFile("tiny-regression", ".safetensors");
         StateDicts.save(net, file);                                          // the state dict, as safetensors
-        Sequential copy = Mlp.builder(2).hidden(32, Activation::tanh).out(1).build(new Generator(1));
+        Sequential copy = Mlp.builder(2).hidden(32, ActivationModule::tanh).out(1).build(new Generator(1));
         StateDicts.load(copy, file);
         Files.delete(file);
         boolean same = Arrays.equals(net.forward(x).toDoubleArray(), copy.forward(x).toDoubleArray());
