@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.train;
 
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;

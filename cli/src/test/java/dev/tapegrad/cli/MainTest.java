@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
