@@ -18,6 +18,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -188,36 +189,29 @@ public final class Checkpoint {
 
     /**
      * Writes this checkpoint to {@code file} atomically ({@link AtomicFile}: the file holds the previous checkpoint
-     * or this one, whatever happens to the process). The state dict passes through a temporary safetensors file
-     * in the system's temporary folder, deleted before this method returns.
+     * or this one, whatever happens to the process); the only temporary file is AtomicFile's, next to the target,
+     * and the next save removes it if a crash left it behind.
      *
      * @throws IOException when the file cannot be written (its directory must exist)
      */
     public void save(Path file) throws IOException {
         byte[] progress = progressText().getBytes(StandardCharsets.UTF_8);
         byte[] optimizerBytes = optimizer.toBytes();
-        Path weights = Files.createTempFile("tapegrad-checkpoint-", ".safetensors");
-        try {
-            SafeTensors.write(weights, model, Map.of("format", "pt"));
-            AtomicFile.write(file, channel -> {
-                // the channel belongs to AtomicFile: finish the zip but do not close it
-                OutputStream os = Channels.newOutputStream(channel);
-                ZipOutputStream zip = new ZipOutputStream(os);
-                zip.putNextEntry(new ZipEntry(MODEL));
-                Files.copy(weights, zip);
-                zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(OPTIMIZER));
-                zip.write(optimizerBytes);
-                zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(PROGRESS));
-                zip.write(progress);
-                zip.closeEntry();
-                zip.finish();
-                zip.flush();
-            });
-        } finally {
-            Files.deleteIfExists(weights);
-        }
+        AtomicFile.write(file, channel -> {
+            // the channel belongs to AtomicFile: finish the zip but do not close it
+            ZipOutputStream zip = new ZipOutputStream(Channels.newOutputStream(channel));
+            zip.putNextEntry(new ZipEntry(MODEL));
+            SafeTensors.write(Channels.newChannel(zip), model, Map.of("format", "pt"));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(OPTIMIZER));
+            zip.write(optimizerBytes);
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(PROGRESS));
+            zip.write(progress);
+            zip.closeEntry();
+            zip.finish();
+            zip.flush();
+        });
     }
 
     private String progressText() {
@@ -295,6 +289,8 @@ public final class Checkpoint {
             throw e;
         } catch (NoSuchFileException e) {
             throw new CheckpointException(source, "no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new CheckpointException(source, "permission denied", e);
         } catch (IOException | RuntimeException e) { // ZipException, EOFException, an unreadable file, ...
             throw new CheckpointException(source, "not a readable zip file (" + e.getMessage() + ")", e);
         } finally {
