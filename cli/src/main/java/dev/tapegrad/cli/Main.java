@@ -297,7 +297,7 @@ public final class Main {
 
     /** The checkpoint of a digits run: model, optimizer, the shuffling generator, step and epoch. */
     static Checkpoint digitsCheckpoint(DigitsMlp.Run run) {
-        return Checkpoint.builder(run.model(), run.optimizer(), (long) run.epochsDone() * run.stepsPerEpoch())
+        return Checkpoint.builder(run.model(), run.optimizer(), 1L * run.epochsDone() * run.stepsPerEpoch())
                 .kind(DIGITS_KIND).generator("shuffle", run.gen()).field("epoch", run.epochsDone()).build();
     }
 

@@ -215,7 +215,12 @@ final class CheckpointFuzz {
         return m;
     }
 
-    /** Runs every kind of mutation: {@code flips} random single-bit flips (seeded), truncations every {@code stride} bytes, ... */
+    /**
+     * Runs every kind of mutation of one valid checkpoint: {@code flips} random single-bit flips (seeded),
+     * truncations every {@code stride} bytes, each entry duplicated (first and last), bad progress lines and
+     * numbers, and zip bombs of {@code bombBytes} in each entry and in an unexpected one (each loaded with the
+     * launcher's limit and with the default limit); returns the counts by kind.
+     */
     static Map<String, Counts> run(Path dir, int flips, int stride, long bombBytes) throws IOException {
         Setup s = Setup.trained(7);
         Path good = dir.resolve("good.ckpt");
