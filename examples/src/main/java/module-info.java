@@ -1,5 +1,5 @@
 /** Runnable programs that show tapegrad doing real work. */
 module dev.tapegrad.examples {
-    requires dev.tapegrad.rl;
+    requires transitive dev.tapegrad.rl;
     exports dev.tapegrad.examples;
 }

@@ -31,6 +31,11 @@ public final class ColdStartTable {
         System.out.println(sampledTable(exact, new double[] {1e-1, 1e-2, 1e-3}, 3));
     }
 
+    /** The exact-gradient table of {@link #main}, for the p0 of {@link #P0} (rows) and the q of {@link #Q} (columns). */
+    public static String table(ColdStart cs) {
+        return table(cs, P0, Q);
+    }
+
     /** The exact-gradient table, with steps·p0 (≈ constant at q = 0) and steps/ln(1/p0) (≈ constant at q = 1). */
     static String table(ColdStart cs, double[] p0s, double[] qs) {
         int[][] steps = cs.escapeSteps(p0s, qs);

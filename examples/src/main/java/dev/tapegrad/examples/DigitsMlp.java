@@ -130,66 +130,121 @@ public final class DigitsMlp {
 
     /** Trains the network and returns its losses and accuracies. */
     public static Result train(Config c, boolean verbose) {
-        try {
-            return train(c, verbose, RunListener.NONE, null, null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // unreachable: no checkpoint files are used
-        }
+        return new Run(c).train(verbose, RunListener.NONE);
     }
 
     /**
-     * Trains the network, reporting every step to {@code listener} as run "digits" with its batch loss (and the
-     * test accuracy at the end of each epoch). When {@code resume} is not null the run continues from that
-     * checkpoint (model, optimizer, random state, epoch); when {@code save} is not null a checkpoint is written
-     * there at the end. With the same seed, a run of n epochs then resumed to m is the same as one run of m.
+     * One training run, set up but not yet trained: the data split, the model, the optimizer and the generator
+     * that shuffles the batches, all from the config's seed. Building them apart from the loop lets a launcher
+     * restore a checkpoint into them ({@link #model()}, {@link #optimizer()}, {@link #gen()},
+     * {@link #continueAfter}) before {@link #train}, and save them after. With the same seed, a run of n epochs
+     * then continued to m is the same as one run of m.
      */
-    public static Result train(Config c, boolean verbose, RunListener listener, java.nio.file.Path resume,
-                               java.nio.file.Path save) throws java.io.IOException {
-        Generator gen = new Generator(c.seed());
-        List<Digits> parts = Digits.load().split(359, c.seed());
-        Digits train = parts.get(0), test = parts.get(1);
+    public static final class Run {
+        private final Config config;
+        private final Digits train, test;
+        private final Generator gen;
+        private final Sequential model;
+        private final Optimizer optimizer;
+        private int epochsDone;
 
-        // 64 → hidden (tanh) → 10: a Sequential of Linear(64, hidden), Tanh, Linear(hidden, 10), with PyTorch's
-        // names 0.weight, 0.bias, 2.weight, 2.bias and PyTorch's default initialisation U(±1/√fan_in).
-        Sequential model = Mlp.builder(Digits.PIXELS).hidden(c.hidden(), ActivationModule::tanh).out(Digits.CLASSES).build(gen);
-        Optimizer opt = Optimizers.create(c.optimizer(), c.hyper(), model.namedParameters());
-        int startEpoch = 1;
-        if (resume != null) startEpoch = Checkpoint.load(resume, model, opt, gen).epoch() + 1;
-
-        int batchesPerEpoch = (train.size() + c.batchSize() - 1) / c.batchSize();
-        int totalSteps = c.epochs() * batchesPerEpoch;
-        double initialLoss = loss(model, train);
-        double lastLoss = Double.NaN;
-        for (int epoch = startEpoch; epoch <= c.epochs(); epoch++) {
-            model.train();
-            Tensor order = Tensor.randperm(gen, train.size());
-            double lossSum = 0;
-            int batches = 0;
-            for (int start = 0; start < train.size(); start += c.batchSize()) {
-                Tensor idx = order.slice(0, start, Math.min(start + c.batchSize(), train.size())).contiguous();
-                Digits batch = train.subset(idx);
-                opt.zeroGrad();
-                Tensor loss = Losses.crossEntropy(model.forward(batch.features()), batch.labels());
-                loss.backward();
-                opt.step();
-                lossSum += loss.item();
-                batches++;
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                metrics.put("loss", loss.item());
-                if (start + c.batchSize() >= train.size()) {
-                    metrics.put("test_accuracy", accuracy(model, test));
-                    model.train();
-                }
-                listener.step("digits", (epoch - 1) * batchesPerEpoch + batches - 1, totalSteps, metrics);
-            }
-            lastLoss = lossSum / batches;
-            if (verbose && (epoch % 10 == 0 || epoch == 1)) {
-                System.out.printf("epoch %3d  train loss %.4f  test accuracy %.2f%%%n", epoch, lastLoss,
-                        100 * accuracy(model, test));
-            }
+        /** Splits the data and builds the model and the optimizer for {@code config}. */
+        public Run(Config config) {
+            this.config = config;
+            gen = new Generator(config.seed());
+            List<Digits> parts = Digits.load().split(359, config.seed());
+            train = parts.get(0);
+            test = parts.get(1);
+            // 64 → hidden (tanh) → 10: a Sequential of Linear(64, hidden), Tanh, Linear(hidden, 10), with PyTorch's
+            // names 0.weight, 0.bias, 2.weight, 2.bias and PyTorch's default initialisation U(±1/√fan_in).
+            model = Mlp.builder(Digits.PIXELS).hidden(config.hidden(), ActivationModule::tanh).out(Digits.CLASSES).build(gen);
+            optimizer = Optimizers.create(config.optimizer(), config.hyper(), model.namedParameters());
         }
-        if (save != null) Checkpoint.save(save, model, opt, gen, new Checkpoint.Progress((long) c.epochs() * batchesPerEpoch, c.epochs()));
-        return new Result(initialLoss, lastLoss, accuracy(model, train), accuracy(model, test), c.epochs());
+
+        /** The network being trained. */
+        public Sequential model() {
+            return model;
+        }
+
+        /** The optimizer updating {@link #model()}. */
+        public Optimizer optimizer() {
+            return optimizer;
+        }
+
+        /** The generator that shuffles each epoch's batches. */
+        public Generator gen() {
+            return gen;
+        }
+
+        /** The settings of this run. */
+        public Config config() {
+            return config;
+        }
+
+        /** Optimizer steps per epoch: ⌈training samples / batch size⌉. */
+        public int stepsPerEpoch() {
+            return (train.size() + config.batchSize() - 1) / config.batchSize();
+        }
+
+        /** Epochs finished so far. */
+        public int epochsDone() {
+            return epochsDone;
+        }
+
+        /**
+         * Makes the next {@link #train} start after epoch {@code epochs} (after the model, optimizer and generator
+         * were restored to that point). Throws {@link IllegalArgumentException} unless 0 ≤ epochs &lt; the
+         * configured epochs: a run that is already complete has nothing left to train.
+         */
+        public void continueAfter(int epochs) {
+            if (epochs < 0 || epochs >= config.epochs()) {
+                throw new IllegalArgumentException("the run is at epoch " + epochs + ": --epochs " + config.epochs()
+                        + " (the total) leaves nothing to do");
+            }
+            epochsDone = epochs;
+        }
+
+        /**
+         * Trains the remaining epochs, reporting every step to {@code listener} as run "digits" with its batch loss
+         * (and the test accuracy at the end of each epoch), and returns the losses and accuracies.
+         */
+        public Result train(boolean verbose, RunListener listener) {
+            int batchesPerEpoch = stepsPerEpoch();
+            int totalSteps = config.epochs() * batchesPerEpoch;
+            double initialLoss = loss(model, train);
+            double lastLoss = Double.NaN;
+            while (epochsDone < config.epochs()) {
+                int epoch = epochsDone + 1;
+                model.train();
+                Tensor order = Tensor.randperm(gen, train.size());
+                double lossSum = 0;
+                int batches = 0;
+                for (int start = 0; start < train.size(); start += config.batchSize()) {
+                    Tensor idx = order.slice(0, start, Math.min(start + config.batchSize(), train.size())).contiguous();
+                    Digits batch = train.subset(idx);
+                    optimizer.zeroGrad();
+                    Tensor loss = Losses.crossEntropy(model.forward(batch.features()), batch.labels());
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item();
+                    batches++;
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("loss", loss.item());
+                    if (start + config.batchSize() >= train.size()) {
+                        metrics.put("test_accuracy", accuracy(model, test));
+                        model.train();
+                    }
+                    listener.step("digits", (epoch - 1) * batchesPerEpoch + batches - 1, totalSteps, metrics);
+                }
+                lastLoss = lossSum / batches;
+                epochsDone = epoch;
+                if (verbose && (epoch % 10 == 0 || epoch == 1)) {
+                    System.out.printf("epoch %3d  train loss %.4f  test accuracy %.2f%%%n", epoch, lastLoss,
+                            100 * accuracy(model, test));
+                }
+            }
+            return new Result(initialLoss, lastLoss, accuracy(model, train), accuracy(model, test), config.epochs());
+        }
     }
 
     /** The mean cross-entropy over a whole data set, in evaluation mode. */

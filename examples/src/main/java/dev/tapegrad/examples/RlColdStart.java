@@ -1,6 +1,5 @@
 package dev.tapegrad.examples;
 
-import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.nn.GptDecoder;
 import dev.tapegrad.optim.Optimizer;
@@ -19,13 +18,8 @@ import dev.tapegrad.rl.TokenVocabulary;
 import dev.tapegrad.rl.ToyTasks;
 import dev.tapegrad.rl.Trainer;
 import dev.tapegrad.rl.Tsallis;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
@@ -55,18 +49,17 @@ public final class RlColdStart {
      * One objective of the comparison: an advantage estimator, a (possibly step-dependent) objective, and the
      * estimator's own generator when it draws random numbers (null otherwise), so that a checkpoint can save it.
      */
-    record Method(Generator gen, String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
-        Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
+    public record Method(Generator gen, String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
+        /** A method whose estimator draws no random numbers. */
+        public Method(String name, AdvantageEstimator estimator, IntFunction<PolicyObjective> objective) {
             this(null, name, estimator, objective);
         }
     }
 
-    /** The kind of the RL runs' checkpoints. */
-    static final String CHECKPOINT_KIND = "rl";
-
     /** Settings of a comparison run. */
-    record Settings(int digits, int steps, double lr, long seed, int groupSize, int promptsPerStep, int epochs) {
-        static Settings parse(String[] raw) {
+    public record Settings(int digits, int steps, double lr, long seed, int groupSize, int promptsPerStep, int epochs) {
+        /** The settings that {@code --digits N --steps N --lr X --seed N --group G --prompts K --epochs N} give. */
+        public static Settings parse(String[] raw) {
             // Maven's -Pdemo passes all flags as one argument: split every argument on whitespace
             String[] args = String.join(" ", raw).trim().isEmpty() ? new String[0] : String.join(" ", raw).trim().split("\\s+");
             int digits = 1, steps = 48, g = 8, k = 8, epochs = 2;
@@ -102,7 +95,7 @@ public final class RlColdStart {
     }
 
     /** The objectives {@link #method} knows, by name. */
-    static final List<String> OBJECTIVES = List.of("grpo", "dapo", "drgrpo", "gspo", "sapo", "garl", "paft", "holder");
+    public static final List<String> OBJECTIVES = List.of("grpo", "dapo", "drgrpo", "gspo", "sapo", "garl", "paft", "holder");
 
     /**
      * One objective by name: {@code grpo} (z-score advantages, clipped surrogate), {@code dapo} (asymmetric
@@ -111,7 +104,7 @@ public final class RlColdStart {
      * on-policy surrogate), {@code paft} (SFT on 4 resampled successes per group, weight P̂^(1−q)), {@code holder}
      * (power mean M_p of token ratios, p following {@code p}).
      */
-    static Method method(String name, double q, PSchedule p, int maxCompletion, long seed) {
+    public static Method method(String name, double q, PSchedule p, int maxCompletion, long seed) {
         return switch (name) {
             case "grpo" -> fixed("GRPO", Advantages.grpo(), ClippedSurrogate.grpo());
             case "dapo" -> fixed("DAPO", Advantages.grpo(), ClippedSurrogate.dapo());
@@ -120,8 +113,8 @@ public final class RlColdStart {
             case "sapo" -> fixed("SAPO", Advantages.grpo(), dev.tapegrad.rl.Sapo.paper());
             case "garl" -> fixed(String.format(Locale.ROOT, "GARL q=%s", q), Garl.of(q), Tsallis::surrogate);
             case "paft" -> {
-                Generator rng = new Generator(seed + 1000);
-                yield new Method(rng, String.format(Locale.ROOT, "PAFT q=%s", q), dev.tapegrad.rl.Paft.resampling(rng, q, 4),
+                Generator gen = new Generator(seed + 1000);
+                yield new Method(gen, String.format(Locale.ROOT, "PAFT q=%s", q), dev.tapegrad.rl.Paft.resampling(gen, q, 4),
                         step -> Tsallis::surrogate);
             }
             case "holder" -> {
@@ -138,75 +131,74 @@ public final class RlColdStart {
 
     /** Trains one method; returns the statistics of every step. */
     static List<StepStats> train(Method method, Task task, Settings s) {
-        try {
-            return train(method, task, s, TokenPolicy.SamplingConfig.plain(), RunListener.NONE, null, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // unreachable: no checkpoint is read or written
-        }
+        return new Run(method, task, s, TokenPolicy.SamplingConfig.plain()).train(RunListener.NONE);
     }
 
     /**
-     * Trains one method sampling with {@code sampling}, reporting each step to {@code listener} (run = the
-     * method's name; metrics reward, success, loss, ratio, clip); returns the statistics of the steps taken.
-     * When {@code resume} is not null the run continues from that checkpoint (weights, Adam state, generators,
-     * sampler, step count) up to step {@code s.steps()} in total; when {@code save} is not null a checkpoint is
-     * written there at the end. With the same settings, n steps then resumed to m are the same as one run of m.
+     * One method's run, set up but not yet trained: the decoder (initial weights from the seed), Adam and the
+     * trainer. Building them apart from the loop lets a launcher restore a checkpoint into them
+     * ({@link #decoder()}, {@link #optimizer()}, {@link #trainer()}, {@link #method()}'s generator) before
+     * {@link #train} and save them after. With the same settings, n steps then continued to m are the same as
+     * one run of m.
      */
-    static List<StepStats> train(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling, RunListener listener,
-                                 Path resume, Path save) throws IOException {
-        GptDecoder decoder = new GptDecoder(new Generator(s.seed()), GptDecoder.Config.of(TokenVocabulary.SIZE, task.promptLength()
-                + task.maxCompletionLength(), 1, 2, 32));
-        Optimizer adam = Optimizer.builder(Optimizers.adam()).params(decoder.namedParameters()).set("lr", s.lr()).build();
-        Trainer trainer = Trainer.builder().policy(new TokenPolicy(decoder, sampling))
-                .task(task).estimator(method.estimator()).objectiveSchedule(method.objective()).optimizer(adam)
-                .groupSize(s.groupSize()).promptsPerStep(s.promptsPerStep()).ppoEpochs(s.epochs()).seed(s.seed()).build();
-        if (resume != null) resume(resume, method, decoder, adam, trainer, s.steps());
-        List<StepStats> stats = new ArrayList<>();
-        while (trainer.stepCount() < s.steps()) {
-            StepStats st = trainer.step();
-            stats.add(st);
-            listener.step(method.name(), st.step(), s.steps(), java.util.Map.of("reward", st.meanReward(), "success",
-                    st.successRate(), "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
-        }
-        if (save != null) {
-            Trainer.State t = trainer.stateDict();
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("method", method.name());
-            fields.put("step", Integer.toString(t.step()));
-            fields.put("prompt-rng", Checkpoint.longs(t.promptRng()));
-            fields.put("token-rng", Checkpoint.longs(t.tokenRng()));
-            fields.put("sampler", Checkpoint.doubles(t.sampler()));
-            fields.put("estimator-rng", method.gen() == null ? "" : Checkpoint.longs(method.gen().stateDict()));
-            Checkpoint.save(save, CHECKPOINT_KIND, decoder, adam, fields);
-        }
-        return stats;
-    }
+    public static final class Run {
+        private final Method method;
+        private final Settings settings;
+        private final GptDecoder decoder;
+        private final Optimizer adam;
+        private final Trainer trainer;
 
-    /** Loads an RL checkpoint of {@code method} into the decoder, Adam, the trainer and the method's generator. */
-    private static void resume(Path file, Method method, GptDecoder decoder, Optimizer adam, Trainer trainer, int steps)
-            throws IOException {
-        Map<String, String> kv = Checkpoint.load(file, CHECKPOINT_KIND, decoder, adam);
-        if (!method.name().equals(kv.get("method"))) {
-            throw new IllegalArgumentException("checkpoint " + file + " was written by objective " + kv.get("method")
-                    + ", not " + method.name());
+        /** Builds the decoder, Adam and the trainer of {@code method} on {@code task}, sampling with {@code sampling}. */
+        public Run(Method method, Task task, Settings s, TokenPolicy.SamplingConfig sampling) {
+            this.method = method;
+            this.settings = s;
+            decoder = new GptDecoder(new Generator(s.seed()), GptDecoder.Config.of(TokenVocabulary.SIZE, task.promptLength()
+                    + task.maxCompletionLength(), 1, 2, 32));
+            adam = Optimizer.builder(Optimizers.adam()).params(decoder.namedParameters()).set("lr", s.lr()).build();
+            trainer = Trainer.builder().policy(new TokenPolicy(decoder, sampling))
+                    .task(task).estimator(method.estimator()).objectiveSchedule(method.objective()).optimizer(adam)
+                    .groupSize(s.groupSize()).promptsPerStep(s.promptsPerStep()).ppoEpochs(s.epochs()).seed(s.seed()).build();
         }
-        Trainer.State t;
-        try {
-            t = new Trainer.State(Integer.parseInt(kv.get("step")), Checkpoint.longs(kv.get("prompt-rng")),
-                    Checkpoint.longs(kv.get("token-rng")), Checkpoint.doubles(kv.get("sampler")));
-            if (method.gen() != null) method.gen().loadStateDict(Checkpoint.longs(kv.get("estimator-rng")));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("checkpoint " + file + ": bad progress.txt (" + e.getMessage() + ")");
+
+        /** The method being trained (its generator, if any, is part of the run's state). */
+        public Method method() {
+            return method;
         }
-        if (t.step() >= steps) {
-            throw new IllegalArgumentException("checkpoint " + file + " is at step " + t.step() + ": --steps " + steps
-                    + " (the total) leaves nothing to do");
+
+        /** The policy network. */
+        public GptDecoder decoder() {
+            return decoder;
         }
-        trainer.loadStateDict(t);
+
+        /** Adam, updating {@link #decoder()}. */
+        public Optimizer optimizer() {
+            return adam;
+        }
+
+        /** The rollout-and-update loop (its step count, generators and prompt sampler are part of the run's state). */
+        public Trainer trainer() {
+            return trainer;
+        }
+
+        /**
+         * Trains until the trainer has taken {@code settings.steps()} steps in total, reporting each step to
+         * {@code listener} (run = the method's name; metrics reward, success, loss, ratio, clip); returns the
+         * statistics of the steps taken.
+         */
+        public List<StepStats> train(RunListener listener) {
+            List<StepStats> stats = new ArrayList<>();
+            while (trainer.stepCount() < settings.steps()) {
+                StepStats st = trainer.step();
+                stats.add(st);
+                listener.step(method.name(), st.step(), settings.steps(), java.util.Map.of("reward", st.meanReward(), "success",
+                        st.successRate(), "loss", st.loss(), "ratio", st.meanRatio(), "clip", st.clipFraction()));
+            }
+            return stats;
+        }
     }
 
     /** Success rates per step of every method, the rows every {@code every} steps (means over the window). */
-    static String table(List<String> names, List<List<StepStats>> runs, int every) {
+    public static String table(List<String> names, List<List<StepStats>> runs, int every) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%8s", "steps"));
         for (String n : names) out.append(String.format(Locale.ROOT, " %16s", n));
         out.append('\n');

@@ -5,7 +5,9 @@ import java.util.Map;
 /**
  * Receives the progress of a training run, one call per step: which run (e.g. "GRPO"), the step (0-based), the
  * total number of steps, and the step's metrics by name ("loss", "accuracy", "reward", ...). Programs report
- * through it; {@link RunReport} turns the calls into a progress display, a metrics file and a chart.
+ * through it; the launcher (module {@code dev.tapegrad.cli}) turns the calls into a progress display, a metrics file
+ * and a chart. It lives here, beside the programs, because it is part of what a learner reads: the loop calls it once
+ * per step.
  */
 @FunctionalInterface
 public interface RunListener {

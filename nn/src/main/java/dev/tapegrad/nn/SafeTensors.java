@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,6 +262,11 @@ public final class SafeTensors {
      * @throws IOException              if writing fails (the previous file, if any, is left unchanged)
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        writeItems(path, items(tensors), metadata);
+    }
+
+    /** The tensors as items to write, each encoded when its turn comes. */
+    private static List<Item> items(Map<String, Tensor> tensors) {
         List<Item> items = new ArrayList<>();
         tensors.forEach((name, t) -> {
             if (t == null) throw new IllegalArgumentException("safetensors write: tensor '" + name + "' is null");
@@ -268,7 +274,7 @@ public final class SafeTensors {
             long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
             items.add(new Item(name, d, shape, () -> encoder(t)));
         });
-        writeItems(path, items, metadata);
+        return items;
     }
 
     /** The elements of a tensor as an encoder into chunks, in row-major order (copied out once). */
@@ -301,9 +307,37 @@ public final class SafeTensors {
      */
     record Item(String name, SafeTensorDType dtype, long[] shape, Supplier<ElementCopier> data) {}
 
+    /**
+     * Writes tensors and metadata in the safetensors format to {@code channel} (left open), e.g. into an entry
+     * of an archive; see {@link #write(Path, Map, Map)} for the rules.
+     *
+     * @throws IOException if writing fails
+     */
+    public static void write(WritableByteChannel channel, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        writeItems(channel, items(tensors), metadata);
+    }
+
     /** Writes items (the mechanism behind {@link #write}; tests pass items whose data fails part-way). */
     static void writeItems(Path path, List<Item> items, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(path, "path");
+        Path target = path.toAbsolutePath();
+        Path tmp = createTemp(target);
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                writeItems(ch, items, metadata);
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+            syncDirectory(target.getParent());
+        } finally {
+            if (!moved) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes the file's bytes (length, header, data) to a channel. */
+    private static void writeItems(WritableByteChannel ch, List<Item> items, Map<String, String> metadata) throws IOException {
         metadata.forEach((k, v) -> {
             if (k == null || v == null) throw new IllegalArgumentException("safetensors write: metadata has a null key or value (" + k + " = " + v + ")");
         });
@@ -327,36 +361,23 @@ public final class SafeTensors {
         byte[] header = SafeTensorHeader.format(placed, metadata);
         long total = 8L + header.length + offset;
 
-        Path target = path.toAbsolutePath();
-        Path tmp = createTemp(target);
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-                chunk.putLong(0, header.length).limit(8);
-                writeFully(ch, chunk);
-                writeFully(ch, ByteBuffer.wrap(header));
-                for (SafeTensorHeader.Entry e : placed) {
-                    ElementCopier encode = byName.get(e.name()).data.get();
-                    int width = e.dtype().bits / 8;
-                    long n = e.numel();
-                    for (long done = 0; done < n; ) {
-                        int k = (int) Math.min(n - done, CHUNK / width);
-                        chunk.clear().limit(k * width);
-                        encode.copy(chunk, (int) done, k);
-                        writeFully(ch, chunk);
-                        done += k;
-                    }
-                }
-                if (ch.position() != total) throw new IllegalStateException("safetensors write: wrote " + ch.position() + " bytes, expected " + total);
-                ch.force(true);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        chunk.putLong(0, header.length).limit(8);
+        long written = writeFully(ch, chunk);
+        written += writeFully(ch, ByteBuffer.wrap(header));
+        for (SafeTensorHeader.Entry e : placed) {
+            ElementCopier encode = byName.get(e.name()).data.get();
+            int width = e.dtype().bits / 8;
+            long n = e.numel();
+            for (long done = 0; done < n; ) {
+                int k = (int) Math.min(n - done, CHUNK / width);
+                chunk.clear().limit(k * width);
+                encode.copy(chunk, (int) done, k);
+                written += writeFully(ch, chunk);
+                done += k;
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            syncDirectory(target.getParent());
-        } finally {
-            if (!moved) Files.deleteIfExists(tmp);
         }
+        if (written != total) throw new IllegalStateException("safetensors write: wrote " + written + " bytes, expected " + total);
     }
 
     /** A new empty file next to target, named {@code .<name>.<random>.tmp}, with the default permissions. */
@@ -380,7 +401,10 @@ public final class SafeTensors {
         }
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer src) throws IOException {
+    /** Writes all remaining bytes of {@code src}; returns how many that was. */
+    private static long writeFully(WritableByteChannel ch, ByteBuffer src) throws IOException {
+        long n = src.remaining();
         while (src.hasRemaining()) ch.write(src);
+        return n;
     }
 }

@@ -1,10 +1,10 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.train;
 
+import dev.tapegrad.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,8 +17,10 @@ import java.util.Set;
  * The output of one launcher run: progress on the console ({@link Progress}), every step's metrics in
  * {@code metrics.jsonl} ({@link MetricsLog}), and a self-contained chart {@code chart.html} with inline SVG
  * ({@link SvgChart}) in the output folder, written when the report closes: one panel per metric, one line per run.
+ * A report never overwrites results: it refuses a folder that already holds a metrics file or a chart.
+ * {@link #step} has the shape of a program's per-step callback, so {@code report::step} can be handed to one.
  */
-public final class RunReport implements RunListener, AutoCloseable {
+public final class RunReport implements AutoCloseable {
     /** Metrics charted first, in this order; any others follow in order of first appearance. */
     private static final List<String> PREFERRED = List.of("loss", "accuracy", "success", "reward");
 
@@ -39,16 +41,23 @@ public final class RunReport implements RunListener, AutoCloseable {
 
     /**
      * Opens a report writing into {@code dir} (created if missing), progress on {@code System.out}.
-     * {@code interactive} chooses a live progress bar (a terminal) over periodic plain log lines (CI logs).
+     * Throws {@link java.nio.file.FileAlreadyExistsException} when {@code dir} already holds
+     * {@code metrics.jsonl} or {@code chart.html} (the results of another run, which are never truncated).
+     * On a terminal the progress is a live line; otherwise (CI logs, pipes) periodic plain log lines.
      */
-    public static RunReport open(Path dir, String title, boolean interactive) throws IOException {
-        return open(dir, title, new Progress(System.out, interactive, System::nanoTime));
+    public static RunReport open(Path dir, String title) throws IOException {
+        return open(dir, title, Progress.forOutput(System.out, System.console() != null, System::nanoTime));
     }
 
     /** Opens a report with the given progress display (e.g. one writing to a test's stream). */
     public static RunReport open(Path dir, String title, Progress progress) throws IOException {
+        for (String name : new String[] {"metrics.jsonl", "chart.html"}) {
+            Path old = dir.resolve(name);
+            if (Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new java.nio.file.FileAlreadyExistsException(old.toString(), null, "results of an earlier run; choose a new folder");
+            }
+        }
         Files.createDirectories(dir);
-        Files.deleteIfExists(dir.resolve("metrics.jsonl")); // one file per run, not appended to an old one
         return new RunReport(dir, title, progress);
     }
 
@@ -59,7 +68,6 @@ public final class RunReport implements RunListener, AutoCloseable {
     }
 
     /** Shows progress, appends the step's metrics to {@code metrics.jsonl}, and keeps them for the chart. */
-    @Override
     public synchronized void step(String run, int step, int totalSteps, Map<String, Double> metrics) {
         if (closed) throw new IllegalStateException("RunReport.step: the report for " + dir + " is closed");
         progress.update(run, step, totalSteps, metrics);
@@ -119,16 +127,14 @@ public final class RunReport implements RunListener, AutoCloseable {
         return joined.length() <= 32 ? joined : group.size() + " runs";
     }
 
-    /** Ends the progress display, closes the metrics file and writes the chart (atomically: temp file, then move). */
+    /** Ends the progress display, closes the metrics file and writes the chart ({@link AtomicFile}: whole or not at all). */
     @Override
     public synchronized void close() throws IOException {
         if (closed) return;
         closed = true;
         progress.finish();
         log.close();
-        Path tmp = dir.resolve("chart.html.tmp");
-        Files.writeString(tmp, chartHtml(), StandardCharsets.UTF_8);
-        Files.move(tmp, chartPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(chartPath(), chartHtml().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The metric names of these runs: the preferred ones present, then the rest in order of first appearance. */

@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.cli;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,11 +102,19 @@ public final class Cli {
     /** Parsed values: defaults for flags not given. */
     public static final class Values {
         private final Map<String, Object> values;
+        private final java.util.Set<String> given;
         private final boolean help;
 
-        private Values(Map<String, Object> values, boolean help) {
+        private Values(Map<String, Object> values, java.util.Set<String> given, boolean help) {
             this.values = values;
+            this.given = given;
             this.help = help;
+        }
+
+        /** Whether flag {@code name} was on the command line (rather than left at its default). */
+        public boolean given(String name) {
+            get(name);
+            return given.contains(name);
         }
 
         /** Whether {@code --help} was given. */
@@ -149,6 +157,7 @@ public final class Cli {
     public Values parse(String[] args) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Flag f : flags.values()) values.put(f.name(), convert(f, f.defaultText()));
+        java.util.Set<String> given = new java.util.LinkedHashSet<>();
         boolean help = false;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < rest.size(); i++) {
@@ -174,8 +183,9 @@ public final class Cli {
                 throw new UsageException("--" + name + " needs a value (" + f.meta() + ")");
             }
             values.put(name, convert(f, text));
+            given.add(name);
         }
-        return new Values(values, help);
+        return new Values(values, given, help);
     }
 
     private static Object convert(Flag f, String text) {

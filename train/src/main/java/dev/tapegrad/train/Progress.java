@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.train;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -28,11 +28,25 @@ public final class Progress {
     private int lastTenth;
     private boolean lineOpen;
 
-    /** Progress written to {@code out}, timed by {@code clockNanos} (e.g. {@code System::nanoTime}). */
-    public Progress(PrintStream out, boolean interactive, LongSupplier clockNanos) {
+    private Progress(PrintStream out, boolean interactive, LongSupplier clockNanos) {
         this.out = out;
         this.interactive = interactive;
         this.clock = clockNanos;
+    }
+
+    /** A live line redrawn in place on a terminal, written to {@code out}, timed by {@code clockNanos} (e.g. {@code System::nanoTime}). */
+    public static Progress liveLine(PrintStream out, LongSupplier clockNanos) {
+        return new Progress(out, true, clockNanos);
+    }
+
+    /** Plain log lines (for CI logs and pipes), written to {@code out}, timed by {@code clockNanos}. */
+    public static Progress logLines(PrintStream out, LongSupplier clockNanos) {
+        return new Progress(out, false, clockNanos);
+    }
+
+    /** {@link #liveLine} when {@code terminal}, else {@link #logLines}. */
+    public static Progress forOutput(PrintStream out, boolean terminal, LongSupplier clockNanos) {
+        return terminal ? liveLine(out, clockNanos) : logLines(out, clockNanos);
     }
 
     /** Records that step {@code step} (0-based) of {@code totalSteps} of {@code run} finished with these metrics. */

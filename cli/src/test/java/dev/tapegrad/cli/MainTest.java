@@ -1,12 +1,16 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapegrad.examples.DigitsMlp;
+import dev.tapegrad.examples.RlColdStart;
+import dev.tapegrad.examples.RunListener;
 import dev.tapegrad.rl.StepStats;
 import dev.tapegrad.rl.Task;
 import dev.tapegrad.rl.TokenPolicy;
 import dev.tapegrad.rl.ToyTasks;
+import dev.tapegrad.train.CheckpointException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,17 +57,20 @@ class MainTest {
     @Test
     void helpOfEveryCommandListsEveryFlagWithItsDefault() {
         String[][] expected = {
-                {"demo", "--digit-epochs", "--rl-steps"},
-                {"digits", "--epochs", "--hidden", "--batch", "--optimizer", "--lr", "--save", "--resume"},
-                {"rl", "--task", "--digits", "--objective", "--q", "--p-shape", "--p-min", "--p-max", "--steps", "--lr",
-                        "--group", "--prompts", "--epochs", "--temperature", "--top-k", "--top-p", "--save", "--resume"},
-                {"coldstart"}, {"gradcheck", "--op", "--cases", "--list"}, {"bench", "--quick", "--run"}};
+                {"demo", "--seed", "--out", "--digit-epochs", "--rl-steps"},
+                {"digits", "--seed", "--out", "--epochs", "--hidden", "--batch", "--optimizer", "--lr", "--save", "--resume"},
+                {"rl", "--seed", "--out", "--task", "--digits", "--objective", "--q", "--p-shape", "--p-min", "--p-max", "--steps",
+                        "--lr", "--group", "--prompts", "--epochs", "--temperature", "--top-k", "--top-p", "--save", "--resume"},
+                {"coldstart"}, {"gradcheck", "--seed", "--op", "--cases", "--list"}, {"example", "--seed", "--name"},
+                {"bench", "--quick", "--run"}};
         for (String[] c : expected) {
             Outcome o = run(c[0], "--help");
             assertEquals(0, o.status(), c[0]);
-            List<String> flags = new ArrayList<>(List.of("--seed", "--threads", "--out", "--help"));
+            List<String> flags = new ArrayList<>(List.of("--threads", "--help"));
             flags.addAll(List.of(c).subList(1, c.length));
             for (String f : flags) assertTrue(o.out().contains(f + " ") || o.out().contains(f + "\n"), c[0] + " lacks " + f + ":\n" + o.out());
+            // commands that only print have no --out (they would write nothing into it)
+            if (!List.of(c).contains("--out")) assertTrue(!o.out().contains("--out"), c[0] + " offers --out:\n" + o.out());
         }
         assertTrue(run("rl", "--help").out().contains("--steps N                    policy-optimisation steps (in total: with --resume, the step to reach) (default: 48)"));
     }
@@ -90,9 +97,14 @@ class MainTest {
         assertEquals(2, missing.status());
         assertTrue(missing.err().startsWith("tapegrad digits: --lr needs a value"), missing.err());
 
-        Outcome objective = run("rl", "--objective", "ppo2", "--out", "unused");
+        Outcome objective = run("rl", "--objective", "ppo2", "--out", tmp.resolve("unused").toString());
         assertEquals(2, objective.status());
         assertTrue(objective.err().contains("unknown objective 'ppo2'"), objective.err());
+
+        assertTrue(Files.notExists(tmp.resolve("unused")), "a refused command creates no output folder");
+        Outcome out = run("coldstart", "--out", tmp.resolve("c").toString());
+        assertEquals(2, out.status());
+        assertTrue(out.err().startsWith("tapegrad coldstart: unknown flag --out"), out.err());
 
         assertEquals(2, run("fly").status());
         assertEquals(0, run("--help").status());
@@ -107,7 +119,12 @@ class MainTest {
         for (String name : List.of("GRPO", "DAPO", "Dr.GRPO", "GSPO", "SAPO", "GARL q=0.75", "PAFT q=0.75", "HolderPO")) {
             assertTrue(o.out().contains(name), name + " missing:\n" + o.out());
         }
-        assertEquals(o.out(), run(args).out(), "same seed, same table");
+        args[args.length - 1] = tmp.resolve("rl2").toString(); // a run folder is never reused
+        Outcome again = run(args);
+        assertEquals(0, again.status(), again.err());
+        assertEquals(o.out().replace(tmp.resolve("rl").toString(), "OUT"), again.out().replace(tmp.resolve("rl2").toString(), "OUT"),
+                "same seed, same table");
+        assertTrue(Files.exists(tmp.resolve("rl2/metrics.jsonl")) && Files.exists(tmp.resolve("rl2/chart.html")));
     }
 
     @Test
@@ -122,45 +139,50 @@ class MainTest {
     void resumingFromACheckpointContinuesExactlyAsAnUninterruptedRun() throws IOException {
         DigitsMlp.Config c = DigitsMlp.Config.defaults().withEpochs(2);
         List<Double> straight = new ArrayList<>();
-        DigitsMlp.train(c, false, (run, step, total, m) -> straight.add(m.get("loss")), null, null);
+        new DigitsMlp.Run(c).train(false, (run, step, total, m) -> straight.add(m.get("loss")));
 
         Path ckpt = tmp.resolve("digits.ckpt");
         List<Double> first = new ArrayList<>(), second = new ArrayList<>();
-        DigitsMlp.train(c.withEpochs(1), false, (run, step, total, m) -> first.add(m.get("loss")), null, ckpt);
-        assertTrue(Files.exists(ckpt));
+        DigitsMlp.Run one = new DigitsMlp.Run(c.withEpochs(1));
+        one.train(false, (run, step, total, m) -> first.add(m.get("loss")));
+        Main.digitsCheckpoint(one).save(ckpt);
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(ckpt), files.toList(), "no temporary files are left behind");
         }
         List<Integer> steps = new ArrayList<>();
-        DigitsMlp.train(c, false, (run, step, total, m) -> {
+        DigitsMlp.Run resumed = new DigitsMlp.Run(c);
+        Main.resumeDigits(ckpt, resumed);
+        resumed.train(false, (run, step, total, m) -> {
             second.add(m.get("loss"));
             steps.add(step);
-        }, ckpt, null);
+        });
 
         assertEquals(straight.size(), first.size() + second.size());
         assertEquals(first.size(), steps.get(0), "the step count continues");
-        List<Double> resumed = new ArrayList<>(first);
-        resumed.addAll(second);
+        List<Double> all = new ArrayList<>(first);
+        all.addAll(second);
         // Two identical runs in one JVM already differ in the last float bits (~1e-7; the Vector API's lane
         // reductions are not bit-stable across JIT tiers), so equality is to 1e-5, far below a step's change.
         for (int i = 0; i < straight.size(); i++) {
-            assertEquals(straight.get(i), resumed.get(i), 1e-5, "step " + i);
+            assertEquals(straight.get(i), all.get(i), 1e-5, "step " + i);
         }
         // the next step after the checkpoint really is the continuation (not a fresh start)
         assertTrue(second.get(0) < first.get(0), second.get(0) + " vs " + first.get(0));
     }
 
     @Test
-    void aCheckpointOfAnotherModelIsRefused() throws IOException {
+    void aCheckpointOfAnotherModelIsRefusedAndChangesNothing() throws IOException {
         Path ckpt = tmp.resolve("small.ckpt");
-        DigitsMlp.Config c = DigitsMlp.Config.defaults().withEpochs(1);
-        DigitsMlp.train(new DigitsMlp.Config(8, 1, 32, "sgd", Map.of("lr", 0.1), 0), false, RunListener.NONE, null, ckpt);
-        try {
-            DigitsMlp.train(c, false, RunListener.NONE, ckpt, null);
-            throw new AssertionError("a 64-8-10 checkpoint loaded into a 64-32-10 model");
-        } catch (IllegalArgumentException expected) {
-            assertTrue(expected.getMessage().contains("shape") || expected.getMessage().contains("0.weight"), expected.getMessage());
-        }
+        DigitsMlp.Run small = new DigitsMlp.Run(new DigitsMlp.Config(8, 1, 32, "sgd", Map.of("lr", 0.1), 0));
+        small.train(false, RunListener.NONE);
+        Main.digitsCheckpoint(small).save(ckpt);
+        DigitsMlp.Run big = new DigitsMlp.Run(DigitsMlp.Config.defaults().withEpochs(2));
+        float[] before = big.model().stateDict().get("0.weight").toFloatArray();
+        CheckpointException e = org.junit.jupiter.api.Assertions.assertThrows(CheckpointException.class, () -> Main.resumeDigits(ckpt, big));
+        assertTrue(e.getMessage().startsWith("checkpoint " + ckpt + " is not usable: it does not fit the model: 0.weight: float32[8, 64] in the checkpoint, float32[32, 64] in the model"),
+                e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, big.model().stateDict().get("0.weight").toFloatArray()));
+        assertEquals(0, big.epochsDone());
     }
 
     @Test
@@ -170,12 +192,15 @@ class MainTest {
         Task task = ToyTasks.reverseDigits(1, 10, four.seed()).withPartialCredit(true); // partial credit: rewards vary, losses are not 0
         // grpo: no estimator randomness; paft: its resampling generator must be checkpointed too
         for (String name : List.of("grpo", "paft")) {
-            List<StepStats> straight = RlColdStart.train(method(name, four), task, four);
+            List<StepStats> straight = new RlColdStart.Run(method(name, four), task, four, TokenPolicy.SamplingConfig.plain())
+                    .train(RunListener.NONE);
             Path ckpt = tmp.resolve(name + ".ckpt");
-            List<StepStats> resumed = new ArrayList<>(RlColdStart.train(method(name, two), task, two,
-                    TokenPolicy.SamplingConfig.plain(), RunListener.NONE, null, ckpt));
-            resumed.addAll(RlColdStart.train(method(name, four), task, four, TokenPolicy.SamplingConfig.plain(),
-                    RunListener.NONE, ckpt, null));
+            RlColdStart.Run first = new RlColdStart.Run(method(name, two), task, two, TokenPolicy.SamplingConfig.plain());
+            List<StepStats> resumed = new ArrayList<>(first.train(RunListener.NONE));
+            Main.rlCheckpoint(first).save(ckpt);
+            RlColdStart.Run second = new RlColdStart.Run(method(name, four), task, four, TokenPolicy.SamplingConfig.plain());
+            Main.resumeRl(ckpt, second, four.steps());
+            resumed.addAll(second.train(RunListener.NONE));
             assertEquals(6, resumed.size(), name);
             for (int i = 0; i < straight.size(); i++) {
                 StepStats a = straight.get(i), b = resumed.get(i);
@@ -202,35 +227,43 @@ class MainTest {
     @Test
     void rlSaveAndResumeFromTheCommandLine() {
         String ckpt = tmp.resolve("rl.ckpt").toString(), digitsCkpt = tmp.resolve("d.ckpt").toString();
-        String[] common = {"--group", "4", "--prompts", "2", "--epochs", "1", "--objective", "grpo", "--out", tmp.resolve("o").toString()};
-        Outcome first = run(concat(new String[] {"rl", "--steps", "2", "--save", ckpt}, common));
+        String[] common = {"--group", "4", "--prompts", "2", "--epochs", "1", "--objective", "grpo"};
+        Outcome first = run(concat(new String[] {"rl", "--steps", "2", "--save", ckpt, "--out", out("o1")}, common));
         assertEquals(0, first.status(), first.err());
         assertTrue(first.out().contains("checkpoint: " + ckpt), first.out());
-        Outcome second = run(concat(new String[] {"rl", "--steps", "4", "--resume", ckpt}, common));
+        Outcome second = run(concat(new String[] {"rl", "--steps", "4", "--resume", ckpt, "--out", out("o2")}, common));
         assertEquals(0, second.status(), second.err());
         assertTrue(second.out().contains("     2-2") && !second.out().contains("     0-0"), "rows are labelled by step:\n" + second.out());
 
-        Outcome done = run(concat(new String[] {"rl", "--steps", "2", "--resume", ckpt}, common));
+        Outcome done = run(concat(new String[] {"rl", "--steps", "2", "--resume", ckpt, "--out", out("o3")}, common));
         assertEquals(2, done.status());
-        assertTrue(done.err().startsWith("tapegrad rl: checkpoint " + ckpt + " is at step 2"), done.err());
+        assertEquals("tapegrad rl: checkpoint " + ckpt + " is not usable: it is at step 2, and --steps 2 (the total) leaves nothing to do\n",
+                done.err());
 
-        Outcome several = run("rl", "--objective", "grpo,garl", "--save", ckpt, "--out", tmp.resolve("o").toString());
+        Outcome several = run("rl", "--objective", "grpo,garl", "--save", ckpt, "--out", out("o4"));
         assertEquals(2, several.status());
         assertTrue(several.err().startsWith("tapegrad rl: --save and --resume need exactly one --objective, got 2\n"), several.err());
 
         Outcome wrongObjective = run("rl", "--steps", "4", "--group", "4", "--prompts", "2", "--objective", "dapo", "--resume", ckpt,
-                "--out", tmp.resolve("o").toString());
+                "--out", out("o5"));
         assertEquals(2, wrongObjective.status());
-        assertTrue(wrongObjective.err().contains("written by objective GRPO, not DAPO"), wrongObjective.err());
+        assertTrue(wrongObjective.err().contains("is not usable: it was written by objective GRPO, not DAPO"), wrongObjective.err());
 
-        assertEquals(0, run("digits", "--epochs", "1", "--save", digitsCkpt, "--out", tmp.resolve("d").toString()).status());
-        Outcome digitsIntoRl = run(concat(new String[] {"rl", "--steps", "4", "--resume", digitsCkpt}, common));
+        assertEquals(0, run("digits", "--epochs", "1", "--save", digitsCkpt, "--out", out("d1")).status());
+        Outcome digitsIntoRl = run(concat(new String[] {"rl", "--steps", "4", "--resume", digitsCkpt, "--out", out("o6")}, common));
         assertEquals(2, digitsIntoRl.status());
-        assertTrue(digitsIntoRl.err().startsWith("tapegrad rl: checkpoint " + digitsCkpt + " is a 'digits' checkpoint, not a 'rl' one\n"),
+        assertEquals("tapegrad rl: checkpoint " + digitsCkpt + " is not usable: it is a 'digits' checkpoint, not a 'rl' one\n",
                 digitsIntoRl.err());
-        Outcome rlIntoDigits = run("digits", "--epochs", "2", "--resume", ckpt, "--out", tmp.resolve("d").toString());
+        Outcome rlIntoDigits = run("digits", "--epochs", "2", "--resume", ckpt, "--out", out("d2"));
         assertEquals(2, rlIntoDigits.status());
-        assertTrue(rlIntoDigits.err().contains("is a 'rl' checkpoint, not a 'digits' one"), rlIntoDigits.err());
+        assertTrue(rlIntoDigits.err().contains("is not usable: it is a 'rl' checkpoint, not a 'digits' one"), rlIntoDigits.err());
+        for (String refused : List.of("o3", "o4", "o5", "o6", "d2")) {
+            assertTrue(Files.notExists(tmp.resolve(refused)), "a refused run created its output folder " + refused);
+        }
+    }
+
+    private String out(String name) {
+        return tmp.resolve(name).toString();
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.train;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;

@@ -1,4 +1,4 @@
-package dev.tapegrad.examples;
+package dev.tapegrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +30,7 @@ class RunReportTest {
 
     @Test
     void metricsFileHasOneParsableLinePerStepWithNullForNonFinite(@TempDir Path dir) throws Exception {
-        try (RunReport report = RunReport.open(dir, "t", new Progress(new PrintStream(new ByteArrayOutputStream()), false, () -> 0))) {
+        try (RunReport report = RunReport.open(dir, "t", Progress.logLines(new PrintStream(new ByteArrayOutputStream()), () -> 0))) {
             report.step("a \"quoted\" run", 0, 3, metrics(0.5, 0.25));
             report.step("a \"quoted\" run", 1, 3, metrics(Double.NaN, Double.POSITIVE_INFINITY));
             report.step("b", 0, 1, Map.of("reward", 2.0));
@@ -92,7 +92,7 @@ class RunReportTest {
     @Test
     void chartIsWellFormedSvgWithOnePathAndOneLegendEntryPerRun(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (RunReport report = RunReport.open(dir, "Runs & <tests>", new Progress(new PrintStream(sink), false, () -> 0))) {
+        try (RunReport report = RunReport.open(dir, "Runs & <tests>", Progress.logLines(new PrintStream(sink), () -> 0))) {
             String[] runs = {"GRPO", "GARL q=0.75", "HölderPO"};
             for (String run : runs)
                 for (int s = 0; s < 100; s++)
@@ -122,7 +122,7 @@ class RunReportTest {
     void plainProgressPrintsABoundedNumberOfLines() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         long[] now = {0};
-        Progress p = new Progress(new PrintStream(sink, true, StandardCharsets.UTF_8), false, () -> now[0]);
+        Progress p = Progress.logLines(new PrintStream(sink, true, StandardCharsets.UTF_8), () -> now[0]);
         for (int s = 0; s < 1000; s++) {
             now[0] += 1_000_000L; // 1 ms per step
             p.update("digits", s, 1000, metrics(1.0 / (s + 1), 0.5));
@@ -140,7 +140,7 @@ class RunReportTest {
     void interactiveBarRedrawsInPlaceWithCarriageReturn() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         long[] now = {0};
-        Progress p = new Progress(new PrintStream(sink, true, StandardCharsets.UTF_8), true, () -> now[0]);
+        Progress p = Progress.liveLine(new PrintStream(sink, true, StandardCharsets.UTF_8), () -> now[0]);
         for (int s = 0; s < 40; s++) {
             now[0] += 250_000_000L; // 4 steps per second
             p.update("GRPO", s, 40, Map.of("reward", 0.5));
