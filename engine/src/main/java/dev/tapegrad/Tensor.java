@@ -333,12 +333,12 @@ public final class Tensor {
     }
 
     /** The gradient accumulated by {@link #backward()}; {@code null} until then. */
-    public Tensor grad() {
+    public synchronized Tensor grad() {
         return grad;
     }
 
     /** Sets (or clears, with {@code null}) the accumulated gradient. */
-    public void setGrad(Tensor g) {
+    public synchronized void setGrad(Tensor g) {
         if (g != null && (!Arrays.equals(g.shape, shape) || g.dtype() != dtype())) {
             throw new IllegalArgumentException("setGrad: gradient " + Shapes.str(g.shape) + " " + g.dtype()
                     + " does not match tensor " + Shapes.str(shape) + " " + dtype());
@@ -353,7 +353,7 @@ public final class Tensor {
      * that backward allocated inside a {@link MemoryScope} goes back to the pool here, so a reference to it
      * kept elsewhere is released.
      */
-    public void zeroGrad() {
+    public synchronized void zeroGrad() {
         if (grad != null && grad.storage.owner == Storage.GRADIENT) {
             grad.storage.release("when zeroGrad() cleared the gradient that used it");
         }
