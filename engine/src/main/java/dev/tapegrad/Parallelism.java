@@ -8,8 +8,8 @@ import dev.tapegrad.kernels.ParallelPool;
  * whatever the split, so results are bit for bit the same for any thread count.
  *
  * <p>The initial size is the system property {@code tapegrad.threads} (read once, at first use), or the
- * number of available processors. The size is at most {@link #maxThreads()}: {@value
- * ParallelPool#MAX_PER_CORE} per available processor (more would only take turns on the same cores); a larger
+ * number of available processors. The size is at most {@link #maxThreads()}: 4 per
+ * available processor (more would only take turns on the same cores); a larger
  * value is capped there. A property value that is not a whole number from 1 up ({@code 0}, {@code -1},
  * {@code abc}) is ignored with one warning on standard error, and the engine runs with the default: the
  * thread count changes only speed, never a result, so it is not worth stopping a program for.
@@ -27,7 +27,7 @@ public final class Parallelism {
         return ParallelPool.threads();
     }
 
-    /** The most threads kernels may use: {@value ParallelPool#MAX_PER_CORE} × the available processors. */
+    /** The most threads kernels may use: 4 × the available processors. */
     public static int maxThreads() {
         return ParallelPool.maxThreads();
     }
