@@ -26,6 +26,30 @@ import java.util.function.UnaryOperator;
  * loss.backward();
  * w.grad();                       // 2·w
  * }</pre>
+ *
+ * <p><b>Threads.</b> What may be shared between threads:
+ * <ul>
+ *   <li>tensors that no thread modifies: any number of threads may read them and use them as op inputs;</li>
+ *   <li>leaves that require grad, such as a model's parameters, used by several threads that each run their
+ *       own forward and {@link #backward()}: each leaf's gradient accumulation (read, add, write, and the
+ *       return of a replaced pooled gradient) happens under the leaf's monitor, so concurrent backward
+ *       passes add up and none is lost, as in PyTorch. From no gradient, two contributions give the same
+ *       bits in either order (float addition commutes); three or more, or contributions added to an existing
+ *       gradient, may differ in the last bits with the order in which the threads arrive.</li>
+ * </ul>
+ * What belongs to one thread: the tape's recording state ({@link Autograd#noGrad()},
+ * {@link Autograd#enableGrad()}), anomaly mode ({@link Autograd#detectAnomaly()}) and {@link MemoryScope}s
+ * (their pool of free arrays is shared and synchronised) are per thread, like PyTorch's grad mode; a thread
+ * does not see another's scopes. A graph, the tensors one forward pass produced, is differentiated by one
+ * backward at a time: two threads must not call {@code backward} on the same graph at once.
+ *
+ * <p>What is not thread-safe: in-place methods ({@code ...InPlace}, {@link #markModified()}) on a tensor
+ * other threads read; {@link #setGrad}, {@link #zeroGrad()} or an optimizer step while a backward into
+ * the same leaf is running (safe for memory, but the result depends on the interleaving);
+ * {@link #requiresGrad(boolean)}, {@link #retainGrad()} and {@link #registerHook} on a shared tensor while
+ * it is in use; and a {@link Generator}, which has no lock: give each thread its own. The kernels' own worker
+ * threads ({@link Parallelism}, {@code -Dtapegrad.threads}) are shared by all threads: a large op runs on
+ * the pool when it is free, otherwise on its calling thread, with the same bits either way.
  */
 public final class Tensor {
     static {
@@ -340,12 +364,12 @@ public final class Tensor {
     }
 
     /** The gradient accumulated by {@link #backward()}; {@code null} until then. */
-    public Tensor grad() {
+    public synchronized Tensor grad() {
         return grad;
     }
 
     /** Sets (or clears, with {@code null}) the accumulated gradient. */
-    public void setGrad(Tensor g) {
+    public synchronized void setGrad(Tensor g) {
         if (g != null && (!Arrays.equals(g.shape, shape) || g.dtype() != dtype())) {
             throw new IllegalArgumentException("setGrad: gradient " + Shapes.str(g.shape) + " " + g.dtype()
                     + " does not match tensor " + Shapes.str(shape) + " " + dtype());
@@ -360,7 +384,7 @@ public final class Tensor {
      * that backward allocated inside a {@link MemoryScope} goes back to the pool here, so a reference to it
      * kept elsewhere is released.
      */
-    public void zeroGrad() {
+    public synchronized void zeroGrad() {
         if (grad != null && grad.storage.owner == Storage.GRADIENT) {
             grad.storage.release("when zeroGrad() cleared the gradient that used it");
         }

@@ -23,7 +23,9 @@ import java.util.function.IntConsumer;
  * element operations (see {@link #parts}).
  *
  * <p>The size is read once from the system property {@code tapegrad.threads} (default: available
- * processors) and changed with {@link #setThreads}.
+ * processors) and changed with {@link #setThreads}. It is at most {@link #maxThreads()}, {@value #MAX_PER_CORE}
+ * per available processor: more threads than that only take turns on the same cores. Worker threads are
+ * started when a job first needs them, not when the size is set.
  */
 public final class ParallelPool {
     private ParallelPool() {}
@@ -41,21 +43,50 @@ public final class ParallelPool {
      */
     public static final long MIN_PARALLEL_WORK = 1 << 19;
 
+    /** The most threads per available processor (see {@link #maxThreads()}). */
+    public static final int MAX_PER_CORE = 4;
+
+    /** The system property that sets the initial size. */
+    static final String PROPERTY = "tapegrad.threads";
+
     private static final ReentrantLock LOCK = new ReentrantLock();
-    private static volatile int threads = initialThreads();
-    /** The workers (threads − 1 of them; the caller is the last member); rebuilt when the size changes. */
+    private static volatile int threads = initialThreads(System.getProperty(PROPERTY), System.err);
+    /** The workers started so far (at most threads − 1; the caller is the last member); dropped when the size changes. */
     private static Worker[] team = new Worker[0];
 
-    private static int initialThreads() {
-        int n = Runtime.getRuntime().availableProcessors();
-        String p = System.getProperty("tapegrad.threads");
-        if (p != null && !p.isBlank()) {
-            try {
-                n = Integer.parseInt(p.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("tapegrad.threads: not an integer: '" + p + "'", e);
-            }
-            if (n < 1) throw new IllegalArgumentException("tapegrad.threads must be at least 1, got " + n);
+    /** The largest size: {@value #MAX_PER_CORE} × the available processors. */
+    public static int maxThreads() {
+        return MAX_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The initial size for a value of the {@code tapegrad.threads} property ({@code null}: not set). A value
+     * that is not a whole number from 1 up is ignored with one warning on {@code warnings}, and a larger one
+     * than {@link #maxThreads()} is capped with one warning.
+     *
+     * <p>Why a warning and not an error: the size never changes a result (every kernel gives the same bits
+     * for any thread count), only the speed, so a mistyped value should not stop a program that would run
+     * correctly; and an exception here, in the class's initialiser, would make the class unusable for the
+     * rest of the JVM's life ({@code NoClassDefFoundError} at every later op) instead of failing once.
+     */
+    static int initialThreads(String value, java.io.PrintStream warnings) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (value == null || value.isBlank()) return cores;
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            warnings.println("tapegrad: ignoring -D" + PROPERTY + "=" + value + ": the thread count must be a whole"
+                    + " number from 1 to " + maxThreads() + "; using " + cores + " (the available processors)");
+            return cores;
+        }
+        if (n > maxThreads()) {
+            warnings.println("tapegrad: -D" + PROPERTY + "=" + value + " is more than " + MAX_PER_CORE + " threads per"
+                    + " available processor; using " + maxThreads());
+            return maxThreads();
         }
         return n;
     }
@@ -65,9 +96,15 @@ public final class ParallelPool {
         return threads;
     }
 
-    /** Sets the number of threads that share work (the caller included); 1 runs everything on the caller. */
+    /**
+     * Sets the number of threads that share work (the caller included); 1 runs everything on the caller.
+     * A count above {@link #maxThreads()} is capped there.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public static void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        if (n < 1) throw new IllegalArgumentException("setThreads: the thread count must be at least 1, got " + n);
+        n = Math.min(n, maxThreads());
         LOCK.lock();
         try {
             if (n == threads) return;
@@ -98,12 +135,13 @@ public final class ParallelPool {
             return;
         }
         try {
-            if (team.length != threads - 1) {
-                team = new Worker[threads - 1];
-                for (int i = 0; i < team.length; i++) team[i] = new Worker(i);
+            int helpers = Math.min(threads - 1, count - 1);
+            if (team.length < helpers) { // start the workers this job needs and the team lacks
+                Worker[] grown = java.util.Arrays.copyOf(team, helpers);
+                for (int i = team.length; i < helpers; i++) grown[i] = new Worker(i);
+                team = grown;
             }
             Job job = new Job(count, task);
-            int helpers = Math.min(team.length, count - 1);
             for (int i = 0; i < helpers; i++) team[i].offer(job);
             job.work();
             job.awaitDone();

@@ -58,6 +58,47 @@ class ParallelPoolTest {
         assertEquals(3, dev.tapegrad.Parallelism.threads());
     }
 
+    /** Huge counts are capped at 4 per core (they once ran out of memory or started 99,998 threads). */
+    @Test
+    void hugeThreadCountsAreCappedAndTheWorkersStartLazily() {
+        int max = 4 * Runtime.getRuntime().availableProcessors();
+        assertEquals(max, ParallelPool.maxThreads());
+        for (int n : new int[] {Integer.MAX_VALUE, 99_999, max + 1}) {
+            long t0 = System.nanoTime();
+            ParallelPool.setThreads(n);
+            assertEquals(max, ParallelPool.threads(), "setThreads(" + n + ")");
+            AtomicIntegerArray runs = new AtomicIntegerArray(3 * max);
+            ParallelPool.forEach(3 * max, runs::incrementAndGet);
+            for (int i = 0; i < 3 * max; i++) assertEquals(1, runs.get(i));
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "setThreads(" + n + ") and one job took over 10 s");
+        }
+        ParallelPool.setThreads(max);
+        assertEquals(max, ParallelPool.threads());
+    }
+
+    /** Each property value gives one clear warning, or none, and a usable size. */
+    @Test
+    void thePropertyFallsBackToTheDefaultWithOneWarning() {
+        int cores = Runtime.getRuntime().availableProcessors(), max = ParallelPool.maxThreads();
+        Object[][] cases = {{null, cores, ""}, {"", cores, ""}, {"1", 1, ""}, {" 2 ", 2, ""},
+                {"0", cores, "must be a whole number from 1"}, {"-1", cores, "must be a whole number from 1"},
+                {"abc", cores, "must be a whole number from 1"}, {"2.5", cores, "must be a whole number from 1"},
+                {"99999", max, "more than 4 threads per available processor"},
+                {"2147483648", cores, "must be a whole number from 1"}};
+        for (Object[] c : cases) {
+            var err = new java.io.ByteArrayOutputStream();
+            int n = ParallelPool.initialThreads((String) c[0], new java.io.PrintStream(err, true));
+            String warning = err.toString();
+            assertEquals(c[1], n, "tapegrad.threads=" + c[0]);
+            if (((String) c[2]).isEmpty()) {
+                assertEquals("", warning, "tapegrad.threads=" + c[0]);
+            } else {
+                assertEquals(1, warning.lines().count(), warning);
+                assertTrue(warning.contains("-Dtapegrad.threads=" + c[0]) && warning.contains((String) c[2]), warning);
+            }
+        }
+    }
+
     /** Random shapes (large enough to be split, skinny, matrix-vector) and layouts, float and double. */
     @Test
     void gemmIsBitIdenticalForOneAndTwoThreads() {

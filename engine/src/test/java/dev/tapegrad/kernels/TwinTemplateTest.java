@@ -10,25 +10,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Generates the double twin {@code XDouble.java} of each hand-written float kernel template {@code XFloat.java}
- * (GEMM, fused norms, fused softmax) with the type replacement of {@link KernelTemplate}, and checks that the
- * checked-in twins are up to date. ({@code DoubleKernels.java} has its own generator, {@link KernelTemplate},
- * because it also expands the op table.) Regenerate (from the {@code engine} directory) with
- * {@code -Dtapegrad.regenerate=true} or this class's {@code main}.
+ * (GEMM, fused norms, fused softmax) with the type replacement of {@link KernelTemplateTest}, and checks that the
+ * checked-in twins are up to date. ({@code DoubleKernels.java} has its own generator, {@link KernelTemplateTest},
+ * because it also expands the op table.) Regenerate with the one command in {@link KernelTemplateTest} (or
+ * this class's {@code main}, from the {@code engine} directory).
  */
 class TwinTemplateTest {
     /** The kernel families written as a float template with a generated double twin. */
     static final String[] FAMILIES = {"Gemm", "Norm", "Softmax"};
 
     static Path template(String family) {
-        return KernelTemplate.DIR.resolve(family + "Float.java");
+        return KernelTemplateTest.DIR.resolve(family + "Float.java");
     }
 
     static Path generated(String family) {
-        return KernelTemplate.DIR.resolve(family + "Double.java");
+        return KernelTemplateTest.DIR.resolve(family + "Double.java");
     }
 
     static String expected(String family) throws IOException {
-        String s = KernelTemplate.toDouble(Files.readString(template(family)));
+        String s = KernelTemplateTest.toDouble(Files.readString(template(family)));
         s = s.substring(s.indexOf('\n') + 1).replaceAll(family + "Float(?!\\.java)", family + "Double");
         return "// GENERATED from " + family + "Float.java by TwinTemplateTest (engine tests). Do not edit.\n" + s;
     }

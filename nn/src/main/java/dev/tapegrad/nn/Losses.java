@@ -262,19 +262,28 @@ public final class Losses {
      * log q, {@code target} holds probabilities p (or log p when {@code logTarget}), and ℓᵢ = pᵢ·(log pᵢ − log qᵢ),
      * with 0·log 0 = 0. Σᵢ ℓᵢ = KL(p ‖ q). MEAN averages over all elements; BATCH_MEAN (the mathematically
      * meaningful one for {@code [N, C]} input) divides the sum by N.
+     *
+     * <p><b>Zero target probabilities</b> (p = 0, given as 0, or as log p = −∞ when {@code logTarget}) follow
+     * the convention x·log x = 0: such an element contributes 0 to the value and 0 to the gradient in both
+     * arguments, whatever its input (even log q = −∞). This differs from PyTorch on purpose in two cases where
+     * PyTorch returns NaN: {@code log_target=True} with a −∞ target (PyTorch computes exp(t)·(t − x) = 0·(−∞)),
+     * and a zero target with a −∞ input (PyTorch's xlogy(p, p) − p·x = 0·(−∞)); and the gradient in a zero
+     * probability target is 0 here, where PyTorch's is log 0 + 1 − x = −∞. Everywhere else the values and
+     * gradients are PyTorch's; a negative probability still gives NaN, as there.
      */
     public static Tensor klDiv(Tensor input, Tensor target, boolean logTarget, Reduction reduction) {
         String name = "klDiv";
         requireFloatPair(name, input, "target", target);
         requireSameShape(name, input, "target", target);
-        Tensor loss;
-        if (logTarget) {
-            loss = target.exp().mul(target.sub(input));
-        } else {
-            // log of 1 where p = 0 gives 0·log 0 = 0 (PyTorch's xlogy); negative p still gives NaN, as there.
-            Tensor safe = Tensor.where(target.eq(0.0), Tensor.full(1.0, target.dtype()), target);
-            loss = target.mul(safe.log().sub(input));
-        }
+        Tensor p = logTarget ? target.exp() : target;
+        Tensor absent = p.eq(0.0);
+        Tensor zeros = Tensor.zeros(input.dtype(), input.shape());
+        // select before any arithmetic, so neither −∞ (a log target or an input) ever meets a 0
+        Tensor logP = logTarget
+                ? Tensor.where(absent, zeros, target)
+                : Tensor.where(absent, Tensor.full(1.0, target.dtype()), target).log();
+        Tensor logQ = Tensor.where(absent, zeros, input);
+        Tensor loss = Tensor.where(absent, zeros, p.mul(logP.sub(logQ)));
         return reduction.apply(loss);
     }
 

@@ -24,6 +24,16 @@ import java.util.TreeSet;
  *
  * <p>Subclasses register what they own in their constructor with {@link #param}, {@link #buffer} and
  * {@link #child}, and define their own {@code forward} (modules of one input extend {@link UnaryModule}).
+ *
+ * <p><b>Threads.</b> One module may serve several threads at once for forward and backward: each thread's
+ * forward builds its own graph on its own tape, and the backward passes accumulate into the shared
+ * parameters' gradients safely (see {@link Tensor}: contributions add up, none is lost). That holds for
+ * modules whose forward only reads their state: {@link Linear}, {@link Sequential} stacks of them (what
+ * {@link Mlp} builds), attention, the GPT decoder, and normalisation layers in eval mode. Not thread-safe: a forward that
+ * updates state ({@link BatchNorm1d} running statistics in training mode) or draws random numbers from a
+ * shared {@code Generator} ({@link Dropout} in training mode: give each thread its own module or generator);
+ * {@link #train}/{@link #eval}, {@link #zeroGrad()}, loading a state dict or an optimizer step while another
+ * thread runs the module; and changing parameters in place while other threads read them.
  */
 public abstract class Module {
     private final Map<String, Tensor> params = new LinkedHashMap<>();

@@ -238,7 +238,8 @@ class ModuleTest {
             });
             assertEquals(Map.of("step", "12", "format", "pt"), SafeTensors.readMetadata(p));
             Tensor x = Tensor.uniform(new Generator(1), -1, 1, dtype, 2, 4);
-            assertArrayEquals(net.forward(x).toDoubleArray(), fresh.forward(x).toDoubleArray());
+            // same weights, same output to rounding (the two passes may run tanh and lane sums in different JIT tiers)
+            assertArrayEquals(net.forward(x).toDoubleArray(), fresh.forward(x).toDoubleArray(), dtype == DType.FLOAT32 ? 1e-6 : 1e-14);
         }
     }
 

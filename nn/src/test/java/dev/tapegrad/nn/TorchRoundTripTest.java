@@ -142,7 +142,8 @@ class TorchRoundTripTest {
             // The committed file round-trips through StateDicts.load into a differently seeded model.
             Module back = v.build(new Generator(99));
             StateDicts.load(back, resource("tapegrad_written_" + v.name() + ".safetensors"));
-            assertArrayEquals(out.toDoubleArray(), v.forward(back, input).toDoubleArray());
+            // a second forward pass: equal to rounding (it may run in another JIT tier than the first)
+            assertClose(v, "committed weights loaded back", out, v.forward(back, input));
         });
     }
 

@@ -35,6 +35,13 @@ import java.util.function.Predicate;
  * skipped, like in PyTorch. The whole state (per-parameter buffers and step counts, group scalars, the step
  * count and the random generator) is captured by {@link #stateDict()} and restored by {@link #loadStateDict}, so a
  * resumed run continues bit for bit.
+ *
+ * <p><b>Threads.</b> An optimizer is not thread-safe: {@link #step()}, {@link #zeroGrad()} and the state
+ * methods read and write the parameters, their gradients and the optimizer's buffers in place, unsynchronised.
+ * Call them from one thread at a time, and only while no backward pass into the same parameters is running
+ * on another thread (a {@code zeroGrad} during such a backward may clear a contribution, a {@code step}
+ * may read a half-accumulated gradient). Several threads may run forward and backward through shared
+ * parameters between two steps: their gradients add up (see {@link dev.tapegrad.Tensor}).
  */
 public final class Optimizer {
 

@@ -37,7 +37,8 @@ public enum Kl {
 
     /** k_{i,t} from log π_θ and log π_ref of the same shape, 0 where mask = 0. */
     public Tensor perToken(Tensor logProbs, Tensor refLogProbs, Tensor mask) {
-        Tensor u = MaskedReductions.masked(refLogProbs.sub(logProbs), mask);
+        // select, then subtract: masked positions may hold −∞ in both (−∞ − (−∞) would be NaN)
+        Tensor u = MaskedReductions.masked(refLogProbs, mask).sub(MaskedReductions.masked(logProbs, mask));
         return switch (this) {
             case K1 -> u.neg();
             case K2 -> k2(u);

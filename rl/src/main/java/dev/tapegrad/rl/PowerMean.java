@@ -26,11 +26,18 @@ import java.util.Arrays;
  *
  * <p><b>Near p = 0.</b> log M_p = K(p)/p, where K is the cumulant generating function of d under the uniform
  * distribution on the valid entries, so log M_p = κ₁ + κ₂·p/2 + κ₃·p²/6 + O(κ₄·p³) with κ₁ the mean, κ₂ the
- * (population) variance and κ₃ the third central moment of d. For |p| below {@link #seriesThreshold} τ this
- * second-order series is used: exact at p = 0 (the geometric mean, GSPO's ratio: the masked mean of d), and
- * with τ = (24u)^(1/3) (10⁻⁵ in float64, 10⁻² in float32) its truncation error |κ₄|·τ³/24 is at the level of
- * the rounding error, so the switch is continuous to rounding (for |d| = O(1)). Its gradient
- * (1/n)(1 + p·c + p²(c² − κ₂)/2), c = d − κ₁, is the same expansion of the softmax weights.
+ * (population) variance and κ₃ the third central moment of d. This second-order series is used when
+ * |p|·max(1, s) is below {@link #seriesThreshold} τ = (24u)^(1/3) ≈ 10⁻⁵, where s = max d − min d is the spread
+ * of the valid entries of the batch: it is exact at p = 0 (the geometric mean, GSPO's ratio: the masked mean
+ * of d), and its truncation error, of order (|p|·s)³·s/24, is then at the level of the rounding error, so the
+ * switch is continuous to rounding whatever the spread. Its gradient (1/n)(1 + p·c + p²(c² − κ₂)/2),
+ * c = d − κ₁, is the same expansion of the softmax weights. (Without the spread in the test, a spread of 1000
+ * would use the series where p·c is of order 1, and its "weights" would turn negative.)
+ *
+ * <p><b>Precision.</b> Everything is computed in float64 and the result converted to d's dtype (the gradient
+ * flows back through the conversion). In float32 the series would need τ ≈ 10⁻², and its truncation error
+ * at log-ratio spreads of 30–60 was 0.6–10% of M_p; in float64 the result is float32's rounding of an
+ * accurate value.
  *
  * <p><b>Large |p|</b> stays finite: p = ±10³ gives ≈ max / min (up to log n/|p|). p must be finite.
  *
@@ -42,19 +49,30 @@ public final class PowerMean {
     private PowerMean() {}
 
     /**
-     * |p| below which the second-order series in p is used: τ ≈ (24u)^(1/3) for the unit roundoff u of the
-     * dtype (10⁻⁵ for float64, 10⁻² for float32), where the series' truncation error is below rounding.
+     * τ ≈ (24u)^(1/3) = 10⁻⁵ for the unit roundoff u of float64, the precision every dtype is computed in: the
+     * series in p is used where |p|·max(1, spread of d) &lt; τ, where its truncation error is below rounding.
+     * The same for every dtype (the argument is kept for callers that ask per dtype).
      */
     public static double seriesThreshold(DType dtype) {
-        return dtype == DType.FLOAT32 ? 1e-2 : 1e-5;
+        return 1e-5;
     }
 
-    /** log M_p of each row of exp(d) over the valid entries, shape [B]; 0 for an empty row. Differentiable in d. */
+    /**
+     * log M_p of each row of exp(d) over the valid entries, shape [B] in d's dtype; 0 for an empty row (and
+     * for a batch with no tokens). Differentiable in d. Computed in float64 (see the class comment).
+     */
     public static Tensor logMean(Tensor d, Tensor mask, double p) {
         mask = checkedMask(d, mask, p);
+        if (d.size(1) == 0) return d.sum(1); // no tokens at all: zeros [B], with a zero gradient
+        if (d.dtype() == DType.FLOAT64) return logMean64(d, mask, p);
+        return logMean64(d.to(DType.FLOAT64), mask.to(DType.FLOAT64), p).to(d.dtype());
+    }
+
+    /** {@link #logMean} of float64 d and mask. */
+    private static Tensor logMean64(Tensor d, Tensor mask, double p) {
         Tensor valid = mask.gt(0.5);
         Tensor dm = MaskedReductions.masked(d, mask);
-        if (Math.abs(p) < seriesThreshold(d.dtype())) {
+        if (Math.abs(p) * Math.max(1, spread(dm, mask)) < seriesThreshold(DType.FLOAT64)) {
             Tensor mean = MaskedReductions.maskedMean(dm, mask);                     // κ₁ (0 for an empty row)
             Tensor c = MaskedReductions.masked(dm.sub(mean.unsqueeze(1)), mask);     // centred d, 0 where masked
             Tensor k2 = MaskedReductions.maskedMean(c.square(), mask);
@@ -68,6 +86,19 @@ public final class PowerMean {
         // masked before expm1, so masked positions contribute expm1(0) = 0 and never reach an exp
         Tensor meanExpm1 = MaskedReductions.maskedMean(MaskedReductions.masked(scaled.sub(shift), mask).expm1(), mask);
         return shift.squeeze(1).add(meanExpm1.log1p()).div(p);
+    }
+
+    /** max − min of d over the valid entries of the whole batch (0 when there are none). */
+    private static double spread(Tensor dm, Tensor mask) {
+        double[] v = dm.detach().toDoubleArray(), m = mask.toDoubleArray();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < v.length; i++) {
+            if (m[i] > 0.5) {
+                lo = Math.min(lo, v[i]);
+                hi = Math.max(hi, v[i]);
+            }
+        }
+        return hi >= lo ? hi - lo : 0;
     }
 
     /**
@@ -84,6 +115,7 @@ public final class PowerMean {
      */
     public static Tensor weights(Tensor d, Tensor mask, double p) {
         mask = checkedMask(d, mask, p);
+        if (d.size(1) == 0) return Tensor.zeros(d.dtype(), d.shape());
         Tensor valid = mask.gt(0.5);
         Tensor dm = MaskedReductions.masked(d.detach(), mask);
         Tensor logW = Tensor.where(valid, dm.mul(p), Tensor.full(Double.NEGATIVE_INFINITY, d.dtype(), d.shape()));

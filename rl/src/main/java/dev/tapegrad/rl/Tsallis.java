@@ -85,7 +85,8 @@ public final class Tsallis {
      * ratio-based surrogate (PPO clip, ...) gives the same gradient on-policy.
      */
     public static Tensor surrogate(PolicyBatch batch) {
-        Tensor perToken = batch.tokenAdvantages().mul(batch.logProbs()).neg();
+        // masked first: a −∞ log-prob at a masked position times a zero advantage would be NaN
+        Tensor perToken = batch.tokenAdvantages().mul(MaskedReductions.masked(batch.logProbs(), batch.mask())).neg();
         return Aggregation.seqMeanTokenSum().apply(perToken, batch.mask());
     }
 

@@ -280,4 +280,27 @@ class HolderPoTest {
         assertThrows(IllegalArgumentException.class, () -> new HolderPo(null, s, 0.2, 0.2, 0));
         assertThrows(IllegalArgumentException.class, () -> new HolderPo(Variant.TOKEN, null, 0.2, 0.2, 0));
     }
+
+    /** A batch with no tokens at all (T = 0, or no sequences) gives 0 with a zero gradient, as every objective does. */
+    @Test
+    void aBatchWithNoTokensGivesZeroWithAZeroGradient() {
+        for (int[] shape : new int[][] {{2, 0}, {0, 0}, {0, 3}}) {
+            for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+                for (Variant v : Variant.values()) {
+                    for (double p : new double[] {-2, -1e-3, 0, 1e-3, 1}) {
+                        Tensor lp = Tensor.zeros(dtype, shape).requiresGrad(true);
+                        PolicyBatch b = new PolicyBatch(lp, Tensor.zeros(dtype, shape), null, Tensor.zeros(dtype, shape),
+                                Tensor.ones(dtype, shape[0]));
+                        Tensor loss = HolderPo.of(v, p).loss(b);
+                        String what = v + " p=" + p + " " + dtype + " shape " + java.util.Arrays.toString(shape);
+                        assertEquals(0.0, loss.item(), what);
+                        loss.backward();
+                        Tensor g = lp.grad();
+                        assertTrue(g == null || java.util.Arrays.stream(g.toDoubleArray()).allMatch(x -> x == 0), what);
+                        assertEquals(0.0, ClippedSurrogate.grpo().loss(b).item(), "GRPO, for comparison: " + what);
+                    }
+                }
+            }
+        }
+    }
 }

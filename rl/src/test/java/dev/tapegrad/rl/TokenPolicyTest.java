@@ -58,7 +58,12 @@ class TokenPolicyTest {
                 constant = policy.logProbs(q, o);
             }
             Tensor live = policy.logProbs(q, o);
-            assertArrayEquals(constant.toFloatArray(), live.toFloatArray(), "no-grad and recorded forward agree bit for bit");
+            // The same forward pass with and without a tape: equal up to float32 rounding, not bit for bit, because
+            // the Vector API's compiled exp and lane sums round differently in the last bit from the interpreted
+            // ones and the two passes may run in different JIT tiers. A log-prob (|value| < 10) is a handful of
+            // roundings (unit 6e-8) away from the other: 1e-5 is ~20 ulps of slack, while a real difference
+            // (a recorded op changing values, a wrong token) moves it by far more.
+            assertArrayEquals(constant.toFloatArray(), live.toFloatArray(), 1e-5f, "no-grad and recorded forward agree");
             float[] sampled = g.logProbs().toFloatArray(), full = live.toFloatArray(), m = mask.toFloatArray();
             for (int k = 0; k < m.length; k++) {
                 if (m[k] == 0) {

@@ -15,14 +15,20 @@ import org.junit.jupiter.api.Test;
  * element type, and, inside {@code FloatKernels.java}, one loop method per op from the op table written
  * there in comments ({@code // unary EXP: v.lanewise(VectorOperators.EXP)}); checks that both are up to date.
  *
- * <p>Regenerate (from the {@code engine} directory) by running this class's {@code main}, or the test with
- * {@code -Dtapegrad.regenerate=true}.
+ * <p>Part of the default test run, so a hand edit of {@code DoubleKernels.java}, or a template change without
+ * regeneration, fails the build. Regenerate every generated kernel file ({@code DoubleKernels.java}, the loops
+ * inside {@code FloatKernels.java}, and the twins of {@link TwinTemplateTest}) with one command from the
+ * repository's root:
+ * <pre>
+ * mvn -B -ntp test -pl engine -Dtest='KernelTemplateTest,TwinTemplateTest' -Dtapegrad.regenerate=true
+ * </pre>
+ * (or run this class's {@code main} from the {@code engine} directory).
  *
  * <p>Template conventions: float literals are written {@code 1.0f} (digits, a point, digits, {@code f});
  * the words {@code float}, {@code Float}, {@code FloatVector}, {@code FLOAT} (also inside names such as
  * {@code ErfTables.FLOAT_SMALL}) and {@code float32} are replaced; {@code FloatKernels.java} is not.
  */
-class KernelTemplate {
+class KernelTemplateTest {
     static final Path DIR = Path.of("src/main/java/dev/tapegrad/kernels");
     static final Path TEMPLATE = DIR.resolve("FloatKernels.java");
     static final Path GENERATED = DIR.resolve("DoubleKernels.java");
@@ -37,7 +43,7 @@ class KernelTemplate {
                 .replaceAll("\\bFloat\\b", "Double")
                 .replaceAll("\\bfloat\\b", "double")
                 .replaceAll("\\b(\\d+\\.\\d+(?:[eE][-+]?\\d+)?)f\\b", "$1");
-        return "// GENERATED from FloatKernels.java by KernelTemplate (engine tests). Do not edit.\n" + s;
+        return "// GENERATED from FloatKernels.java by KernelTemplateTest (engine tests). Do not edit.\n" + s;
     }
 
     static String expected() throws IOException {
@@ -223,14 +229,14 @@ class KernelTemplate {
         if (Boolean.getBoolean("tapegrad.regenerate")) Files.writeString(TEMPLATE, withLoops(Files.readString(TEMPLATE)));
         String template = Files.readString(TEMPLATE);
         assertEquals(withLoops(template), template,
-                "the generated loops in FloatKernels.java are stale: regenerate them (see KernelTemplate)");
+                "the generated loops in FloatKernels.java are stale: regenerate them (see KernelTemplateTest)");
     }
 
     @Test
     void doubleKernelsAreGeneratedFromTheTemplate() throws IOException {
         if (Boolean.getBoolean("tapegrad.regenerate")) Files.writeString(GENERATED, expected());
         assertEquals(expected(), Files.readString(GENERATED),
-                "DoubleKernels.java is stale: regenerate it from FloatKernels.java (see KernelTemplate)");
+                "DoubleKernels.java is stale: regenerate it from FloatKernels.java (see KernelTemplateTest)");
     }
 
     @Test
