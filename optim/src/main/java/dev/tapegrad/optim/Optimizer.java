@@ -168,7 +168,9 @@ public final class Optimizer {
     /**
      * Restores a state taken from an optimizer with the same rule, groups and parameters. Every mismatch
      * (rule, group names, parameter names and order, shapes, buffer names the rule does not declare in
-     * {@link Transform#stateKeys()}, the random generator's state) is reported at once, the first one first, and nothing is changed unless all match.
+     * {@link Transform#stateKeys()}, the random generator's state) is reported at once, the first one first,
+     * and nothing is changed unless all match. (The state itself is consistent: {@link OptimizerState} checks
+     * counts, steps, unique names and buffer lengths when it is built.)
      *
      * @throws IllegalArgumentException listing the mismatches
      */
