@@ -1,6 +1,5 @@
 package dev.tapegrad.nn;
 
-import dev.tapegrad.io.AtomicFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
  * {@code saved V} after each save returns, and is killed at a random moment (seeded delays); then the file must
  * be absent (nothing saved yet), the last version the child reported, or the next one (killed after the rename,
  * before the report): anything else, or a file that does not read back exactly, is torn. Temporary files left
- * by the kill are counted before the next save removes them, and after one final save none may remain.
+ * by the kill (every other file in the folder) are counted before the next save removes them, and after one final
+ * save none may remain.
  *
  * <p>Child protocol: {@code main(target, firstVersion)} prints {@code ready}, then saves from
  * {@code firstVersion} upwards forever.
@@ -41,15 +43,15 @@ final class KillDuringSave {
      *
      * @param kills                 child JVMs killed
      * @param torn                  files afterwards neither absent, nor the last reported version, nor the next
-     * @param leftoversBeforeSave   temporary files found right after the kills, summed over all kills
+     * @param leftoversBeforeSave   distinct temporary files found right after a kill, before the next save
      * @param leftoversAfterSave    temporary files after one more save
      * @param problems              a description of each torn file
      */
     record Report(int kills, int torn, int leftoversBeforeSave, int leftoversAfterSave, List<String> problems) {
         @Override
         public String toString() {
-            return kills + " kills: " + torn + " torn files, " + leftoversBeforeSave + " temporary files left before the next save, "
-                    + leftoversAfterSave + " after it" + (problems.isEmpty() ? "" : " " + problems);
+            return kills + " kills: " + torn + " torn files, " + leftoversBeforeSave + " temporary files left by the kills, "
+                    + leftoversAfterSave + " left after one more save" + (problems.isEmpty() ? "" : " " + problems);
         }
     }
 
@@ -60,7 +62,8 @@ final class KillDuringSave {
         Path target = dir.resolve(fileName);
         Random random = new Random(seed);
         long onDisk = 0;   // version in the file, 0 = absent
-        int torn = 0, leftovers = 0;
+        int torn = 0;
+        Set<String> leftovers = new HashSet<>();   // names of temporary files seen after kills
         List<String> problems = new ArrayList<>();
         for (int k = 0; k < kills; k++) {
             Process p = new ProcessBuilder(ChildJvm.command(child, List.of("-Xmx256m"), target.toString(), Long.toString(onDisk + 1)))
@@ -93,7 +96,7 @@ final class KillDuringSave {
             p.waitFor();
             lines.join();
             long last = reported.get();
-            leftovers += temporaries(dir);
+            leftovers.addAll(others(dir, target));
             if (!Files.exists(target)) {
                 if (onDisk != 0 || last != 0) {
                     torn++;
@@ -111,17 +114,21 @@ final class KillDuringSave {
             } catch (Exception e) {
                 torn++;
                 problems.add("kill " + k + ": " + e);
-                return new Report(k + 1, torn, leftovers, -1, problems);   // cannot go on from a torn file
+                return new Report(k + 1, torn, leftovers.size(), -1, problems);   // cannot go on from a torn file
             }
         }
         saver.save(target, onDisk + 1);
         if (reader.versionOf(target) != onDisk + 1) problems.add("the final save did not read back");
-        return new Report(kills, torn, leftovers, temporaries(dir), problems);
+        return new Report(kills, torn, leftovers.size(), others(dir, target).size(), problems);
     }
 
-    static int temporaries(Path dir) throws IOException {
+    /**
+     * The files in the folder other than the target: temporary files of interrupted saves, whatever their names
+     * (the probe's folder holds nothing else).
+     */
+    static List<String> others(Path dir, Path target) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(AtomicFile::isTemporary).count();
+            return files.map(f -> f.getFileName().toString()).filter(name -> !name.equals(target.getFileName().toString())).toList();
         }
     }
 }
