@@ -2,16 +2,14 @@ package dev.tapegrad.nn;
 
 import dev.tapegrad.DType;
 import dev.tapegrad.Tensor;
+import dev.tapegrad.io.AtomicFile;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -46,9 +43,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Writing</b> stores float32 as F32, float64 as F64, int32 as I32 and bool as BOOL, in the reference
  * writer's layout: tensors sorted by dtype alignment (descending) then name, compact JSON header padded with
- * spaces to a multiple of 8, metadata (if any) first. Saving is atomic: the file is written to a temporary
- * file in the same directory, forced to disk, then renamed over the target, so a failure part-way leaves the
- * previous file intact.
+ * spaces to a multiple of 8, metadata (if any) first. Saving is atomic ({@link AtomicFile}): the file is
+ * written to a temporary file in the same directory, forced to disk, then renamed over the target, so a failure
+ * or a crash part-way leaves the previous file intact.
  *
  * <p><b>Compatibility.</b> The Python {@code safetensors} package could not be installed where this was
  * written (no access to PyPI), so files were not exchanged with it directly. Instead the tests check the
@@ -136,13 +133,27 @@ public final class SafeTensors {
         return new Located(header, 8 + n);
     }
 
-    /** Refuses, before any data is read, tensors tapegrad cannot hold: unsupported dtypes, sizes beyond int. */
+    /** The longest array every JVM allocates (HotSpot refuses a few elements fewer than 2³¹ − 1). */
+    static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+    /**
+     * Refuses, before any data is read or any array allocated, tensors tapegrad cannot hold: unsupported dtypes,
+     * shapes too long to keep, dimensions beyond int, more elements than a Java array holds. (That the file really
+     * has every tensor's bytes was checked with the header.)
+     */
     private static void checkReadable(Path path, SafeTensorHeader.Entry e) {
         if (e.dtype().readsAs() == null) throw invalid(path, "tensor " + e + ": tapegrad does not read dtype " + e.dtype());
+        if (e.shape() == null) {
+            throw invalid(path, "tensor " + e + ": rank " + e.rank() + " is more than tapegrad reads (at most "
+                    + SafeTensorHeader.MAX_KEPT_RANK + " dimensions)");
+        }
         for (long d : e.shape()) {
             if (d > Integer.MAX_VALUE) throw invalid(path, "tensor " + e + ": dimension " + d + " is larger than a tapegrad tensor allows");
         }
-        if (e.numel() > Integer.MAX_VALUE) throw invalid(path, "tensor " + e + ": more than 2^31 - 1 elements");
+        if (e.numel() > MAX_ARRAY_LENGTH) {
+            throw invalid(path, "tensor " + e + ": " + e.numel() + " elements are more than a Java array holds (at most "
+                    + MAX_ARRAY_LENGTH + ")");
+        }
     }
 
     /**
@@ -320,20 +331,7 @@ public final class SafeTensors {
     /** Writes items (the mechanism behind {@link #write}; tests pass items whose data fails part-way). */
     static void writeItems(Path path, List<Item> items, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(path, "path");
-        Path target = path.toAbsolutePath();
-        Path tmp = createTemp(target);
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                writeItems(ch, items, metadata);
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            syncDirectory(target.getParent());
-        } finally {
-            if (!moved) Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(path, ch -> writeItems(ch, items, metadata));
     }
 
     /** Writes the file's bytes (length, header, data) to a channel. */
@@ -378,27 +376,6 @@ public final class SafeTensors {
             }
         }
         if (written != total) throw new IllegalStateException("safetensors write: wrote " + written + " bytes, expected " + total);
-    }
-
-    /** A new empty file next to target, named {@code .<name>.<random>.tmp}, with the default permissions. */
-    private static Path createTemp(Path target) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                return Files.createFile(tmp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) throw e;
-            }
-        }
-    }
-
-    /** Forces the directory entry of the rename to disk where the platform allows it (Linux does). */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not supported on this platform: the rename itself is still atomic
-        }
     }
 
     /** Writes all remaining bytes of {@code src}; returns how many that was. */

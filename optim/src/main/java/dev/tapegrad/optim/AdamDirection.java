@@ -2,6 +2,7 @@ package dev.tapegrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam's bias-corrected direction with an optional Nesterov numerator, as AdamP computes it before its
@@ -19,6 +20,11 @@ public record AdamDirection() implements Transform {
     @Override
     public String name() {
         return "adamp";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("adamp.m", "adamp.v");
     }
 
     @Override

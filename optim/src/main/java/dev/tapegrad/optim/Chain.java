@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Transforms applied one after the other (optax's {@code chain}); itself a transform, so chains nest.
@@ -37,6 +38,13 @@ public record Chain(String name, List<Transform> parts) implements Transform {
     public Map<String, Double> defaults() {
         Map<String, Double> all = new LinkedHashMap<>();
         for (Transform t : parts) all.putAll(t.defaults());
+        return all;
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        Set<String> all = new TreeSet<>();
+        for (Transform t : parts) all.addAll(t.stateKeys());
         return all;
     }
 

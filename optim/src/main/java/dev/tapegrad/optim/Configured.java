@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A transform with some hyper-parameters re-defaulted and others fixed (partial application, like passing
@@ -46,6 +47,11 @@ public record Configured(String label, Transform inner, Map<String, Double> over
     @Override
     public String name() {
         return inner.name();
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return inner.stateKeys();
     }
 
     @Override

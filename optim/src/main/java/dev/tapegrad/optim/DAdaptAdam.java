@@ -3,6 +3,7 @@ package dev.tapegrad.optim;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * D-Adaptation for Adam (Defazio and Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023),
@@ -29,6 +30,11 @@ public record DAdaptAdam() implements Transform {
     @Override
     public String name() {
         return "dadaptadam";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("dadaptadam.m", "dadaptadam.v", "dadaptadam.s");
     }
 
     @Override

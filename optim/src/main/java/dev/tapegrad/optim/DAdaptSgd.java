@@ -2,6 +2,7 @@ package dev.tapegrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * D-Adaptation for SGD (Defazio and Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023),
@@ -27,6 +28,11 @@ public record DAdaptSgd() implements Transform {
     @Override
     public String name() {
         return "dadaptsgd";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("dadaptsgd.x0", "dadaptsgd.s");
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -24,6 +25,11 @@ public record FusedAdamW() implements FusedRule {
     @Override
     public String name() {
         return "adamw-fused";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("adam.m", "adam.v", "adam.vmax");
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.tapegrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Gradient accumulation over micro-batches (optax's {@code MultiSteps}): every optimizer step adds the
@@ -43,6 +45,13 @@ public record MultiSteps(Transform inner, int every) implements Transform {
     @Override
     public String name() {
         return "multiSteps(" + every + ", " + Optimizer.signature(inner) + ")";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        Set<String> all = new TreeSet<>(inner.stateKeys());
+        all.add("multiSteps.sum");
+        return all;
     }
 
     @Override

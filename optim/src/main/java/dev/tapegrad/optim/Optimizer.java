@@ -145,14 +145,26 @@ public final class Optimizer {
         return new HyperParams(v);
     }
 
-    /** A snapshot of the complete optimizer state (deep copies). */
+    /**
+     * A snapshot of the complete optimizer state (deep copies).
+     *
+     * @throws IllegalStateException when the rule created a state buffer it does not declare in
+     *                               {@link Transform#stateKeys()} (such a state could not be loaded back)
+     */
     public OptimizerState stateDict() {
+        java.util.Set<String> declared = rule.stateKeys();
         List<OptimizerState.GroupState> gs = new ArrayList<>();
         for (Group g : groups) {
             List<OptimizerState.SlotState> ss = new ArrayList<>();
             for (Slot s : g.slots) {
                 Map<String, double[]> buffers = new TreeMap<>();
-                s.buffers().forEach((k, b) -> buffers.put(k, b.clone()));
+                s.buffers().forEach((k, b) -> {
+                    if (!declared.contains(k)) {
+                        throw new IllegalStateException("optimizer " + signature(rule) + ": parameter " + s.name() + " has state buffer '"
+                                + k + "' that the rule does not declare in stateKeys() " + new java.util.TreeSet<>(declared));
+                    }
+                    buffers.put(k, b.clone());
+                });
                 ss.add(new OptimizerState.SlotState(s.name(), s.shape(), s.step(), buffers));
             }
             gs.add(new OptimizerState.GroupState(g.name, new TreeMap<>(g.scalars), ss));
@@ -162,8 +174,12 @@ public final class Optimizer {
 
     /**
      * Restores a state taken from an optimizer with the same rule, groups and parameters. Every mismatch
-     * (rule, group, parameter names, shapes, buffer sizes) is reported at once, and nothing is changed
-     * unless all match.
+     * (rule, group names, parameter names and order, shapes, buffer names the rule does not declare in
+     * {@link Transform#stateKeys()}, the random generator's state) is reported at once, the first one first,
+     * and nothing is changed unless all match. (The state itself is consistent: {@link OptimizerState} checks
+     * counts, steps, unique names and buffer lengths when it is built.)
+     *
+     * @throws IllegalArgumentException listing the mismatches
      */
     public void loadStateDict(OptimizerState state) {
         List<String> problems = new ArrayList<>();
@@ -171,9 +187,15 @@ public final class Optimizer {
             problems.add("rule: saved " + state.rule() + ", this optimizer " + signature(rule));
         }
         if (state.groups().size() != groups.size()) {
-            problems.add("groups: saved " + state.groups().size() + ", this optimizer " + groups.size());
+            problems.add("groups: saved " + state.groups().stream().map(OptimizerState.GroupState::name).toList()
+                    + ", this optimizer " + groupNames());
         } else {
-            for (int i = 0; i < groups.size(); i++) compare(groups.get(i), state.groups().get(i), problems);
+            for (int i = 0; i < groups.size(); i++) compare(groups.get(i), state.groups().get(i), rule.stateKeys(), problems);
+        }
+        try {
+            new Generator(0).loadStateDict(state.random());
+        } catch (IllegalArgumentException e) {
+            problems.add("random generator state: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("optimizer state does not fit this optimizer:\n  - " + String.join("\n  - ", problems));
@@ -195,7 +217,7 @@ public final class Optimizer {
         random.loadStateDict(state.random());
     }
 
-    private static void compare(Group g, OptimizerState.GroupState saved, List<String> problems) {
+    private static void compare(Group g, OptimizerState.GroupState saved, java.util.Set<String> stateKeys, List<String> problems) {
         if (!g.name.equals(saved.name())) problems.add("group name: saved " + saved.name() + ", this optimizer " + g.name);
         Map<String, Slot> mine = new LinkedHashMap<>();
         for (Slot s : g.slots) mine.put(s.name(), s);
@@ -211,9 +233,14 @@ public final class Optimizer {
                         + java.util.Arrays.toString(s.shape()));
                 continue;
             }
-            ss.buffers().forEach((k, b) -> {
-                if (b.length != s.size()) problems.add(ss.name() + " buffer " + k + ": " + b.length + " values for " + s.size() + " elements");
-            });
+            for (Map.Entry<String, double[]> e : ss.buffers().entrySet()) {
+                if (!stateKeys.contains(e.getKey())) {
+                    problems.add(ss.name() + ": buffer '" + e.getKey() + "' is not a state buffer of this rule (it keeps "
+                            + new java.util.TreeSet<>(stateKeys) + ")");
+                } else if (e.getValue().length != s.size()) {
+                    problems.add(ss.name() + " buffer " + e.getKey() + ": " + e.getValue().length + " values for " + s.size() + " elements");
+                }
+            }
         }
     }
 
@@ -280,6 +307,9 @@ public final class Optimizer {
          * get the settings; the rest stay in the default group.
          */
         public Builder group(String name, Predicate<String> selects, Consumer<GroupSettings> settings) {
+            if (name.equals("default") || groupSpecs.stream().anyMatch(g -> g.name.equals(name))) {
+                throw new IllegalArgumentException("optimizer: group name '" + name + "' is already taken (names identify groups in saved state)");
+            }
             GroupSettings gs = new GroupSettings();
             settings.accept(gs);
             groupSpecs.add(new GroupSpec(name, selects, gs));

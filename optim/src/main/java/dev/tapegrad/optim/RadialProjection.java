@@ -2,6 +2,7 @@ package dev.tapegrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The projection of AdamP and SGDP (Heo, Chun, Oh, Han, Yun, Kim, Uh, Ha, "AdamP: Slowing Down the Slowdown
@@ -35,6 +36,11 @@ public record RadialProjection(String optimizer, boolean sgdp) implements Transf
     @Override
     public String name() {
         return "projection";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("momentum.buf");
     }
 
     @Override

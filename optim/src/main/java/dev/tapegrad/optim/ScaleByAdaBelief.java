@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -33,6 +34,11 @@ public record ScaleByAdaBelief() implements Transform {
     @Override
     public String name() {
         return "adabelief";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("adabelief.m", "adabelief.s", "adabelief.smax");
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 
 /**
@@ -41,6 +42,11 @@ public record ScaleByAdaBound(boolean amsboundDefault) implements Transform {
     @Override
     public String name() {
         return "adabound";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("adabound.m", "adabound.v", "adabound.vmax");
     }
 
     private String label() {

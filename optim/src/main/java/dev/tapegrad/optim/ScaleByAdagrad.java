@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 
 /**
@@ -21,6 +22,11 @@ public record ScaleByAdagrad() implements Transform {
     @Override
     public String name() {
         return "adagrad";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("adagrad.sum");
     }
 
     @Override

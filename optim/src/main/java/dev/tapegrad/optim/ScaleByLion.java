@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 
 /**
@@ -22,6 +23,11 @@ public record ScaleByLion() implements Transform {
     @Override
     public String name() {
         return "lion";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("lion.m");
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 
 /**
@@ -25,6 +26,11 @@ public record ScaleByNadam() implements Transform {
     @Override
     public String name() {
         return "nadam";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("nadam.m", "nadam.v");
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -25,6 +26,11 @@ public record ScaleByRadam() implements Transform {
     @Override
     public String name() {
         return "radam";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("radam.m", "radam.v");
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 
 /**
@@ -23,6 +24,11 @@ public record ScaleByRms() implements Transform {
     @Override
     public String name() {
         return "rmsprop";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("rmsprop.v", "rmsprop.m");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tapegrad.optim;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SPAM step, Spike-Aware Adam with Momentum Reset (Huang, Zhu, Jin, Liu, Wang, Liu, "SPAM: Spike-Aware
@@ -35,6 +36,11 @@ public record ScaleBySpam() implements Transform {
     @Override
     public String name() {
         return "spam";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("spam.m", "spam.v");
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.tapegrad.optim.Lanes.S;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -18,6 +19,11 @@ public record SgdMomentum() implements Transform {
     @Override
     public String name() {
         return "momentum";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("momentum.buf");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tapegrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SGDP's momentum ({@code clovaai/AdamP}, {@code sgdp.py}): b ← μ·b + (1 − dampening)·g with the buffer
@@ -18,6 +19,11 @@ public record SgdpMomentum() implements Transform {
     @Override
     public String name() {
         return "momentum";
+    }
+
+    @Override
+    public Set<String> stateKeys() {
+        return Set.of("momentum.buf");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tapegrad.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One small update rule with explicit state, in the style of optax's {@code GradientTransformation}:
@@ -20,6 +21,15 @@ public interface Transform {
 
     /** A short name, unique within a chain; state keys are prefixed with it. */
     String name();
+
+    /**
+     * Names of the per-parameter state buffers this transform may create through {@link Slot#buffer}. Loading a
+     * saved state refuses any other buffer name (a renamed moment would otherwise silently restart from zero), and
+     * saving refuses a buffer the rule did not declare, so a transform that keeps state must list every key here.
+     */
+    default Set<String> stateKeys() {
+        return Set.of();
+    }
 
     /** Default values of the hyper-parameters this transform reads. */
     default Map<String, Double> defaults() {

@@ -122,7 +122,7 @@ public final class WeightEma {
     public OptimizerState stateDict() {
         List<OptimizerState.SlotState> slots = new ArrayList<>();
         shadow.forEach((name, s) -> slots.add(new OptimizerState.SlotState(name, params.get(name).shape(), count,
-                new TreeMap<>(Map.of("ema.shadow", s.clone())))));
+                Map.of("ema.shadow", s.clone()))));
         Map<String, Double> scalars = new TreeMap<>(Map.of("ema.decay", decay));
         return new OptimizerState("weightEma", count, new long[0], List.of(new OptimizerState.GroupState("ema", scalars, slots)));
     }
@@ -143,9 +143,11 @@ public final class WeightEma {
             } else {
                 for (OptimizerState.SlotState s : g.slots()) {
                     double[] v = s.buffers().get("ema.shadow");
-                    if (!java.util.Arrays.equals(s.shape(), params.get(s.name()).shape()) || v == null || v.length != shadow.get(s.name()).length) {
+                    if (!s.buffers().keySet().equals(java.util.Set.of("ema.shadow"))) {
+                        problems.add(s.name() + ": saved buffers " + s.buffers().keySet() + ", expected exactly [ema.shadow]");
+                    } else if (!java.util.Arrays.equals(s.shape(), params.get(s.name()).shape()) || v.length != shadow.get(s.name()).length) {
                         problems.add(s.name() + ": saved shape " + java.util.Arrays.toString(s.shape()) + " does not fit "
-                                + java.util.Arrays.toString(params.get(s.name()).shape()) + " (or its shadow is missing)");
+                                + java.util.Arrays.toString(params.get(s.name()).shape()));
                     }
                 }
             }

@@ -92,7 +92,8 @@ class OptimizerCoreTest {
         byte[] hostile = bytes.clone();
         hostile[9] = (byte) 0x7f; // the rule name's length byte → 2 GB claimed
         hostile[10] = hostile[11] = hostile[12] = (byte) 0x7f;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerState.fromBytes(hostile));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerState.fromBytes(OptimizerStateFileTest.reseal(hostile)));
         assertTrue(e.getMessage().contains("impossible length"), e.getMessage());
         Path file = dir.resolve("s.bin");
         opt.stateDict().save(file);

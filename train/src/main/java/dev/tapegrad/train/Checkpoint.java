@@ -385,22 +385,13 @@ public final class Checkpoint {
         }
     }
 
+    /** The optimizer entry, parsed (format, checksum, counts, steps and names are checked by {@link OptimizerState}). */
     private static OptimizerState parseOptimizer(String source, byte[] bytes) throws CheckpointException {
-        OptimizerState s;
         try {
-            s = OptimizerState.fromBytes(bytes);
+            return OptimizerState.fromBytes(bytes);
         } catch (RuntimeException e) {
             throw new CheckpointException(source, OPTIMIZER + ": " + e.getMessage(), e);
         }
-        if (s.count() < 0) throw new CheckpointException(source, OPTIMIZER + ": negative step count " + s.count());
-        for (OptimizerState.GroupState g : s.groups()) {
-            for (OptimizerState.SlotState slot : g.slots()) {
-                if (slot.step() < 0) {
-                    throw new CheckpointException(source, OPTIMIZER + ": parameter " + slot.name() + " has a negative step count " + slot.step());
-                }
-            }
-        }
-        return s;
     }
 
     private static long parseLong(String source, String key, String text, long min, long max) throws CheckpointException {
