@@ -14,6 +14,7 @@ import dev.tapegrad.nn.StateDicts;
 import dev.tapegrad.optim.Optimizer;
 import dev.tapegrad.optim.Optimizers;
 import dev.tapegrad.optim.Schedules;
+import dev.tapegrad.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class Tour {
         propertyCheck();
         optimizer();
         weights();
+        checkpoint();
     }
 
     static void tensors() {
@@ -93,5 +95,17 @@ public final class Tour {
         Sequential copy = Mlp.builder(8).hidden(16, ActivationModule::tanh).out(4).build(new Generator(2));
         StateDicts.load(copy, file);                   // every name, shape and dtype must match, or nothing loads
         System.out.println(copy.stateDict().keySet());
+    }
+
+    static void checkpoint() throws IOException {
+        Generator gen = new Generator(7);
+        Sequential net = Mlp.builder(4).hidden(8, ActivationModule::tanh).out(1).build(gen);
+        Optimizer opt = Optimizer.builder(Optimizers.adamW()).params(net.namedParameters()).set("lr", 0.01).build();
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "tour-run.ckpt");
+        Checkpoint.builder(net, opt, 100).generator("data", gen).build().save(file);   // atomic: old or new file, never torn
+
+        Checkpoint saved = Checkpoint.load(file);      // every entry read with a size cap and checked
+        saved.restoreInto(net, opt, Map.of("data", gen)); // all or nothing: on any mismatch nothing changes
+        System.out.println("resume after step " + saved.step());
     }
 }
