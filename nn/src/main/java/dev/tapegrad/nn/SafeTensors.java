@@ -5,6 +5,7 @@ import dev.tapegrad.Tensor;
 import dev.tapegrad.io.AtomicFile;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -84,30 +85,77 @@ public final class SafeTensors {
     /** The header's {@code __metadata__} map (empty if absent); validates the whole file as {@link #read} does, without reading data. */
     public static Map<String, String> readMetadata(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return Collections.unmodifiableMap(readHeader(path, ch).header.metadata);
+            return Collections.unmodifiableMap(readHeader(path, Source.of(ch)).header.metadata);
         }
     }
 
     /** Tensors, their file dtypes and the metadata of a safetensors file; see {@link #read}. */
     public static Contents readContents(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            Located h = readHeader(path, ch);
-            for (SafeTensorHeader.Entry e : h.header.entries) checkReadable(path, e);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            Map<String, String> dtypes = new LinkedHashMap<>();
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            for (SafeTensorHeader.Entry e : h.header.entries) {
-                tensors.put(e.name(), readTensor(path, ch, h.dataStart + e.begin(), e, chunk));
-                dtypes.put(e.name(), e.dtype().name());
-            }
-            return new Contents(tensors, Collections.unmodifiableMap(dtypes), Collections.unmodifiableMap(h.header.metadata));
+            return readContents(path, Source.of(ch));
+        }
+    }
+
+    /**
+     * Tensors, file dtypes and metadata of a safetensors file held in memory (e.g. an entry of an archive),
+     * validated exactly as {@link #read(Path)} validates a file; {@code name} is what error messages call it.
+     * The buffer's bytes from its position to its limit are the file; the buffer itself is not changed.
+     *
+     * @throws IllegalArgumentException if the bytes are not a valid safetensors file or hold a tensor tapegrad
+     *                                  cannot represent
+     */
+    public static Contents readContents(ByteBuffer file, String name) {
+        try {
+            return readContents(name, Source.of(file.slice()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading memory does not fail
+        }
+    }
+
+    private static Contents readContents(Object path, Source ch) throws IOException {
+        Located h = readHeader(path, ch);
+        for (SafeTensorHeader.Entry e : h.header.entries) checkReadable(path, e);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> dtypes = new LinkedHashMap<>();
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        for (SafeTensorHeader.Entry e : h.header.entries) {
+            tensors.put(e.name(), readTensor(path, ch, h.dataStart + e.begin(), e, chunk));
+            dtypes.put(e.name(), e.dtype().name());
+        }
+        return new Contents(tensors, Collections.unmodifiableMap(dtypes), Collections.unmodifiableMap(h.header.metadata));
+    }
+
+    /** Where a safetensors file is read from: a file channel or bytes in memory, read at absolute positions. */
+    private interface Source {
+        long size() throws IOException;
+
+        /** Reads into {@code dst} from {@code position}; the number of bytes read, or -1 at the end. */
+        int read(ByteBuffer dst, long position) throws IOException;
+
+        static Source of(FileChannel ch) {
+            return new Source() {
+                public long size() throws IOException { return ch.size(); }
+                public int read(ByteBuffer dst, long position) throws IOException { return ch.read(dst, position); }
+            };
+        }
+
+        static Source of(ByteBuffer bytes) {
+            return new Source() {
+                public long size() { return bytes.remaining(); }
+                public int read(ByteBuffer dst, long position) {
+                    if (position >= bytes.remaining()) return -1;
+                    int n = (int) Math.min(dst.remaining(), bytes.remaining() - position);
+                    dst.put(dst.position(), bytes, (int) position, n).position(dst.position() + n);
+                    return n;
+                }
+            };
         }
     }
 
     /** A validated header and the file position where the data buffer starts. */
     private record Located(SafeTensorHeader header, long dataStart) {}
 
-    private static Located readHeader(Path path, FileChannel ch) throws IOException {
+    private static Located readHeader(Object path, Source ch) throws IOException {
         long size = ch.size();
         if (size < 8) throw invalid(path, "the file has " + size + " bytes, fewer than the 8-byte header length");
         ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -141,7 +189,7 @@ public final class SafeTensors {
      * shapes too long to keep, dimensions beyond int, more elements than a Java array holds. (That the file really
      * has every tensor's bytes was checked with the header.)
      */
-    private static void checkReadable(Path path, SafeTensorHeader.Entry e) {
+    private static void checkReadable(Object path, SafeTensorHeader.Entry e) {
         if (e.dtype().readsAs() == null) throw invalid(path, "tensor " + e + ": tapegrad does not read dtype " + e.dtype());
         if (e.shape() == null) {
             throw invalid(path, "tensor " + e + ": rank " + e.rank() + " is more than tapegrad reads (at most "
@@ -165,7 +213,7 @@ public final class SafeTensors {
         void copy(ByteBuffer chunk, int at, int count);
     }
 
-    private static Tensor readTensor(Path path, FileChannel ch, long position, SafeTensorHeader.Entry e, ByteBuffer chunk)
+    private static Tensor readTensor(Object path, Source ch, long position, SafeTensorHeader.Entry e, ByteBuffer chunk)
             throws IOException {
         int[] shape = new int[e.shape().length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) e.shape()[i];
@@ -224,7 +272,7 @@ public final class SafeTensors {
     }
 
     /** Element i of an integer or BOOL tensor, read at byte {@code at} of the chunk, checked to fit an int (BOOL: 0 or 1). */
-    private static int toInt(Path path, SafeTensorHeader.Entry e, int i, ByteBuffer c, int at) {
+    private static int toInt(Object path, SafeTensorHeader.Entry e, int i, ByteBuffer c, int at) {
         SafeTensorDType d = e.dtype();
         long v = switch (d.bits) {
             case 8 -> d.isSigned() ? c.get(at) : c.get(at) & 0xffL;
@@ -243,7 +291,7 @@ public final class SafeTensors {
         return (int) v;
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {
+    private static void readFully(Source ch, ByteBuffer dst, long position) throws IOException {
         long p = position;
         while (dst.hasRemaining()) {
             int r = ch.read(dst, p);
@@ -253,7 +301,7 @@ public final class SafeTensors {
         dst.flip();
     }
 
-    private static IllegalArgumentException invalid(Path path, String what) {
+    private static IllegalArgumentException invalid(Object path, String what) {
         return new IllegalArgumentException("safetensors: " + path + ": " + what);
     }
 

@@ -117,6 +117,33 @@ class SafeTensorsTest {
     }
 
     @Test
+    void bytesInMemoryReadAsTheFileAndAreValidatedTheSameWay() throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", Tensor.of(new float[] {1, -2, 3.5f, 4}, 2, 2));
+        tensors.put("n", Tensor.of(new int[] {7, 8, 9}));
+        Path p = dir.resolve("m.safetensors");
+        SafeTensors.write(p, tensors, Map.of("format", "pt"));
+        byte[] bytes = Files.readAllBytes(p);
+        SafeTensors.Contents fromFile = SafeTensors.readContents(p);
+
+        ByteBuffer framed = ByteBuffer.allocate(bytes.length + 10);  // the file in the middle of a larger buffer
+        framed.position(3).put(bytes).position(3).limit(3 + bytes.length);
+        SafeTensors.Contents fromMemory = SafeTensors.readContents(framed, "entry m");
+        assertEquals(fromFile.metadata(), fromMemory.metadata());
+        assertEquals(fromFile.fileDTypes(), fromMemory.fileDTypes());
+        for (String name : tensors.keySet()) {
+            assertArrayEquals(fromFile.tensors().get(name).shape(), fromMemory.tensors().get(name).shape());
+            assertArrayEquals(fromFile.tensors().get(name).toDoubleArray(), fromMemory.tensors().get(name).toDoubleArray());
+        }
+        assertEquals(3, framed.position(), "the buffer is not consumed");
+
+        byte[] cut = Arrays.copyOf(bytes, bytes.length - 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.readContents(ByteBuffer.wrap(cut), "entry m"));
+        assertTrue(e.getMessage().startsWith("safetensors: entry m: "), e.getMessage());
+    }
+
+    @Test
     void writesViewsAsTheirRowMajorElements() throws IOException {
         Tensor base = Tensor.arange(0, 12, 1, DType.FLOAT64).reshape(3, 4);
         Tensor view = base.t().slice(0, 1, 3); // [2, 3], strided

@@ -244,11 +244,8 @@ public final class Checkpoint {
         String source = file.toString();
         if (maxEntryBytes < 1) throw new IllegalArgumentException("Checkpoint.load: maxEntryBytes must be ≥ 1, got " + maxEntryBytes);
         if (Files.isDirectory(file)) throw new CheckpointException(source, "it is a directory");
-        Path weights = null;
         try {
-            weights = Files.createTempFile("tapegrad-checkpoint-", ".safetensors");
-            byte[] optimizerBytes = null, progressBytes = null;
-            boolean sawModel = false;
+            byte[] modelBytes = null, optimizerBytes = null, progressBytes = null;
             try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
                 for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                     String name = e.getName();
@@ -256,22 +253,17 @@ public final class Checkpoint {
                         throw new CheckpointException(source, "unexpected entry '" + printable(name) + "' (a checkpoint holds exactly "
                                 + String.join(", ", ENTRIES) + ")");
                     }
-                    boolean seen = name.equals(MODEL) ? sawModel : name.equals(OPTIMIZER) ? optimizerBytes != null : progressBytes != null;
+                    boolean seen = name.equals(MODEL) ? modelBytes != null : name.equals(OPTIMIZER) ? optimizerBytes != null : progressBytes != null;
                     if (seen) throw new CheckpointException(source, "entry '" + name + "' appears twice");
                     switch (name) {
-                        case MODEL -> {
-                            try (OutputStream out = Files.newOutputStream(weights)) {
-                                copyCapped(source, name, zip, out, maxEntryBytes);
-                            }
-                            sawModel = true;
-                        }
+                        case MODEL -> modelBytes = readCapped(source, name, zip, maxEntryBytes);
                         case OPTIMIZER -> optimizerBytes = readCapped(source, name, zip, maxEntryBytes);
                         default -> progressBytes = readCapped(source, name, zip, Math.min(maxEntryBytes, MAX_PROGRESS_BYTES));
                     }
                 }
             }
-            if (!sawModel || optimizerBytes == null || progressBytes == null) {
-                String missing = (!sawModel ? MODEL + " " : "") + (optimizerBytes == null ? OPTIMIZER + " " : "")
+            if (modelBytes == null || optimizerBytes == null || progressBytes == null) {
+                String missing = (modelBytes == null ? MODEL + " " : "") + (optimizerBytes == null ? OPTIMIZER + " " : "")
                         + (progressBytes == null ? PROGRESS : "");
                 throw new CheckpointException(source, Files.size(file) == 0 ? "the file is empty"
                         : "not a complete checkpoint: missing " + missing.strip().replace(" ", ", "));
@@ -280,9 +272,9 @@ public final class Checkpoint {
             OptimizerState optimizer = parseOptimizer(source, optimizerBytes);
             Map<String, Tensor> model;
             try {
-                model = SafeTensors.read(weights);
+                model = SafeTensors.readContents(ByteBuffer.wrap(modelBytes), MODEL).tensors();
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException(source, MODEL + ": " + e.getMessage().replace(weights.toString(), MODEL), e);
+                throw new CheckpointException(source, e.getMessage(), e);
             }
             return new Checkpoint(source, p.kind, p.step, model, optimizer, p.generators, p.fields);
         } catch (CheckpointException e) {
@@ -293,14 +285,6 @@ public final class Checkpoint {
             throw new CheckpointException(source, "permission denied", e);
         } catch (IOException | RuntimeException e) { // ZipException, EOFException, an unreadable file, ...
             throw new CheckpointException(source, "not a readable zip file (" + e.getMessage() + ")", e);
-        } finally {
-            if (weights != null) {
-                try {
-                    Files.deleteIfExists(weights);
-                } catch (IOException ignored) {
-                    // a temporary file the system's cleanup removes
-                }
-            }
         }
     }
 
@@ -327,9 +311,10 @@ public final class Checkpoint {
         }
     }
 
+    /** The entry's bytes, refusing more than {@code max} (and more than an array holds). */
     private static byte[] readCapped(String source, String name, InputStream in, long max) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copyCapped(source, name, in, out, max);
+        copyCapped(source, name, in, out, Math.min(max, Integer.MAX_VALUE - 8));
         return out.toByteArray();
     }
 
