@@ -21,50 +21,12 @@ public final class AvgPool2d extends Pool {
     }
 
     /** A builder of a pooling with a square kernel; see {@link #builder(int, int)}. */
-    public static Builder builder(int kernel) {
-        return new Builder(kernel, kernel);
+    public static Pool2dBuilder<AvgPool2d> builder(int kernel) {
+        return builder(kernel, kernel);
     }
 
     /** A builder of a pooling with a (height, width) kernel; by default stride = kernel and no padding. */
-    public static Builder builder(int kernelHeight, int kernelWidth) {
-        return new Builder(kernelHeight, kernelWidth);
-    }
-
-    /** The optional settings of a {@link AvgPool2d}. */
-    public static final class Builder {
-        private final int[] kernel;
-        private int[] stride, padding = Convolution.pair(0);
-
-        private Builder(int kernelHeight, int kernelWidth) {
-            this.kernel = new int[] {kernelHeight, kernelWidth};
-            this.stride = kernel.clone();
-        }
-
-        /** The stride along both axes (default: the kernel size). */
-        public Builder stride(int stride) {
-            return stride(stride, stride);
-        }
-
-        /** The stride along height and width (default: the kernel size). */
-        public Builder stride(int height, int width) {
-            this.stride = new int[] {height, width};
-            return this;
-        }
-
-        /** The padding on each side of both axes, at most half the kernel (default 0). */
-        public Builder padding(int padding) {
-            return padding(padding, padding);
-        }
-
-        /** The padding on each side along height and width, at most half the kernel (default 0, 0). */
-        public Builder padding(int height, int width) {
-            this.padding = new int[] {height, width};
-            return this;
-        }
-
-        /** The pooling. */
-        public AvgPool2d build() {
-            return new AvgPool2d(kernel, stride, padding);
-        }
+    public static Pool2dBuilder<AvgPool2d> builder(int kernelHeight, int kernelWidth) {
+        return new Pool2dBuilder<>(kernelHeight, kernelWidth, AvgPool2d::new);
     }
 }

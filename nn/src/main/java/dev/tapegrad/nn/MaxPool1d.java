@@ -21,35 +21,7 @@ public final class MaxPool1d extends Pool {
     }
 
     /** A builder of a pooling with the given kernel; by default stride = kernel and no padding. */
-    public static Builder builder(int kernel) {
-        return new Builder(kernel);
-    }
-
-    /** The optional settings of a {@link MaxPool1d}. */
-    public static final class Builder {
-        private final int kernel;
-        private int stride, padding = 0;
-
-        private Builder(int kernel) {
-            this.kernel = kernel;
-            this.stride = kernel;
-        }
-
-        /** The stride (default: the kernel size). */
-        public Builder stride(int stride) {
-            this.stride = stride;
-            return this;
-        }
-
-        /** The padding on each side, at most half the kernel (default 0). */
-        public Builder padding(int padding) {
-            this.padding = padding;
-            return this;
-        }
-
-        /** The pooling. */
-        public MaxPool1d build() {
-            return new MaxPool1d(kernel, stride, padding);
-        }
+    public static Pool1dBuilder<MaxPool1d> builder(int kernel) {
+        return new Pool1dBuilder<>(kernel, MaxPool1d::new);
     }
 }
