@@ -64,13 +64,14 @@ class ParallelPoolTest {
         int max = 4 * Runtime.getRuntime().availableProcessors();
         assertEquals(max, ParallelPool.maxThreads());
         for (int n : new int[] {Integer.MAX_VALUE, 99_999, max + 1}) {
-            long t0 = System.nanoTime();
             ParallelPool.setThreads(n);
             assertEquals(max, ParallelPool.threads(), "setThreads(" + n + ")");
             AtomicIntegerArray runs = new AtomicIntegerArray(3 * max);
             ParallelPool.forEach(3 * max, runs::incrementAndGet);
             for (int i = 0; i < 3 * max; i++) assertEquals(1, runs.get(i));
-            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "setThreads(" + n + ") and one job took over 10 s");
+            long workers = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().startsWith("tapegrad-worker-")).count();
+            assertTrue(workers < max, "setThreads(" + n + ") started " + workers + " workers (the caller is the other one)");
         }
         ParallelPool.setThreads(max);
         assertEquals(max, ParallelPool.threads());
