@@ -571,7 +571,7 @@ public final class Main {
     }
 
     private static int bench(Cli.Values v, PrintStream out) throws IOException {
-        int threads = v.integer("threads"); // the suite compares 1 thread with the chosen count, as the table does
+        int threads = v.integer("threads"); // the suite compares 1 thread with the chosen count, as the benchmark table does
         List<String> cmd = new ArrayList<>(List.of("python3", "bench/compare.py", "--threads", threads > 1 ? "1," + threads : "1"));
         if (v.flag("quick")) cmd.add("--quick");
         out.println("benchmark command (run from the repository root; see bench/README.md):");

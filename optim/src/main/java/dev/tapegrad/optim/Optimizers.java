@@ -153,7 +153,7 @@ public final class Optimizers {
      *   b ← μb − lr·r·a   (b starts at 0),   θ ← θ + b   (Nesterov: θ ← θ + μb − lr·r·a)
      * </pre>
      * Defaults: lr 1e-3 (optax has none; pytorch_optimizer's), momentum 0.9, weightDecay 0,
-     * trustCoefficient 1e-3, eps 0, nesterov off. <b>Three libraries disagree</b> (research notes §2.7; on a
+     * trustCoefficient 1e-3, eps 0, nesterov off. <b>Three libraries disagree</b> (on a
      * 2×3 quadratic, 20 steps, the losses are 1.94, 1.45 and 0.078): the paper and torch-optimizer use
      * ‖g‖ + wd‖θ‖ (not ‖g + wd·θ‖) in the ratio, scale only when wd ≠ 0, trust coefficient 0.01, and put
      * the learning rate after the momentum; pytorch_optimizer leaves the decay out of the ratio, skips 1-D

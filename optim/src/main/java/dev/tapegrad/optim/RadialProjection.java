@@ -20,7 +20,7 @@ import java.util.Set;
  * In SGDP without Nesterov the reference's direction <em>is</em> the momentum buffer, and its in-place
  * projection therefore also projects the buffer that the next step builds on; this is reproduced (the
  * projected direction is written back to {@link SgdpMomentum}'s buffer), and it changes the trajectory
- * from the third step on in the Appendix A run.
+ * from the third step on in the reference run of the tests.
  * One-dimensional parameters (biases, gains) are never projected (ratio 1). The absolute value of the
  * cosine is in the code but missing from eq. (11) of the paper (clovaai/AdamP#6: "a mistake" in the paper).
  * With a zero parameter or a zero gradient the cosine is 0, so the test passes and the projection (which

@@ -30,7 +30,7 @@ class ClassicOptimizersTest {
 
     @Test
     void torchOptimizersMatchTheResearchNotesGoldenValues() {
-        // Appendix A of the research notes: torch 2.13, float64, Rosenbrock from (-1.5, 2).
+        // Reference values: torch 2.13, float64, Rosenbrock from (-1.5, 2).
         checkRosenbrock(Optimizers.adagrad(), Map.of("lr", 0.1), new double[][] {
                 {-1.4000000000000645, 2.0999999999998}, {-1.4428937933523005, 2.051139663106802},
                 {-1.4297991073536267, 2.0618283407966898}, {-1.358711864837759, 1.8523042718200355}});
@@ -77,7 +77,7 @@ class ClassicOptimizersTest {
                 {-0.3037250302501473, -0.6346288399608366}, {0.3267345725639448, 0.10308653005444696}});
     }
 
-    /** ½‖W − T‖² on the research notes' 2×3 problem: the gradient is W − T. */
+    /** ½‖W − T‖² on a 2×3 problem: the gradient is W − T. */
     private static void matq(Tensor w) {
         Tensor t = Tensor.of(new double[][] {{0.6, 0.8, 0}, {0, 0.6, -0.8}});
         w.sub(t).square().sum().mul(0.5).backward();
@@ -85,7 +85,7 @@ class ClassicOptimizersTest {
 
     @Test
     void larsMatchesOptax() {
-        // Appendix A: optax 0.2.8 lars(0.1, weight_decay=1e-4, momentum=0.9), trust_coefficient 1e-3, 2×3 quadratic.
+        // Reference values: optax 0.2.8 lars(0.1, weight_decay=1e-4, momentum=0.9), trust_coefficient 1e-3, 2×3 quadratic.
         Tensor w = Tensor.of(new double[][] {{1, -0.5, 0.25}, {0.3, 2, -1}}).requiresGrad(true);
         Optimizer opt = Optimizer.builder(Optimizers.lars()).param("w", w).set("lr", 0.1).set("weightDecay", 1e-4).build();
         double[][] expected = {
@@ -163,7 +163,7 @@ class ClassicOptimizersTest {
 
     @Test
     void zeroNormParametersTakeThePlainStepUnderTrustRatios() {
-        // Research notes, edge-case runs: W = 0 (2×2), G = 1, lr 0.1, wd 1e-4 → W = −0.1 (optax, torch-optimizer, pytorch_optimizer).
+        // Edge-case reference runs: W = 0 (2×2), G = 1, lr 0.1, wd 1e-4 → W = −0.1 (optax, torch-optimizer, pytorch_optimizer).
         Tensor w = Tensor.zeros(DType.FLOAT64, 2, 2);
         Optimizer lars = Optimizer.builder(Optimizers.lars()).param("w", w).set("lr", 0.1).set("weightDecay", 1e-4).build();
         stepWith(lars, w, 1, 1, 1, 1);

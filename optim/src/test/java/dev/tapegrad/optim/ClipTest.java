@@ -50,7 +50,7 @@ class ClipTest {
 
     @Test
     void globalNormClippingMatchesOptax() {
-        // Appendix A: optax clip_by_global_norm(1) on [3, 4] → [0.6000000000000001, 0.8].
+        // Reference value: optax clip_by_global_norm(1) on [3, 4] → [0.6000000000000001, 0.8].
         double[] g = apply1(ClipByNorm.global(1.0), new double[2], new int[] {2}, 3, 4);
         assertArrayEquals(new double[] {0.6000000000000001, 0.8}, g, 1e-16);
         // At exactly the maximum (optax semantics, no ε) the update is untouched, bit for bit; torch's
@@ -76,14 +76,14 @@ class ClipTest {
 
     @Test
     void clipByValueMatchesOptax() {
-        // Appendix A: optax clip(3.5) on [3, 4] → [3.0, 3.5].
+        // Reference value: optax clip(3.5) on [3, 4] → [3.0, 3.5].
         assertBits(new double[] {3, 3.5}, apply1(new ClipByValue(3.5), new double[2], new int[] {2}, 3, 4));
         assertBits(new double[] {-3.5, 0, 1e-300}, apply1(new ClipByValue(3.5), new double[3], new int[] {3}, -7, 0, 1e-300));
     }
 
     @Test
     void adaptiveClippingIsPerOutputRowLikePytorchOptimizer() {
-        // Appendix A: pytorch_optimizer agc(W, G, agc_eps=1e-3, agc_clip_val=0.1), norms over dims 1.. (per row).
+        // Reference value: pytorch_optimizer agc(W, G, agc_eps=1e-3, agc_clip_val=0.1), norms over dims 1.. (per row).
         double[] w = {1, -0.5, 0.25, 0.3, 2, -1};
         double[] got = apply(new AdaptiveGradClip(0.1), Map.of(), List.of(Tensor.of(w, 2, 3)),
                 List.of(new double[] {0.5, 0.5, 0.5, 10, -10, 0})).get(0);

@@ -34,7 +34,7 @@ class OptimizerCoreTest {
 
     @Test
     void firstStepsMatchTorchReferenceValues() {
-        // Values from the research notes' Appendix A (torch 2.13, float64).
+        // Reference values (torch 2.13, float64).
         Tensor x = start();
         run(Optimizer.builder(Optimizers.sgd()).param("x", x).set("lr", 1e-3).set("momentum", 0.9).build(), x, 2);
         assertArrayEquals(new double[] {-1.33045455, 2.046805}, x.toDoubleArray(), 1e-12);

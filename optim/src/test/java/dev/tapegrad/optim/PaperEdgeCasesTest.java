@@ -111,7 +111,7 @@ class PaperEdgeCasesTest {
 
     @Test
     void adamPOnAOneDimensionalParameterIsTorchAdamW() {
-        // No projection for 1-D parameters: θ(1 − lr·wd) − lr·m̂/(√v̂ + ε), the torch AdamW values of Appendix A.
+        // No projection for 1-D parameters: θ(1 − lr·wd) − lr·m̂/(√v̂ + ε), the torch AdamW reference values.
         Tensor x = rosenStart();
         Optimizer opt = make("adamp", x, "lr", 1e-2, "weightDecay", 0.1);
         double[][] want = {{-1.4885000000006452, 2.007999999998}, {-1.4771028669987682, 2.015901353972304},

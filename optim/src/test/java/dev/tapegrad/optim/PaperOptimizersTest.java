@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The optimizers from the papers (AdaBound/AMSBound, AdamP/SGDP, AdaBelief, SPAM, D-Adaptation,
- * AdaGrad-Norm) against the golden values of the research notes' Appendix A, which come from running the
+ * AdaGrad-Norm) against golden values recorded from running the
  * reference implementations in float64, plus hand-derived edge cases.
  */
 class PaperOptimizersTest {
@@ -71,7 +71,7 @@ class PaperOptimizersTest {
 
     /**
      * Runs {@code steps} steps and checks the parameters after steps 1, 2, 3 (to 1e-12) and after the last one
-     * (to 1e-9), as recorded in Appendix A.
+     * (to 1e-9), as recorded from the reference implementations.
      */
     static void golden(String name, Tensor x, UnaryOperator<Tensor> loss, Object[] hyper, int steps,
             double[] s1, double[] s2, double[] s3, double[] last) {
@@ -88,7 +88,7 @@ class PaperOptimizersTest {
         return kv;
     }
 
-    // ---- Appendix A
+    // ---- reference runs
 
     @Test
     void adaBoundAndAmsBoundMatchTheReference() {

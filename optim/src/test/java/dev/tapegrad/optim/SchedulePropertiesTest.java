@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Properties of {@link Schedules} that hold whatever the reference libraries print: the values recorded in
- * the research notes (Appendix A: torch and optax, run outside the project), continuity at the junctions,
+ * reference runs of torch and optax (recorded, not run here), continuity at the junctions,
  * monotonicity within a cosine cycle, the SGDR restart positions, and purity.
  */
 class SchedulePropertiesTest {
 
-    /** Appendix A prints 12 significant digits. */
+    /** The recorded reference values have 12 significant digits. */
     private static final double APPENDIX_TOLERANCE = 1e-11;
 
     private static void assertValues(double[] expected, Schedule s) {
@@ -25,7 +25,7 @@ class SchedulePropertiesTest {
         }
     }
 
-    // ---------------------------------------------------------------- Appendix A of the research notes
+    // ---------------------------------------------------------------- recorded reference values
 
     @Test
     void sgdrMatchesAppendixA() {

@@ -25,7 +25,7 @@ import dev.tapegrad.Tensor;
  * the paper targets: larger M, or q closer to 1 once a success appears, is what helps.
  *
  * <p><b>Derived from the abstract; the paper's exact estimator was not available</b> (the baseline choice,
- * the zero-success rule and whether P̂ is leave-one-out are not known; see the research notes §2.12, §6).
+ * the zero-success rule and whether P̂ is leave-one-out are not known).
  *
  * @param q        the Tsallis index, finite (the paper's range is [0, 1]; q = 0.75 escapes cold starts there)
  * @param baseline b

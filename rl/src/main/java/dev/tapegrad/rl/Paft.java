@@ -29,7 +29,7 @@ import java.util.Map;
  * (all its Â_m = 0; the same limit as GARL's, since P̂^{1−q}·c would be 0·(0/0)).
  *
  * <p><b>Derived from the abstract; the paper's exact estimator was not available</b> (the resampling size K and
- * the zero-success rule are this library's choices; see the research notes §2.12).
+ * the zero-success rule are this library's choices).
  *
  * @param q         the Tsallis index, finite
  * @param draws     K, the number of resampled draws per group; 0 means the exact expectation c_m = r_m/Σr

@@ -21,7 +21,7 @@ import java.util.Map;
  * Its two Monte-Carlo estimators are {@link Garl} (prior samples) and {@link Paft} (posterior resampling).
  *
  * <p><b>Derived from the abstract; the paper's exact estimator was not available.</b> The formulas here follow
- * the abstract's statements as written out in the project's research notes (§2.12 of rl-objectives.md).
+ * the abstract's statements.
  *
  * <p>Numerics: ln_q is computed as expm1((1−q)·ln x)/(1−q), which is accurate near q = 1 (no cancellation in
  * x^{1−q} − 1; the relative error stays at rounding level as 1 − q → 0, and q = 1 itself uses ln x) and near

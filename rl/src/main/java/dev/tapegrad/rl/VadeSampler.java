@@ -8,7 +8,7 @@ import java.util.Arrays;
  * sampling of the prompts that carry the most learning signal.
  *
  * <p><b>Derived from the abstract; the paper's exact criterion and decay constants were not available.</b> This
- * implements the sketch of the research notes (§2.16):
+ * implements this sketch of it:
  * <pre>
  *   posterior     p_i ~ Beta(α_i, β_i),  prior Beta(1, 1)
  *   select        draw p̃_i ~ Beta(α_i, β_i) for every prompt, take the {@code count} largest p̃_i(1 − p̃_i)
