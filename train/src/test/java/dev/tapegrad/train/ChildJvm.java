@@ -1,4 +1,4 @@
-package dev.tapegrad.optim;
+package dev.tapegrad.train;
 
 import java.io.File;
 import java.net.URISyntaxException;
