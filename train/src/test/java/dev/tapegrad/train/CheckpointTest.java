@@ -125,7 +125,7 @@ class CheckpointTest {
         assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.load(file)).reason().startsWith("unexpected entry 'x.bin'"));
     }
 
-    /** The short version of {@code CheckpointProbe}: every mutation kind, fewer of them. */
+    /** The short version of {@code CheckpointProbeTest}: every mutation kind, fewer of them. */
     @Test
     void hostileFilesNeverLoadAChangedStateNorCrash() throws IOException {
         Map<String, Counts> counts = CheckpointFuzz.run(tmp, 300, 97, 64L << 20);

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The long checkpoint probe: 10,000 single-bit flips, a truncation at every offset, duplicate entries, out-of-range
  * numbers and 4 GiB zip bombs in every entry; prints one line per kind. Run with
- * {@code mvn -B -ntp test -Pprobes -pl cli -am -Dtest=CheckpointProbe -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -B -ntp test -Pprobes -pl train -am -Dtest=CheckpointProbeTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("probe")
-class CheckpointProbe {
+class CheckpointProbeTest {
     @TempDir
     Path tmp;
 
