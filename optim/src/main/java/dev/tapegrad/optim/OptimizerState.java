@@ -33,7 +33,7 @@ import java.util.zip.CRC32C;
  * count and every step are non-negative and no step exceeds the count, group names and parameter names are
  * unique, every shape has non-negative dimensions and every buffer holds exactly one value per element.
  * Whether a state fits a particular optimizer (rule, groups, names, shapes, buffer names) is checked by
- * {@link Optimizer#loadState} and {@link WeightEma#loadState}.
+ * {@link Optimizer#loadStateDict} and {@link WeightEma#loadStateDict}.
  *
  * <p>File format, version 2 (all numbers little-endian):
  * <pre>

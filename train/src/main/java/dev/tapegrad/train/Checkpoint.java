@@ -363,7 +363,7 @@ public final class Checkpoint {
         return new Progress(kind, step, generators, fields);
     }
 
-    /** A generator state is what {@link Generator#state()} returns: 6 words, the first four not all zero, a flag of 0 or 1. */
+    /** A generator state is what {@link Generator#stateDict()} returns: 6 words, the first four not all zero, a flag of 0 or 1. */
     private static void checkGeneratorState(String source, String name, long[] words) throws CheckpointException {
         if (words.length != 6 || (words[0] | words[1] | words[2] | words[3]) == 0 || (words[5] != 0 && words[5] != 1)) {
             throw new CheckpointException(source, "generator '" + name + "' has an invalid state (" + words.length + " words)");
