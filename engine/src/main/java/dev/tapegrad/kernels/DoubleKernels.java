@@ -248,7 +248,8 @@ final class DoubleKernels {
     // switches on the op or calls a function object, is compiled with every op that has run through it;
     // past the JIT's inlining budget it keeps vectors boxed on the heap and runs about ten times slower.)
     // Table rows: `unary OP: expression of v`, `binary OP` and `compare OP: expression of a and b`,
-    // `reduce OP: combining method, lane reduction`. Edit the table, then regenerate.
+    // `reduce OP: combining method, reduction of the lanes of v` (LaneOrder for sums and products, whose
+    // reduceLanes order is unspecified). Edit the table, then regenerate.
     //
     // unary NEG: v.neg()
     // unary ABS: v.abs()
@@ -282,10 +283,10 @@ final class DoubleKernels {
     // compare LE: a.compare(VectorOperators.LE, b)
     // compare GT: a.compare(VectorOperators.GT, b)
     // compare GE: a.compare(VectorOperators.GE, b)
-    // reduce SUM: add, ADD
-    // reduce PROD: mul, MUL
-    // reduce MAX: max, MAX
-    // reduce MIN: min, MIN
+    // reduce SUM: add, LaneOrder.sum(v)
+    // reduce PROD: mul, LaneOrder.product(v)
+    // reduce MAX: max, v.reduceLanes(VectorOperators.MAX)
+    // reduce MIN: min, v.reduceLanes(VectorOperators.MIN)
 
     // BEGIN GENERATED loops
 
@@ -952,7 +953,8 @@ final class DoubleKernels {
             VectorMask<Double> m = S.indexInRange(k, length);
             acc0 = acc0.add(identity.blend(DoubleVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        DoubleVector v = acc0.add(acc1).add(acc2.add(acc3));
+        return LaneOrder.sum(v);
     }
 
     /** SUM down each column: vectors run along the inner axis, each lane reduces its own column. */
@@ -981,7 +983,8 @@ final class DoubleKernels {
             VectorMask<Double> m = S.indexInRange(k, length);
             acc0 = acc0.mul(identity.blend(DoubleVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.mul(acc1).mul(acc2.mul(acc3)).reduceLanes(VectorOperators.MUL);
+        DoubleVector v = acc0.mul(acc1).mul(acc2.mul(acc3));
+        return LaneOrder.product(v);
     }
 
     /** PROD down each column: vectors run along the inner axis, each lane reduces its own column. */
@@ -1010,7 +1013,8 @@ final class DoubleKernels {
             VectorMask<Double> m = S.indexInRange(k, length);
             acc0 = acc0.max(identity.blend(DoubleVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
+        DoubleVector v = acc0.max(acc1).max(acc2.max(acc3));
+        return v.reduceLanes(VectorOperators.MAX);
     }
 
     /** MAX down each column: vectors run along the inner axis, each lane reduces its own column. */
@@ -1039,7 +1043,8 @@ final class DoubleKernels {
             VectorMask<Double> m = S.indexInRange(k, length);
             acc0 = acc0.min(identity.blend(DoubleVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.min(acc1).min(acc2.min(acc3)).reduceLanes(VectorOperators.MIN);
+        DoubleVector v = acc0.min(acc1).min(acc2.min(acc3));
+        return v.reduceLanes(VectorOperators.MIN);
     }
 
     /** MIN down each column: vectors run along the inner axis, each lane reduces its own column. */

@@ -247,7 +247,8 @@ final class FloatKernels {
     // switches on the op or calls a function object, is compiled with every op that has run through it;
     // past the JIT's inlining budget it keeps vectors boxed on the heap and runs about ten times slower.)
     // Table rows: `unary OP: expression of v`, `binary OP` and `compare OP: expression of a and b`,
-    // `reduce OP: combining method, lane reduction`. Edit the table, then regenerate.
+    // `reduce OP: combining method, reduction of the lanes of v` (LaneOrder for sums and products, whose
+    // reduceLanes order is unspecified). Edit the table, then regenerate.
     //
     // unary NEG: v.neg()
     // unary ABS: v.abs()
@@ -281,10 +282,10 @@ final class FloatKernels {
     // compare LE: a.compare(VectorOperators.LE, b)
     // compare GT: a.compare(VectorOperators.GT, b)
     // compare GE: a.compare(VectorOperators.GE, b)
-    // reduce SUM: add, ADD
-    // reduce PROD: mul, MUL
-    // reduce MAX: max, MAX
-    // reduce MIN: min, MIN
+    // reduce SUM: add, LaneOrder.sum(v)
+    // reduce PROD: mul, LaneOrder.product(v)
+    // reduce MAX: max, v.reduceLanes(VectorOperators.MAX)
+    // reduce MIN: min, v.reduceLanes(VectorOperators.MIN)
 
     // BEGIN GENERATED loops
 
@@ -951,7 +952,8 @@ final class FloatKernels {
             VectorMask<Float> m = S.indexInRange(k, length);
             acc0 = acc0.add(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        FloatVector v = acc0.add(acc1).add(acc2.add(acc3));
+        return LaneOrder.sum(v);
     }
 
     /** SUM down each column: vectors run along the inner axis, each lane reduces its own column. */
@@ -980,7 +982,8 @@ final class FloatKernels {
             VectorMask<Float> m = S.indexInRange(k, length);
             acc0 = acc0.mul(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.mul(acc1).mul(acc2.mul(acc3)).reduceLanes(VectorOperators.MUL);
+        FloatVector v = acc0.mul(acc1).mul(acc2.mul(acc3));
+        return LaneOrder.product(v);
     }
 
     /** PROD down each column: vectors run along the inner axis, each lane reduces its own column. */
@@ -1009,7 +1012,8 @@ final class FloatKernels {
             VectorMask<Float> m = S.indexInRange(k, length);
             acc0 = acc0.max(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
+        FloatVector v = acc0.max(acc1).max(acc2.max(acc3));
+        return v.reduceLanes(VectorOperators.MAX);
     }
 
     /** MAX down each column: vectors run along the inner axis, each lane reduces its own column. */
@@ -1038,7 +1042,8 @@ final class FloatKernels {
             VectorMask<Float> m = S.indexInRange(k, length);
             acc0 = acc0.min(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
         }
-        return acc0.min(acc1).min(acc2.min(acc3)).reduceLanes(VectorOperators.MIN);
+        FloatVector v = acc0.min(acc1).min(acc2.min(acc3));
+        return v.reduceLanes(VectorOperators.MIN);
     }
 
     /** MIN down each column: vectors run along the inner axis, each lane reduces its own column. */

@@ -3,7 +3,6 @@ package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -351,7 +350,7 @@ final class GemmDouble {
 
     /** c[at] = the sum of the lanes of s (+ c[at] when {@code add}). */
     private static void dotPut(DoubleVector s, double[] c, int at, boolean add) {
-        double v = s.reduceLanes(VectorOperators.ADD);
+        double v = LaneOrder.sum(s);
         c[at] = add ? v + c[at] : v;
     }
 
@@ -422,7 +421,7 @@ final class GemmDouble {
             s3 = DoubleVector.fromArray(S, a, ai + p + 3 * L).fma(DoubleVector.fromArray(S, x, xi + p + 3 * L), s3);
         }
         for (; p <= k - L; p += L) s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, x, xi + p), s0);
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = LaneOrder.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) s = Math.fma(a[ai + p], x[xi + p], s);
         return s;
     }

@@ -2,7 +2,6 @@ package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -350,7 +349,7 @@ final class GemmFloat {
 
     /** c[at] = the sum of the lanes of s (+ c[at] when {@code add}). */
     private static void dotPut(FloatVector s, float[] c, int at, boolean add) {
-        float v = s.reduceLanes(VectorOperators.ADD);
+        float v = LaneOrder.sum(s);
         c[at] = add ? v + c[at] : v;
     }
 
@@ -421,7 +420,7 @@ final class GemmFloat {
             s3 = FloatVector.fromArray(S, a, ai + p + 3 * L).fma(FloatVector.fromArray(S, x, xi + p + 3 * L), s3);
         }
         for (; p <= k - L; p += L) s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, x, xi + p), s0);
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = LaneOrder.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) s = Math.fma(a[ai + p], x[xi + p], s);
         return s;
     }

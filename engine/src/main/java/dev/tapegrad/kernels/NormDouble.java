@@ -2,7 +2,6 @@
 package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -68,7 +67,7 @@ final class NormDouble {
             DoubleVector acc = DoubleVector.zero(S);
             int j = 0;
             for (; j <= n - L; j += L) acc = acc.add(DoubleVector.fromArray(S, x, xi + j));
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = LaneOrder.sum(acc);
             for (; j < n; j++) s += x[xi + j];
             mu = s / n;
         }
@@ -78,7 +77,7 @@ final class NormDouble {
             DoubleVector d = DoubleVector.fromArray(S, x, xi + j).sub(mu);
             acc = d.fma(d, acc);
         }
-        double ss = acc.reduceLanes(VectorOperators.ADD);
+        double ss = LaneOrder.sum(acc);
         for (; j < n; j++) ss += (x[xi + j] - mu) * (x[xi + j] - mu);
         double r = (double) (1.0 / Math.sqrt(ss / n + eps));
         if (mean != null) mean[row] = mu;
@@ -139,7 +138,7 @@ final class NormDouble {
             if (pw != null) gv.fma(xh, DoubleVector.fromArray(S, pw, p + j)).intoArray(pw, p + j);
             if (pb != null) gv.add(DoubleVector.fromArray(S, pb, p + j)).intoArray(pb, p + j);
         }
-        double s1 = acc1.reduceLanes(VectorOperators.ADD), s2 = acc2.reduceLanes(VectorOperators.ADD);
+        double s1 = LaneOrder.sum(acc1), s2 = LaneOrder.sum(acc2);
         for (; j < n; j++) {
             double xh = (x[xi + j] - mu) * r, gh = g[gi + j] * w[j];
             s1 += gh;

@@ -1,7 +1,6 @@
 package dev.tapegrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -67,7 +66,7 @@ final class NormFloat {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - L; j += L) acc = acc.add(FloatVector.fromArray(S, x, xi + j));
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = LaneOrder.sum(acc);
             for (; j < n; j++) s += x[xi + j];
             mu = s / n;
         }
@@ -77,7 +76,7 @@ final class NormFloat {
             FloatVector d = FloatVector.fromArray(S, x, xi + j).sub(mu);
             acc = d.fma(d, acc);
         }
-        float ss = acc.reduceLanes(VectorOperators.ADD);
+        float ss = LaneOrder.sum(acc);
         for (; j < n; j++) ss += (x[xi + j] - mu) * (x[xi + j] - mu);
         float r = (float) (1.0 / Math.sqrt(ss / n + eps));
         if (mean != null) mean[row] = mu;
@@ -138,7 +137,7 @@ final class NormFloat {
             if (pw != null) gv.fma(xh, FloatVector.fromArray(S, pw, p + j)).intoArray(pw, p + j);
             if (pb != null) gv.add(FloatVector.fromArray(S, pb, p + j)).intoArray(pb, p + j);
         }
-        float s1 = acc1.reduceLanes(VectorOperators.ADD), s2 = acc2.reduceLanes(VectorOperators.ADD);
+        float s1 = LaneOrder.sum(acc1), s2 = LaneOrder.sum(acc2);
         for (; j < n; j++) {
             float xh = (x[xi + j] - mu) * r, gh = g[gi + j] * w[j];
             s1 += gh;

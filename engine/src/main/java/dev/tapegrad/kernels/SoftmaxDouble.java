@@ -137,7 +137,7 @@ final class SoftmaxDouble {
             if (store) e.intoArray(out, oi + j, k);
             acc = acc.add(DoubleVector.zero(S).blend(e, k));
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneOrder.sum(acc);
     }
 
     private static void softmaxRow(boolean log, double[] x, int xi, double[] out, int oi, int n) {
@@ -163,7 +163,7 @@ final class SoftmaxDouble {
             DoubleVector gv = DoubleVector.fromArray(S, g, gi + j);
             acc = log ? acc.add(gv) : gv.fma(DoubleVector.fromArray(S, y, yi + j), acc);
         }
-        double d = acc.reduceLanes(VectorOperators.ADD);
+        double d = LaneOrder.sum(acc);
         for (int k = j; k < n; k++) d += log ? g[gi + k] : g[gi + k] * y[yi + k];
         for (j = 0; j < S.loopBound(n); j += L) {
             DoubleVector gv = DoubleVector.fromArray(S, g, gi + j), yv = DoubleVector.fromArray(S, y, yi + j);
@@ -253,7 +253,7 @@ final class SoftmaxDouble {
         DoubleVector acc = DoubleVector.zero(S);
         int j = 0;
         for (; j < S.loopBound(n); j += L) acc = acc.add(DoubleVector.fromArray(S, x, xi + j));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = LaneOrder.sum(acc);
         for (; j < n; j++) s += x[xi + j];
         return s;
     }

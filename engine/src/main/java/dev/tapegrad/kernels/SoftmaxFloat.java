@@ -136,7 +136,7 @@ final class SoftmaxFloat {
             if (store) e.intoArray(out, oi + j, k);
             acc = acc.add(FloatVector.zero(S).blend(e, k));
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneOrder.sum(acc);
     }
 
     private static void softmaxRow(boolean log, float[] x, int xi, float[] out, int oi, int n) {
@@ -162,7 +162,7 @@ final class SoftmaxFloat {
             FloatVector gv = FloatVector.fromArray(S, g, gi + j);
             acc = log ? acc.add(gv) : gv.fma(FloatVector.fromArray(S, y, yi + j), acc);
         }
-        float d = acc.reduceLanes(VectorOperators.ADD);
+        float d = LaneOrder.sum(acc);
         for (int k = j; k < n; k++) d += log ? g[gi + k] : g[gi + k] * y[yi + k];
         for (j = 0; j < S.loopBound(n); j += L) {
             FloatVector gv = FloatVector.fromArray(S, g, gi + j), yv = FloatVector.fromArray(S, y, yi + j);
@@ -252,7 +252,7 @@ final class SoftmaxFloat {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j < S.loopBound(n); j += L) acc = acc.add(FloatVector.fromArray(S, x, xi + j));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneOrder.sum(acc);
         for (; j < n; j++) s += x[xi + j];
         return s;
     }

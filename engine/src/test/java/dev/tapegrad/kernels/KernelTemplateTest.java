@@ -209,7 +209,8 @@ class KernelTemplateTest {
                         VectorMask<Float> m = S.indexInRange(k, length);
                         acc0 = acc0.COMBINE(identity.blend(FloatVector.fromArray(S, src, at + k, m), m));
                     }
-                    return acc0.COMBINE(acc1).COMBINE(acc2.COMBINE(acc3)).reduceLanes(VectorOperators.LANES);
+                    FloatVector v = acc0.COMBINE(acc1).COMBINE(acc2.COMBINE(acc3));
+                    return LANES;
                 }
 
                 /** OP down each column: vectors run along the inner axis, each lane reduces its own column. */
