@@ -16,9 +16,9 @@ final class BinaryOps {
 
     /** Checks dtypes, broadcasts and computes op(a, b) (no tape). */
     static Tensor compute(String name, BinaryOp op, Tensor a, Tensor b) {
-        UnaryOps.requireFloating(name, a);
-        UnaryOps.requireFloating(name, b);
-        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch(name, a, b);
+        Checks.requireFloating(name, a);
+        Checks.requireFloating(name, b);
+        Checks.requireSameDType(name, a, b);
         if (isSingle(a) && isSingle(b) && a.shape.length == b.shape.length) return single(op, a, b);
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
@@ -52,9 +52,9 @@ final class BinaryOps {
      */
     static Tensor addcmul(Tensor a, Tensor b, Tensor c, double value) {
         String name = "addcmul";
-        for (Tensor t : new Tensor[] {a, b, c}) UnaryOps.requireFloating(name, t);
-        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch(name, a, b);
-        if (a.dtype() != c.dtype()) throw InPlace.dtypeMismatch(name, a, c);
+        for (Tensor t : new Tensor[] {a, b, c}) Checks.requireFloating(name, t);
+        Checks.requireSameDType(name, a, b);
+        Checks.requireSameDType(name, a, c);
         int[] shape = Shapes.broadcast(name, Shapes.broadcast(name, a.shape, b.shape), c.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
         Elementwise.addcmul(ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(),
@@ -154,7 +154,7 @@ final class BinaryOps {
             throw new IllegalArgumentException("where: the mask must be bool (from a comparison), got " + mask.dtype()
                     + " " + Shapes.str(mask.shape));
         }
-        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch("where", a, b);
+        Checks.requireSameDType("where", a, b);
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
         Elementwise.where(ViewOps.expandRaw(mask, shape).strided(), ViewOps.expandRaw(a, shape).strided(),

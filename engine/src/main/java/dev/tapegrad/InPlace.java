@@ -52,9 +52,9 @@ final class InPlace {
 
     static Tensor add(Tensor dst, Tensor other, double alpha) {
         check("addInPlace", dst);
-        requireFloating("addInPlace", dst);
+        Checks.requireFloating("addInPlace", dst);
         Tensor s = broadcastSource("addInPlace", dst, other);
-        if (s.dtype() != dst.dtype()) throw dtypeMismatch("addInPlace", dst, other);
+        Checks.requireSameDType("addInPlace", dst, other);
         Object scaled = dst.dtype().newArray(dst.numel());
         Elementwise.binary(BinaryOp.MUL, s.strided(), ViewOps.expandRaw(dst.constant(alpha), dst.shape).strided(), scaled);
         Object sum = dst.dtype().newArray(dst.numel());
@@ -67,7 +67,7 @@ final class InPlace {
 
     static Tensor scale(Tensor dst, double factor) {
         check("mulInPlace", dst);
-        requireFloating("mulInPlace", dst);
+        Checks.requireFloating("mulInPlace", dst);
         Object out = dst.dtype().newArray(dst.numel());
         Elementwise.binary(BinaryOp.MUL, dst.strided(), ViewOps.expandRaw(dst.constant(factor), dst.shape).strided(), out);
         Elementwise.scatterInto(out, dst.strided());
@@ -84,14 +84,4 @@ final class InPlace {
         return ViewOps.expandRaw(src, dst.shape);
     }
 
-    private static void requireFloating(String op, Tensor t) {
-        if (!t.dtype().isFloating()) {
-            throw new IllegalArgumentException(op + ": needs a float32 or float64 tensor, got " + t.dtype());
-        }
-    }
-
-    static IllegalArgumentException dtypeMismatch(String op, Tensor a, Tensor b) {
-        return new IllegalArgumentException(op + ": dtype mismatch, " + a.dtype() + " " + Shapes.str(a.shape) + " vs "
-                + b.dtype() + " " + Shapes.str(b.shape) + "; convert one with to(DType)");
-    }
 }

@@ -166,7 +166,7 @@ final class IndexOps {
     static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {
         int a = Shapes.axis("scatterAdd", axis, x.shape.length);
         requireIndexType("scatterAdd", index);
-        if (x.dtype() != src.dtype()) throw InPlace.dtypeMismatch("scatterAdd", x, src);
+        Checks.requireSameDType("scatterAdd", x, src);
         checkIndexShape("scatterAdd", "input", x, a, index);
         if (src.shape.length != index.shape.length) {
             throw new IllegalArgumentException("scatterAdd: src of shape " + Shapes.str(src.shape)

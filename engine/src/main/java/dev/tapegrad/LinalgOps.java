@@ -24,9 +24,9 @@ final class LinalgOps {
             throw new IllegalArgumentException("matmul: operands need at least one axis, got shapes "
                     + Shapes.str(a.shape) + " and " + Shapes.str(b.shape) + "; use mul for scalars");
         }
-        UnaryOps.requireFloating("matmul", a);
-        UnaryOps.requireFloating("matmul", b);
-        if (a.dtype() != b.dtype()) throw InPlace.dtypeMismatch("matmul", a, b);
+        Checks.requireFloating("matmul", a);
+        Checks.requireFloating("matmul", b);
+        Checks.requireSameDType("matmul", a, b);
         boolean rowVector = a.shape.length == 1, columnVector = b.shape.length == 1;
         int ka = a.shape[a.shape.length - 1];
         int kb = columnVector ? b.shape[0] : b.shape[b.shape.length - 2];

@@ -14,16 +14,16 @@ final class LinearOps {
 
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
         String name = "linear";
-        UnaryOps.requireFloating(name, x);
-        UnaryOps.requireFloating(name, w);
+        Checks.requireFloating(name, x);
+        Checks.requireFloating(name, w);
         if (w.shape.length != 2 || x.shape.length == 0 || x.shape[x.shape.length - 1] != w.shape[1]) {
             throw new IllegalArgumentException(name + ": expected input [*, in] and weight [out, in], got input "
                     + Shapes.str(x.shape) + " and weight " + Shapes.str(w.shape));
         }
-        if (x.dtype() != w.dtype()) throw InPlace.dtypeMismatch(name, x, w);
+        Checks.requireSameDType(name, x, w);
         int in = w.shape[1], outF = w.shape[0];
         if (b != null) {
-            if (b.dtype() != w.dtype()) throw InPlace.dtypeMismatch(name, b, w);
+            Checks.requireSameDType(name, b, w);
             if (b.shape.length != 1 || b.shape[0] != outF) {
                 throw new IllegalArgumentException(name + ": bias must have shape [" + outF + "] for weight "
                         + Shapes.str(w.shape) + ", got " + Shapes.str(b.shape));

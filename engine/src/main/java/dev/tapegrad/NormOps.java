@@ -49,7 +49,7 @@ final class NormOps {
     }
 
     private static Tensor norm(String name, boolean centre, Tensor x, Tensor w, Tensor b, double eps) {
-        UnaryOps.requireFloating(name, x);
+        Checks.requireFloating(name, x);
         if (x.shape.length == 0) throw new IllegalArgumentException(name + ": needs at least one axis, got a scalar");
         int n = x.shape[x.shape.length - 1];
         if (n == 0) throw new IllegalArgumentException(name + ": the last axis of " + Shapes.str(x.shape) + " is empty");

@@ -94,16 +94,16 @@ final class ReduceOps {
 
     /** Σ over the axes; the rule copies ḡ to every summed element. */
     static Tensor sum(Tensor x, int[] axesIn, boolean keepDim) {
-        UnaryOps.requireFloating("sum", x);
-        int[] axes = axes("sum", x, axesIn);
+        Checks.requireFloating("sum", x);
+        int[] axes = Shapes.axes("sum", axesIn, x.shape);
         Tensor out = finish(reduceRaw(ReduceOp.SUM, x, axes), x.shape, axes, keepDim);
         return Tape.record("sum", out, x, new Tensor[0], g -> new Tensor[] {expandBack(g, x.shape, axes)});
     }
 
     /** Σ/N over the axes. */
     static Tensor mean(Tensor x, int[] axesIn, boolean keepDim) {
-        UnaryOps.requireFloating("mean", x);
-        int[] axes = axes("mean", x, axesIn);
+        Checks.requireFloating("mean", x);
+        int[] axes = Shapes.axes("mean", axesIn, x.shape);
         int n = 1;
         for (int a : axes) n *= x.shape[a];
         if (n == 0) throw new IllegalArgumentException("mean: reducing over an empty axis of shape " + Shapes.str(x.shape));
@@ -146,8 +146,8 @@ final class ReduceOps {
      * entries of one group, where they are reported as 0.
      */
     static Tensor prod(Tensor x, int[] axesIn, boolean keepDim) {
-        UnaryOps.requireFloating("prod", x);
-        int[] axes = axes("prod", x, axesIn);
+        Checks.requireFloating("prod", x);
+        int[] axes = Shapes.axes("prod", axesIn, x.shape);
         int[] kept = keptShape(x.shape, axes);
         Tensor out = finish(reduceRaw(ReduceOp.PROD, x, axes), x.shape, axes, keepDim);
         return Tape.record("prod", out, x, new Tensor[] {x, out}, g -> {
@@ -182,8 +182,8 @@ final class ReduceOps {
      * derivative is 0, as it is almost everywhere. A group containing NaN has out = NaN and a NaN gradient.
      */
     private static Tensor extremum(String name, ReduceOp op, Tensor x, int[] axesIn, boolean keepDim) {
-        UnaryOps.requireFloating(name, x);
-        int[] axes = axes(name, x, axesIn);
+        Checks.requireFloating(name, x);
+        int[] axes = Shapes.axes(name, axesIn, x.shape);
         requireNonEmpty(name, x, axes);
         Tensor kept = reduceRaw(op, x, axes);
         Tensor out = finish(kept, x.shape, axes, keepDim);
@@ -203,7 +203,7 @@ final class ReduceOps {
             throw new IllegalArgumentException(name + ": expected a float32, float64 or int32 tensor, got bool "
                     + Shapes.str(x.shape) + "; convert it with to(DType.INT32)");
         }
-        int[] axes = axes(name, x, new int[] {axis});
+        int[] axes = Shapes.axes(name, new int[] {axis}, x.shape);
         requireNonEmpty(name, x, axes);
         Block b = block(x, axes);
         Tensor kept = Tensor.allocate(DType.INT32, keptShape(x.shape, axes));
@@ -216,8 +216,8 @@ final class ReduceOps {
     private record Centered(Tensor d, int[] axes, double divisor) {}
 
     private static Centered centered(String name, Tensor x, int[] axesIn, int correction) {
-        UnaryOps.requireFloating(name, x);
-        int[] axes = axes(name, x, axesIn);
+        Checks.requireFloating(name, x);
+        int[] axes = Shapes.axes(name, axesIn, x.shape);
         requireNonEmpty(name, x, axes);
         int n = 1;
         for (int a : axes) n *= x.shape[a];
@@ -264,8 +264,8 @@ final class ReduceOps {
      * group of all −∞ the gradient is 0 (softmax is undefined there); a +∞ or NaN entry gives NaN.
      */
     static Tensor logsumexp(Tensor x, int[] axesIn, boolean keepDim) {
-        UnaryOps.requireFloating("logsumexp", x);
-        int[] axes = axes("logsumexp", x, axesIn);
+        Checks.requireFloating("logsumexp", x);
+        int[] axes = Shapes.axes("logsumexp", axesIn, x.shape);
         int[] kept = keptShape(x.shape, axes);
         Tensor shift = maxShift(x, axes);
         Tensor e = UnaryOps.compute("logsumexp", UnaryOp.EXP, BinaryOps.compute("logsumexp", BinaryOp.SUB, x, shift));
@@ -291,12 +291,12 @@ final class ReduceOps {
      * unbounded and 0 is reported.
      */
     static Tensor norm(Tensor x, double p, int[] axesIn, boolean keepDim) {
-        UnaryOps.requireFloating("norm", x);
+        Checks.requireFloating("norm", x);
         if (!(p > 0) && p != Double.NEGATIVE_INFINITY) {
             throw new IllegalArgumentException("norm: p must be positive or ±infinity, got " + p + " (shape "
                     + Shapes.str(x.shape) + ")");
         }
-        int[] axes = axes("norm", x, axesIn);
+        int[] axes = Shapes.axes("norm", axesIn, x.shape);
         if (Double.isInfinite(p)) {
             requireNonEmpty("norm", x, axes);
             return p > 0 ? x.abs().max(axes, keepDim) : x.abs().min(axes, keepDim);
@@ -329,25 +329,13 @@ final class ReduceOps {
      * running sum of ḡ in the opposite direction (itself differentiable).
      */
     static Tensor cumsum(Tensor x, int axis, boolean reverse) {
-        UnaryOps.requireFloating("cumsum", x);
-        int[] axes = axes("cumsum", x, new int[] {axis});
+        Checks.requireFloating("cumsum", x);
+        int[] axes = Shapes.axes("cumsum", new int[] {axis}, x.shape);
         Tensor src = x.isContiguous() ? x : ViewOps.contiguousRaw(x);
         Block b = block(src, axes); // contiguous with one axis: no copy, same layout as the output
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
         Reductions.cumsum(reverse, src.data(), src.offset, b.outer(), b.length(), b.inner(), out.data());
         return Tape.record("cumsum", out, x, new Tensor[0], g -> new Tensor[] {cumsum(g, axes[0], !reverse)});
-    }
-
-    /** Normalises axes (negative allowed; empty = all), failing with a message naming the op and the shape. */
-    static int[] axes(String op, Tensor x, int[] axes) {
-        int rank = x.shape.length;
-        for (int a : axes) {
-            if (a < -rank || a >= rank) {
-                throw new IllegalArgumentException(op + ": axis " + a + " is out of range for a tensor of shape "
-                        + Shapes.str(x.shape) + " (valid: " + (-rank) + ".." + (rank - 1) + ")");
-            }
-        }
-        return Shapes.axes(op, axes, rank);
     }
 
     /** Fails when an op without an identity element (max, argmax, var, ...) would reduce over no elements. */

@@ -61,14 +61,21 @@ final class Shapes {
     }
 
     /**
-     * Normalises a set of axes (negative allowed, no repeats); an empty array means "all axes".
-     * The result is sorted ascending.
+     * Normalises a set of axes of a tensor of shape {@code shape} (negative allowed, no repeats); an empty array
+     * means "all axes". The result is sorted ascending. Fails naming the op, the axis and the shape.
      */
-    static int[] axes(String op, int[] axes, int rank) {
+    static int[] axes(String op, int[] axes, int[] shape) {
+        int rank = shape.length;
         if (axes.length == 0) {
             int[] all = new int[rank];
             for (int i = 0; i < rank; i++) all[i] = i;
             return all;
+        }
+        for (int a : axes) {
+            if (a < -rank || a >= rank) {
+                throw new IllegalArgumentException(op + ": axis " + a + " is out of range for a tensor of shape "
+                        + str(shape) + " (valid: " + (-rank) + ".." + (rank - 1) + ")");
+            }
         }
         boolean[] seen = new boolean[rank];
         for (int ax : axes) {

@@ -28,8 +28,8 @@ final class SoftmaxOps {
     }
 
     private static int axis(String name, Tensor x, int axis) {
-        UnaryOps.requireFloating(name, x);
-        return ReduceOps.axes(name, x, new int[] {axis})[0];
+        Checks.requireFloating(name, x);
+        return Shapes.axes(name, new int[] {axis}, x.shape)[0];
     }
 
     /** sᵢ = exp(xᵢ)/Σⱼ exp(xⱼ) along the axis. Rule: s·(ḡ − Σ ḡ·s), one fused op. */

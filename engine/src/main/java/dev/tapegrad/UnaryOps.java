@@ -14,17 +14,10 @@ final class UnaryOps {
 
     /** Computes op(x) elementwise (no tape). */
     static Tensor compute(String name, UnaryOp op, Tensor x) {
-        requireFloating(name, x);
+        Checks.requireFloating(name, x);
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
         Elementwise.unary(op, x.strided(), out.data());
         return out;
-    }
-
-    static void requireFloating(String name, Tensor x) {
-        if (!x.dtype().isFloating()) {
-            throw new IllegalArgumentException(name + ": expected a float32 or float64 tensor, got " + x.dtype()
-                    + " " + Shapes.str(x.shape) + "; convert it with to(DType.FLOAT32)");
-        }
     }
 
     /** The common shape of a unary op whose rule needs only x: record op(x) with rule g ↦ rule(g). */
@@ -138,7 +131,7 @@ final class UnaryOps {
 
     /** (xᵖ)′ = p·x^(p−1); for p = 0 the gradient is 0. */
     static Tensor pow(Tensor x, double p) {
-        requireFloating("pow", x);
+        Checks.requireFloating("pow", x);
         if (p == 1.0) return x.clone();
         Tensor out = BinaryOps.compute("pow", dev.tapegrad.kernels.BinaryOp.POW, x, x.constant(p));
         return Tape.record("pow", out, x, new Tensor[] {x},
@@ -147,7 +140,7 @@ final class UnaryOps {
 
     /** clamp′ = 1 where low ≤ x ≤ high, else 0. */
     static Tensor clamp(Tensor x, double low, double high) {
-        requireFloating("clamp", x);
+        Checks.requireFloating("clamp", x);
         if (low > high) {
             throw new IllegalArgumentException("clamp: low " + low + " is greater than high " + high);
         }
