@@ -30,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A writer holds an exclusive lock on its temporary file while it works. A process killed half-way leaves its
  * temporary file behind; the next save of the same target deletes such leftovers, recognising them by name and
  * by the fact that nobody holds their lock any more (the operating system drops the locks of a dead process), so
- * a save running concurrently in another process is never disturbed.
+ * a save running concurrently in another process is never disturbed (a file deleted by another process's cleaner
+ * in the moment between its creation and its lock is noticed, and the save starts again under a new name); files
+ * this JVM is writing are never opened by its own cleaners.
  *
  * <p>Thread safety: all methods are static and may be called from any thread; two concurrent saves of one target
  * each write a complete file and the last rename wins.
@@ -38,6 +40,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFile {
     private static final String MARK = ".tapegrad-";
     private static final String SUFFIX = ".tmp";
+    /** Temporary files this JVM is writing right now. */
+    private static final java.util.Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Writes the whole content of a file through a channel positioned at 0. */
     @FunctionalInterface
@@ -81,20 +85,32 @@ public final class AtomicFile {
         if (dir == null || !Files.isDirectory(dir)) throw new NoSuchFileException(String.valueOf(dir), null, "the directory of " + abs + " does not exist");
         if (Files.isDirectory(abs)) throw new IOException(abs + " is a directory");
         removeLeftovers(abs);
-        Path tmp = newTemporary(abs);
+        Path tmp = null;
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 FileLock lock = ch.lock()) {
-                content.writeTo(ch);
-                ch.force(true);
-                // rename while we still hold the lock: nobody may take this file for a leftover
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                moved = true;
+            for (int attempt = 0; !moved; attempt++) {
+                tmp = reserveTemporary(abs);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                     FileLock lock = ch.lock()) {
+                    // Another process's cleaner may have taken the file for a leftover between its creation and
+                    // our lock, and deleted it: then start again under a new name.
+                    if (!Files.exists(tmp)) {
+                        if (attempt == 100) throw new IOException("temporary files next to " + abs + " keep disappearing");
+                        continue;
+                    }
+                    content.writeTo(ch);
+                    ch.force(true);
+                    // rename while we still hold the lock: nobody may take this file for a leftover
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    moved = true;
+                } finally {
+                    if (!moved) Files.deleteIfExists(tmp);
+                    LIVE.remove(tmp);
+                }
             }
             syncDirectory(dir);
         } finally {
-            if (!moved) Files.deleteIfExists(tmp);
+            if (tmp != null) LIVE.remove(tmp);
         }
     }
 
@@ -111,8 +127,13 @@ public final class AtomicFile {
         if (dir == null || !Files.isDirectory(dir)) throw new NoSuchFileException(String.valueOf(abs), null, "its directory does not exist");
         if (Files.isDirectory(abs)) throw new IOException(abs + " is a directory");
         if (Files.exists(abs) && !Files.isWritable(abs) && !Files.isWritable(dir)) throw new IOException(abs + " is not writable");
-        Path probe = newTemporary(abs);
-        Files.delete(probe);
+        Path probe = reserveTemporary(abs);
+        try {
+            Files.createFile(probe);
+            Files.delete(probe);
+        } finally {
+            LIVE.remove(probe);
+        }
     }
 
     /** Whether {@code file}'s name is that of a temporary file of {@link #write} (live or left behind by a crash). */
@@ -144,6 +165,9 @@ public final class AtomicFile {
     }
 
     private static boolean deleteIfAbandoned(Path p) {
+        // A file this JVM is writing is never opened here: closing a second channel on a file can release the
+        // writer's lock (POSIX locks belong to the process), which would expose it to other processes' cleaners.
+        if (LIVE.contains(p)) return false;
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             FileLock lock = ch.tryLock();
             if (lock == null) return false;              // another process is writing it
@@ -170,15 +194,17 @@ public final class AtomicFile {
         return "." + escaped + MARK + "*" + SUFFIX;
     }
 
-    private static Path newTemporary(Path target) throws IOException {
+    /**
+     * A fresh temporary name next to {@code target}, registered as written by this JVM (so that this JVM's
+     * cleaners leave it alone) before anything exists under it; the caller creates the file and removes the name
+     * from {@link #LIVE} when done.
+     */
+    private static Path reserveTemporary(Path target) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path tmp = target.resolveSibling("." + target.getFileName() + MARK
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + SUFFIX);
-            try {
-                return Files.createFile(tmp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) throw e;
-            }
+            if (!Files.exists(tmp) && LIVE.add(tmp)) return tmp;
+            if (attempt == 100) throw new FileAlreadyExistsException(tmp.toString());
         }
     }
 

@@ -97,4 +97,30 @@ class AtomicFileTest {
         assertEquals(List.of(), files(), "the probe leaves nothing behind");
         assertThrows(IOException.class, () -> AtomicFile.write(dir.resolve("missing/a.bin"), new byte[0]));
     }
+
+    @Test
+    void concurrentSavesOfOneTargetAllSucceedAndLeaveOneCompleteFile() throws Exception {
+        Path f = dir.resolve("shared.bin");
+        int threads = 4, rounds = 300, size = 16 << 10;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                byte fill = (byte) (t + 1);
+                done.add(pool.submit(() -> {
+                    byte[] bytes = new byte[size];
+                    java.util.Arrays.fill(bytes, fill);
+                    for (int r = 0; r < rounds; r++) AtomicFile.write(f, bytes); // a failed save throws here
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> d : done) d.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        byte[] last = Files.readAllBytes(f);
+        assertEquals(size, last.length);
+        for (byte b : last) assertEquals(last[0], b, "one writer's complete content, not a mixture");
+        assertEquals(List.of(f), files(), "no temporary file left");
+    }
 }
