@@ -89,6 +89,9 @@ public final class Generator {
         if ((state[0] | state[1] | state[2] | state[3]) == 0) {
             throw new IllegalArgumentException("Generator.loadStateDict: the all-zero state is invalid for xoshiro256**");
         }
+        if (state[5] != 0 && state[5] != 1) {
+            throw new IllegalArgumentException("Generator.loadStateDict: word 5 (has a spare normal) must be 0 or 1, got " + state[5]);
+        }
         s0 = state[0];
         s1 = state[1];
         s2 = state[2];

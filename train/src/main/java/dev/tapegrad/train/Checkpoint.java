@@ -51,12 +51,13 @@ import java.util.zip.ZipOutputStream;
  * <p>The file is a zip of exactly three entries: {@code model.safetensors} (the state dict, PyTorch names, so
  * {@code safetensors.torch.load_file} reads it), {@code optimizer.bin} ({@link OptimizerState#toBytes}) and
  * {@code progress.txt} (UTF-8 lines {@code key=value}: {@code format}, {@code kind}, {@code step},
- * {@code generator.NAME} with a generator's state words, then the fields). Each entry carries the zip's CRC-32,
- * checked as it is read, so any corruption of up to 32 consecutive bits of an entry is detected.
+ * {@code generator.NAME} with a generator's state words, then the fields). Each entry carries the zip's CRC-32 of
+ * its inflated bytes, checked as it is read, and the optimizer entry its own CRC-32C, so a damaged entry is
+ * refused except with a probability of about 2⁻³².
  *
  * <p>Loading is defensive, because a checkpoint may come from anywhere: only the three expected entries are
- * read, each at most {@code maxEntryBytes} inflated bytes (counted while inflating; the sizes a zip declares are
- * not trusted), unknown and duplicate entries are refused, every number is range-checked, and the safetensors and
+ * read, each at most {@code maxEntryBytes} inflated bytes and all together at most twice that (counted while
+ * inflating; the sizes a zip declares are not trusted), unknown and duplicate entries are refused, every number is range-checked, and the safetensors and
  * optimizer entries are fully parsed. {@link #restoreInto} then compares every tensor name, shape and dtype with
  * the model and the optimizer state with the optimizer before changing anything. Every problem is a
  * {@link CheckpointException} saying {@code checkpoint PATH is not usable: REASON}.
@@ -67,8 +68,12 @@ import java.util.zip.ZipOutputStream;
 public final class Checkpoint {
     /** The value of the {@code format} line of the files this class writes. */
     public static final int FORMAT = 1;
-    /** The inflated-size limit per entry of {@link #load(Path)}: 1 GiB. */
-    public static final long DEFAULT_MAX_ENTRY_BYTES = 1L << 30;
+    /**
+     * The inflated-size limit per entry of {@link #load(Path)}: 1 GiB, or a sixteenth of the JVM's maximum heap if
+     * that is less, so that a small zip bomb cannot exhaust the heap (loading holds an entry's bytes and its parsed
+     * values at once). Larger checkpoints load with {@link #load(Path, long)} and {@link #entryLimitFor}.
+     */
+    public static final long DEFAULT_MAX_ENTRY_BYTES = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 16);
     /** The kind of a checkpoint built without {@link Builder#kind}. */
     public static final String DEFAULT_KIND = "model";
 
@@ -198,19 +203,29 @@ public final class Checkpoint {
         byte[] progress = progressText().getBytes(StandardCharsets.UTF_8);
         byte[] optimizerBytes = optimizer.toBytes();
         AtomicFile.write(file, channel -> {
-            // the channel belongs to AtomicFile: finish the zip but do not close it
-            ZipOutputStream zip = new ZipOutputStream(Channels.newOutputStream(channel));
-            zip.putNextEntry(new ZipEntry(MODEL));
-            SafeTensors.write(Channels.newChannel(zip), model, Map.of("format", "pt"));
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(OPTIMIZER));
-            zip.write(optimizerBytes);
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(PROGRESS));
-            zip.write(progress);
-            zip.closeEntry();
-            zip.finish();
-            zip.flush();
+            // the channel belongs to AtomicFile: closing the zip (which frees its deflater) must not close it
+            OutputStream unclosable = new java.io.FilterOutputStream(Channels.newOutputStream(channel)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+            try (ZipOutputStream zip = new ZipOutputStream(unclosable)) {
+                zip.putNextEntry(new ZipEntry(MODEL));
+                SafeTensors.write(Channels.newChannel(zip), model, Map.of("format", "pt"));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                zip.write(optimizerBytes);
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(PROGRESS));
+                zip.write(progress);
+                zip.closeEntry();
+            }
         });
     }
 
@@ -234,7 +249,8 @@ public final class Checkpoint {
 
     /**
      * Loads and checks a checkpoint file; nothing outside the returned value is changed. {@code maxEntryBytes}
-     * bounds each entry's inflated size ({@link #entryLimitFor} gives a limit that fits a model).
+     * bounds each entry's inflated size, and twice it the sum of all entries ({@link #entryLimitFor} gives a limit
+     * that fits a model).
      *
      * @throws CheckpointException for a missing or unreadable file, a file that is not a complete checkpoint
      *                             (unknown, duplicate, missing or oversized entries, bad numbers, an invalid
@@ -246,6 +262,7 @@ public final class Checkpoint {
         if (Files.isDirectory(file)) throw new CheckpointException(source, "it is a directory");
         try {
             byte[] modelBytes = null, optimizerBytes = null, progressBytes = null;
+            long budget = maxEntryBytes > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * maxEntryBytes;
             try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
                 for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                     String name = e.getName();
@@ -255,10 +272,13 @@ public final class Checkpoint {
                     }
                     boolean seen = name.equals(MODEL) ? modelBytes != null : name.equals(OPTIMIZER) ? optimizerBytes != null : progressBytes != null;
                     if (seen) throw new CheckpointException(source, "entry '" + name + "' appears twice");
+                    long cap = Math.min(maxEntryBytes, budget); // per entry, and all entries together
+                    byte[] bytes = readCapped(source, name, zip, name.equals(PROGRESS) ? Math.min(cap, MAX_PROGRESS_BYTES) : cap);
+                    budget -= bytes.length;
                     switch (name) {
-                        case MODEL -> modelBytes = readCapped(source, name, zip, maxEntryBytes);
-                        case OPTIMIZER -> optimizerBytes = readCapped(source, name, zip, maxEntryBytes);
-                        default -> progressBytes = readCapped(source, name, zip, Math.min(maxEntryBytes, MAX_PROGRESS_BYTES));
+                        case MODEL -> modelBytes = bytes;
+                        case OPTIMIZER -> optimizerBytes = bytes;
+                        default -> progressBytes = bytes;
                     }
                 }
             }
@@ -363,10 +383,12 @@ public final class Checkpoint {
         return new Progress(kind, step, generators, fields);
     }
 
-    /** A generator state is what {@link Generator#stateDict()} returns: 6 words, the first four not all zero, a flag of 0 or 1. */
+    /** A generator state must be one {@link Generator#loadStateDict} accepts (checked on a scratch generator). */
     private static void checkGeneratorState(String source, String name, long[] words) throws CheckpointException {
-        if (words.length != 6 || (words[0] | words[1] | words[2] | words[3]) == 0 || (words[5] != 0 && words[5] != 1)) {
-            throw new CheckpointException(source, "generator '" + name + "' has an invalid state (" + words.length + " words)");
+        try {
+            new Generator(0).loadStateDict(words);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source, "generator '" + name + "' has an invalid state (" + e.getMessage() + ")", e);
         }
     }
 
