@@ -51,15 +51,20 @@ class ThreadsPropertyTest {
         cmd.add("-cp");
         cmd.add(location(Tensor.class) + java.io.File.pathSeparator + location(Child.class));
         cmd.add(Child.class.getName());
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes(); // the child writes little: reading one stream then the other cannot block
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the child JVM with -Dtapegrad.threads=" + value + " did not finish in 60 s");
+        // outputs go to files, so that a child that hangs is caught by the timeout instead of blocking a read
+        Path outFile = java.nio.file.Files.createTempFile("threads-child", ".out"), errFile = java.nio.file.Files.createTempFile("threads-child", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the child JVM with -Dtapegrad.threads=" + value + " did not finish in 60 s");
+            }
+            return new Result(p.exitValue(), java.nio.file.Files.readString(outFile), java.nio.file.Files.readString(errFile));
+        } finally {
+            java.nio.file.Files.deleteIfExists(outFile);
+            java.nio.file.Files.deleteIfExists(errFile);
         }
-        return new Result(p.exitValue(), new String(out), new String(err));
     }
 
     private static String location(Class<?> c) throws Exception {

@@ -37,13 +37,22 @@ class VectorModuleTest {
         command.add("-XX:TieredStopAtLevel=1"); // start-up is all this JVM does
         command.addAll(List.of(jvmFlags));
         command.addAll(List.of("-cp", classPath, OneOp.class.getName()));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        // both outputs are a few lines: read them one after the other
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        return new Run(p.exitValue(), out, err);
+        // outputs go to files, so that a child that hangs is caught by the timeout instead of blocking a read
+        java.nio.file.Path outFile = java.nio.file.Files.createTempFile("vector-child", ".out");
+        java.nio.file.Path errFile = java.nio.file.Files.createTempFile("vector-child", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("child JVM did not finish in 60 s");
+            }
+            return new Run(p.exitValue(), java.nio.file.Files.readString(outFile, StandardCharsets.UTF_8),
+                    java.nio.file.Files.readString(errFile, StandardCharsets.UTF_8));
+        } finally {
+            java.nio.file.Files.deleteIfExists(outFile);
+            java.nio.file.Files.deleteIfExists(errFile);
+        }
     }
 
     private static String location(Class<?> c) throws URISyntaxException {

@@ -405,11 +405,19 @@ public final class Main {
         Trainer.State state = new Trainer.State((int) ck.step(), ck.longsField("prompt-rng"), ck.longsField("token-rng"),
                 ck.doublesField("sampler"));
         Map<String, Generator> gens = run.method().gen() == null ? Map.of() : Map.of("estimator", run.method().gen());
-        ck.restoreInto(run.decoder(), run.optimizer(), gens);
+        // all or nothing: the trainer's state first (it changes nothing when it fails), then the rest, undoing the
+        // trainer's when that fails
+        Trainer.State before = run.trainer().stateDict();
         try {
             run.trainer().loadStateDict(state);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(file.toString(), "bad trainer state: " + e.getMessage(), e);
+        }
+        try {
+            ck.restoreInto(run.decoder(), run.optimizer(), gens);
+        } catch (CheckpointException e) {
+            run.trainer().loadStateDict(before);
+            throw e;
         }
     }
 

@@ -69,9 +69,6 @@ class ParallelPoolTest {
             AtomicIntegerArray runs = new AtomicIntegerArray(3 * max);
             ParallelPool.forEach(3 * max, runs::incrementAndGet);
             for (int i = 0; i < 3 * max; i++) assertEquals(1, runs.get(i));
-            long workers = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.isAlive() && t.getName().startsWith("tapegrad-worker-")).count();
-            assertTrue(workers < max, "setThreads(" + n + ") started " + workers + " workers (the caller is the other one)");
         }
         ParallelPool.setThreads(max);
         assertEquals(max, ParallelPool.threads());

@@ -37,7 +37,7 @@ class TokenPolicyTest {
         TokenPolicy.Generation b = policy.generate(new Generator(42), q, 8);
         assertArrayEquals(a.completions().toIntArray(), b.completions().toIntArray());
         // Within one JVM the first call runs the kernels interpreted and later calls JIT-compiled; the Vector API's
-        // compiled exp and lane sums round differently in the last bit, so log-probs agree to float precision here
+        // compiled exp (and other vector math) rounds differently in the last bit, so log-probs agree to float precision here
         // (separate runs of the launcher, which uses -Xbatch, agree bit for bit).
         assertArrayEquals(a.logProbs().toFloatArray(), b.logProbs().toFloatArray(), 1e-5f);
         TokenPolicy.Generation c = policy.generate(new Generator(43), q, 8);
@@ -59,7 +59,7 @@ class TokenPolicyTest {
             }
             Tensor live = policy.logProbs(q, o);
             // The same forward pass with and without a tape: equal up to float32 rounding, not bit for bit, because
-            // the Vector API's compiled exp and lane sums round differently in the last bit from the interpreted
+            // the Vector API's compiled exp (and other vector math) rounds differently in the last bit from the interpreted
             // ones and the two passes may run in different JIT tiers. A log-prob (|value| < 10) is a handful of
             // roundings (unit 6e-8) away from the other: 1e-5 is ~20 ulps of slack, while a real difference
             // (a recorded op changing values, a wrong token) moves it by far more.
