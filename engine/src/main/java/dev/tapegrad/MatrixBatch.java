@@ -146,11 +146,4 @@ final class MatrixBatch {
     static Tensor strictTril(Tensor x) {
         return x.mul(band(cols(x), -cols(x), -1, x.dtype()));
     }
-
-    // ---------------------------------------------------------------- recording
-
-    /** Records one output of a linear-algebra op with its VJP and JVP rules. */
-    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule vjp, JvpRule jvp) {
-        return Tape.record(op, out, inputs, saved, vjp);
-    }
 }

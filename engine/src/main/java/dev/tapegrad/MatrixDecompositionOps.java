@@ -14,6 +14,12 @@ import static dev.tapegrad.MatrixBatch.symmetricPart;
 import static dev.tapegrad.MatrixBatch.triu;
 import static dev.tapegrad.MatrixSolveOps.triangularSolve;
 
+import static dev.tapegrad.LinalgSamples.fullColumnRank;
+import static dev.tapegrad.LinalgSamples.positiveDefinite;
+import static dev.tapegrad.LinalgSamples.separatedSingular;
+import static dev.tapegrad.LinalgSamples.separatedSymmetric;
+import static dev.tapegrad.LinalgSamples.shapes;
+
 import dev.tapegrad.kernels.Cholesky;
 import dev.tapegrad.kernels.HouseholderQr;
 import dev.tapegrad.kernels.JacobiSvd;
@@ -35,6 +41,10 @@ final class MatrixDecompositionOps {
 
     // ---------------------------------------------------------------- Cholesky
 
+    static final OpDef CHOLESKY = OpDef.of("cholesky",
+                    "L = chol(A), A = L·Lᵀ (lower triangle read); L̇ = L·Φ(L⁻¹·Ȧ·L⁻ᵀ), Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹), Φ = tril, diagonal halved")
+            .example(shapes("nxn"), xs -> Linalg.cholesky(positiveDefinite(xs.get(0))));
+
     /**
      * L = chol(A), A = L·Lᵀ. With Φ(X) the lower triangle of X with its diagonal halved:
      * JVP: L̇ = L·Φ(L⁻¹·sym(Ȧ)·L⁻ᵀ); VJP: Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Φ is self-adjoint, so one is the
@@ -52,7 +62,7 @@ final class MatrixDecompositionOps {
             }
         }
         Tensor out = MatrixBatch.tensor(l, a.dtype(), a.shape);
-        return MatrixBatch.record("cholesky", out, new Tensor[] {a}, new Tensor[] {out},
+        return CHOLESKY.record(out, new Tensor[] {a}, new Tensor[] {out},
                 g -> {
                     Tensor p = phi(mT(out).matmul(g));
                     Tensor left = triangularSolve(mT(out), p, true, false);               // L⁻ᵀ·P
@@ -74,6 +84,15 @@ final class MatrixDecompositionOps {
 
     // ---------------------------------------------------------------- QR
 
+    static final OpDef QR = OpDef.of("qr",
+                    "A = Q·R, m ≥ n, diag R ≥ 0 (Householder); C = Qᵀ·Ȧ·R⁻¹, Ω = L(C) − L(C)ᵀ: Ṙ = (C − Ω)·R, Q̇ = (Ȧ − Q·Ṙ)·R⁻¹")
+            .example("q", shapes("n+pxn"), xs -> Linalg.qr(fullColumnRank(xs.get(0))).q())
+            .example("r", shapes("n+pxn"), xs -> Linalg.qr(fullColumnRank(xs.get(0))).r())
+            .example("square", shapes("nxn"), xs -> {
+                Linalg.QR qr = Linalg.qr(fullColumnRank(xs.get(0)));
+                return qr.q().add(qr.r());
+            });
+
     /**
      * Reduced QR, A = Q·R for m ≥ n (Householder; R with a non-negative diagonal). Writing C = Qᵀ·Ȧ·R⁻¹ and
      * Ω = L(C) − L(C)ᵀ (L the strictly lower triangle; Ω = Qᵀ·Q̇ is skew), the JVP is Ṙ = (C − Ω)·R and
@@ -89,10 +108,10 @@ final class MatrixDecompositionOps {
         Tensor rt = MatrixBatch.tensor(r, a.dtype(), MatrixBatch.withMatrix(batch, n, n));
         Tensor[] in = {a};
         Tensor[] saved = {qt, rt};
-        Tensor qOut = MatrixBatch.record("qr", qt, in, saved,
+        Tensor qOut = QR.record(qt, in, saved,
                 g -> new Tensor[] {qrVjp(qt, rt, g, null)},
                 t -> qrTangents(t[0], qt, rt)[0]);
-        Tensor rOut = MatrixBatch.record("qr", rt, in, saved,
+        Tensor rOut = QR.record(rt, in, saved,
                 g -> new Tensor[] {qrVjp(qt, rt, null, g)},
                 t -> qrTangents(t[0], qt, rt)[1]);
         return new Tensor[] {qOut, rOut};
@@ -121,6 +140,11 @@ final class MatrixDecompositionOps {
 
     // ---------------------------------------------------------------- eigh
 
+    static final OpDef EIGH = OpDef.of("eigh",
+                    "A = V·diag(λ)·Vᵀ, λ ascending (Jacobi); λ̇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ Vᵀ·Ȧ·V), F_ij = 1/(λ_j − λ_i) (inf at repeated λ)")
+            .example("values", shapes("nxn"), xs -> Linalg.eigh(separatedSymmetric(xs.get(0))).values())
+            .example("vectors", shapes("nxn"), xs -> Linalg.eigh(separatedSymmetric(xs.get(0))).vectors());
+
     /**
      * A = V·diag(λ)·Vᵀ for symmetric A (Jacobi; λ ascending). With Ȧ symmetrised and
      * F_ij = 1/(λ_j − λ_i) off the diagonal (0 on it): JVP λ̇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ (Vᵀ·Ȧ·V));
@@ -143,10 +167,10 @@ final class MatrixDecompositionOps {
         Tensor v = MatrixBatch.tensor(vectors, a.dtype(), a.shape);
         Tensor[] in = {a};
         Tensor[] saved = {lambda, v};
-        Tensor valuesOut = MatrixBatch.record("eigh", lambda, in, saved,
+        Tensor valuesOut = EIGH.record(lambda, in, saved,
                 g -> new Tensor[] {v.mul(g.unsqueeze(-2)).matmul(mT(v))},
                 t -> v.mul(symmetricPart(t[0]).matmul(v)).sum(new int[] {-2}, false));
-        Tensor vectorsOut = MatrixBatch.record("eigh", v, in, saved,
+        Tensor vectorsOut = EIGH.record(v, in, saved,
                 g -> new Tensor[] {symmetricPart(v.matmul(eighF(lambda).mul(mT(v).matmul(g))).matmul(mT(v)))},
                 t -> v.matmul(eighF(lambda).mul(mT(v).matmul(symmetricPart(t[0])).matmul(v))));
         return new Tensor[] {valuesOut, vectorsOut};
@@ -165,6 +189,18 @@ final class MatrixDecompositionOps {
     }
 
     // ---------------------------------------------------------------- SVD
+
+    static final OpDef SVD = OpDef.of("svd",
+                    "A = U·diag(s)·Vh, s descending (one-sided Jacobi); ṡ = diag(Uᵀ·Ȧ·V), U̇ and V̇ with F_ij = 1/(s_j² − s_i²) (inf at repeated s)")
+            .example("s", shapes("n+pxn"), xs -> Linalg.svd(separatedSingular(xs.get(0))).s())
+            .example("u-tall", shapes("n+pxn"), xs -> Linalg.svd(separatedSingular(xs.get(0))).u())
+            .example("vh-tall", shapes("n+pxn"), xs -> Linalg.svd(separatedSingular(xs.get(0))).vh())
+            .example("u-wide", shapes("nxn+p"), xs -> Linalg.svd(separatedSingular(xs.get(0))).u())
+            .example("vh-wide", shapes("nxn+p"), xs -> Linalg.svd(separatedSingular(xs.get(0))).vh())
+            .example("square", shapes("nxn"), xs -> {
+                Linalg.Svd svd = Linalg.svd(separatedSingular(xs.get(0)));
+                return svd.u().add(svd.vh()).add(svd.s().unsqueeze(-1));
+            });
 
     /**
      * Reduced SVD, A = U·diag(s)·Vᵀ, k = min(m, n) (one-sided Jacobi; s descending). With dP = Uᵀ·Ȧ·V, S =
@@ -199,13 +235,13 @@ final class MatrixDecompositionOps {
         Tensor vh = MatrixBatch.tensor(vt, a.dtype(), MatrixBatch.withMatrix(batch, k, n));
         Tensor[] in = {a};
         Tensor[] saved = {ut, st, vh};
-        Tensor uOut = MatrixBatch.record("svd", ut, in, saved,
+        Tensor uOut = SVD.record(ut, in, saved,
                 g -> new Tensor[] {svdVjpU(ut, st, vh, g, m > k)},
                 t -> svdTangentU(t[0], ut, st, vh, m > k));
-        Tensor sOut = MatrixBatch.record("svd", st, in, saved,
+        Tensor sOut = SVD.record(st, in, saved,
                 g -> new Tensor[] {ut.mul(g.unsqueeze(-2)).matmul(vh)},
                 t -> diagonal(mT(ut).matmul(t[0]).matmul(mT(vh))));
-        Tensor vhOut = MatrixBatch.record("svd", vh, in, saved,
+        Tensor vhOut = SVD.record(vh, in, saved,
                 g -> new Tensor[] {svdVjpV(ut, st, vh, mT(g), n > k)},
                 t -> mT(svdTangentV(t[0], ut, st, vh, n > k)));
         return new Tensor[] {uOut, sOut, vhOut};

@@ -7,6 +7,9 @@ import static dev.tapegrad.MatrixBatch.count;
 import static dev.tapegrad.MatrixBatch.mT;
 import static dev.tapegrad.MatrixBatch.trace;
 
+import static dev.tapegrad.LinalgSamples.invertible;
+import static dev.tapegrad.LinalgSamples.shapes;
+
 import dev.tapegrad.kernels.LuDecomposition;
 import dev.tapegrad.kernels.TriangularSolve;
 
@@ -21,6 +24,11 @@ final class MatrixSolveOps {
 
     // ---------------------------------------------------------------- solve
 
+    static final OpDef SOLVE = OpDef.of("solve", "X = A⁻¹·B (LU, partial pivoting); B̄ = A⁻ᵀ·X̄, Ā = −B̄·Xᵀ; Ẋ = A⁻¹·(Ḃ − Ȧ·X)")
+            .example("matrix", shapes("nxn", "nxp"), xs -> Linalg.solve(invertible(xs.get(0)), xs.get(1)))
+            .example("vector", shapes("nxn", "n"), xs -> Linalg.solve(invertible(xs.get(0)), xs.get(1)))
+            .example("broadcast", shapes("nxn", "2x1xnxp"), xs -> Linalg.solve(invertible(xs.get(0)), xs.get(1)));
+
     /**
      * X = A⁻¹·B for A [..., n, n] and B [..., n, k] with the same batch axes (LU with partial pivoting).
      * VJP: B̄ = A⁻ᵀ·X̄, Ā = −B̄·Xᵀ. JVP: Ẋ = A⁻¹·(Ḃ − Ȧ·X).
@@ -34,7 +42,7 @@ final class MatrixSolveOps {
             lu.solve(bv, i * n * k, x, i * n * k, k);
         }
         Tensor out = MatrixBatch.tensor(x, a.dtype(), b.shape);
-        return MatrixBatch.record("solve", out, new Tensor[] {a, b}, new Tensor[] {a, out},
+        return SOLVE.record(out, new Tensor[] {a, b}, new Tensor[] {a, out},
                 g -> {
                     Tensor gb = solve(mT(a), g);
                     return new Tensor[] {a.requiresGrad ? gb.matmul(mT(out)).neg() : null, gb};
@@ -53,6 +61,13 @@ final class MatrixSolveOps {
 
     // ---------------------------------------------------------------- triangular solve
 
+    static final OpDef TRIANGULAR_SOLVE = OpDef.of("triangularSolve",
+                    "X = T⁻¹·B by substitution, T triangular (one triangle read); B̄ = T⁻ᵀ·X̄, T̄ = −tri(B̄·Xᵀ); Ẋ = T⁻¹·(Ḃ − tri(Ṫ)·X)")
+            .example("lower", shapes("nxn", "nxp"), xs -> Linalg.triangularSolve(invertible(xs.get(0)), xs.get(1), Linalg.Triangle.LOWER))
+            .example("upper", shapes("nxn", "nxp"), xs -> Linalg.triangularSolve(invertible(xs.get(0)), xs.get(1), Linalg.Triangle.UPPER))
+            .example("upper-right-unit", shapes("nxn", "pxn"), xs -> Linalg.triangularSolve(xs.get(0), xs.get(1),
+                    Linalg.TriangularSolveOptions.builder(Linalg.Triangle.UPPER).right().unitDiagonal().build()));
+
     /**
      * X = T⁻¹·B for T [..., n, n] triangular (only the named triangle is read; with {@code unitDiagonal} its
      * diagonal is taken as ones) and B [..., n, k]. VJP: B̄ = T⁻ᵀ·X̄ (a solve with the other triangle),
@@ -70,7 +85,7 @@ final class MatrixSolveOps {
             }
         }
         Tensor out = MatrixBatch.tensor(x, t.dtype(), b.shape);
-        return MatrixBatch.record("triangularSolve", out, new Tensor[] {t, b}, new Tensor[] {t, out},
+        return TRIANGULAR_SOLVE.record(out, new Tensor[] {t, b}, new Tensor[] {t, out},
                 g -> {
                     Tensor gb = triangularSolve(mT(t), g, !upper, unitDiagonal);
                     Tensor gt = t.requiresGrad ? triangle(gb.matmul(mT(out)).neg(), upper, unitDiagonal) : null;
@@ -94,6 +109,9 @@ final class MatrixSolveOps {
 
     // ---------------------------------------------------------------- inverse
 
+    static final OpDef INVERSE = OpDef.of("inverse", "X = A⁻¹ (LU); Ā = −Xᵀ·X̄·Xᵀ; Ẋ = −X·Ȧ·X")
+            .example(shapes("nxn"), xs -> Linalg.inverse(invertible(xs.get(0))));
+
     /** X = A⁻¹. VJP: Ā = −Xᵀ·X̄·Xᵀ. JVP: Ẋ = −X·Ȧ·X. */
     static Tensor inverse(Tensor a) {
         int n = cols(a), count = count(a);
@@ -104,12 +122,15 @@ final class MatrixSolveOps {
             lu.inverse(x, i * n * n);
         }
         Tensor out = MatrixBatch.tensor(x, a.dtype(), a.shape);
-        return MatrixBatch.record("inverse", out, new Tensor[] {a}, new Tensor[] {out},
+        return INVERSE.record(out, new Tensor[] {a}, new Tensor[] {out},
                 g -> new Tensor[] {mT(out).matmul(g).matmul(mT(out)).neg()},
                 t -> out.matmul(t[0]).matmul(out).neg());
     }
 
     // ---------------------------------------------------------------- determinants
+
+    static final OpDef DET = OpDef.of("det", "det A = sign(P)·Π Uᵢᵢ (LU); Jacobi: Ā = d̄·det A·A⁻ᵀ, ḋ = det A·tr(A⁻¹·Ȧ)")
+            .example(shapes("nxn"), xs -> Linalg.det(invertible(xs.get(0)).div(2 * MatrixBatch.cols(xs.get(0)) + 1)));
 
     /**
      * det A [...] (0 for a singular matrix). Jacobi's formula: d(det A) = det A · tr(A⁻¹·dA), so
@@ -121,22 +142,28 @@ final class MatrixSolveOps {
         double[] av = MatrixBatch.values(a), d = new double[count];
         for (int i = 0; i < count; i++) d[i] = LuDecomposition.factor(av, i * n * n, n).determinant();
         Tensor out = MatrixBatch.tensor(d, a.dtype(), batchShape(a));
-        return MatrixBatch.record("det", out, new Tensor[] {a}, new Tensor[] {a, out},
+        return DET.record(out, new Tensor[] {a}, new Tensor[] {a, out},
                 g -> new Tensor[] {mT(inverse(a)).mul(g.mul(out).unsqueeze(-1).unsqueeze(-1))},
                 t -> out.mul(trace(solve(a, t[0]))));
     }
+
+    static final OpDef LOGDET = OpDef.of("logdet", "log det A = Σ log Uᵢᵢ (NaN if det A < 0, −∞ if 0); Ā = l̄·A⁻ᵀ, l̇ = tr(A⁻¹·Ȧ)")
+            .example(shapes("nxn"), xs -> Linalg.logdet(invertible(xs.get(0))));
+
+    static final OpDef SLOGDET = OpDef.of("slogdet", "(sign det A, log |det A|); the sign is constant, log |det A| as logdet")
+            .example("negative-det", shapes("nxn"), xs -> Linalg.slogdet(invertible(xs.get(0)).neg()).logAbsDet());
 
     /**
      * log det A [...] for det A &gt; 0; NaN where det A &lt; 0 and −∞ where det A = 0 (as PyTorch's
      * {@code logdet}). VJP: Ā = l̄·A⁻ᵀ; JVP: l̇ = tr(A⁻¹·Ȧ).
      */
     static Tensor logdet(Tensor a) {
-        return logDeterminant("logdet", a, true);
+        return logDeterminant(LOGDET, a, true);
     }
 
     /** log |det A| [...] (−∞ where A is singular); the same rules as {@link #logdet}. */
     static Tensor logAbsDet(Tensor a) {
-        return logDeterminant("slogdet", a, false);
+        return logDeterminant(SLOGDET, a, false);
     }
 
     /** sign(det A) [...]: +1, −1 or 0 (not differentiable). */
@@ -147,7 +174,7 @@ final class MatrixSolveOps {
         return MatrixBatch.tensor(s, a.dtype(), batchShape(a));
     }
 
-    private static Tensor logDeterminant(String op, Tensor a, boolean nanWhenNegative) {
+    private static Tensor logDeterminant(OpDef def, Tensor a, boolean nanWhenNegative) {
         int n = cols(a), count = count(a);
         double[] av = MatrixBatch.values(a), l = new double[count];
         for (int i = 0; i < count; i++) {
@@ -156,7 +183,7 @@ final class MatrixSolveOps {
             l[i] = sign == 0 ? Double.NEGATIVE_INFINITY : nanWhenNegative && sign < 0 ? Double.NaN : lu.logAbsDeterminant();
         }
         Tensor out = MatrixBatch.tensor(l, a.dtype(), batchShape(a));
-        return MatrixBatch.record(op, out, new Tensor[] {a}, new Tensor[] {a},
+        return def.record(out, new Tensor[] {a}, new Tensor[] {a},
                 g -> new Tensor[] {mT(inverse(a)).mul(g.unsqueeze(-1).unsqueeze(-1))},
                 t -> trace(solve(a, t[0])));
     }
