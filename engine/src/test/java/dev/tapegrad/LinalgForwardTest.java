@@ -194,6 +194,39 @@ class LinalgForwardTest {
     }
 
     @Test
+    void eighRecoversAKnownSpectrumIncludingRepeatedValues() {
+        int n = 40;
+        Tensor q = Linalg.qr(Tensor.randn(new Generator(21), DType.FLOAT64, n, n)).q();
+        double[] lambda = new double[n];
+        for (int i = 0; i < n; i++) lambda[i] = i < 5 ? 2.0 : i < 8 ? -1e-3 * i : Math.pow(1.3, i) - 30; // a 5-fold value
+        Tensor a = q.mul(Tensor.of(lambda)).matmul(q.t());
+        a = a.add(a.t()).mul(0.5);
+        Linalg.Eigh e = Linalg.eigh(a);
+        double[] sorted = lambda.clone();
+        java.util.Arrays.sort(sorted);
+        double scale = Math.abs(sorted[n - 1]);
+        assertArrayEquals(sorted, e.values().toDoubleArray(), 1e-12 * scale);
+        assertOrthonormalColumns("V", e.vectors(), 1e-13);
+        assertClose("V·diag(λ)·Vᵀ", a, e.vectors().mul(e.values()).matmul(e.vectors().t()), 1e-13);
+        // degenerate inputs: zero, identity, diagonal, 1×1
+        assertArrayEquals(new double[] {0, 0, 0}, Linalg.eigh(Tensor.zeros(DType.FLOAT64, 3, 3)).values().toDoubleArray(), 0.0);
+        Linalg.Eigh id = Linalg.eigh(Tensor.eye(4, DType.FLOAT64));
+        assertArrayEquals(new double[] {1, 1, 1, 1}, id.values().toDoubleArray(), 0.0);
+        assertArrayEquals(Tensor.eye(4, DType.FLOAT64).toDoubleArray(), id.vectors().toDoubleArray(), 0.0);
+        Tensor diag = Tensor.of(new double[][] {{3, 0, 0}, {0, -2, 0}, {0, 0, 1}});
+        assertArrayEquals(new double[] {-2, 1, 3}, Linalg.eigh(diag).values().toDoubleArray(), 0.0);
+        assertArrayEquals(new double[] {-7.5}, Linalg.eigh(Tensor.of(new double[] {-7.5}, 1, 1)).values().toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void eighReadsOnlyTheLowerTriangle() {
+        Tensor lower = Tensor.of(new double[][] {{2, 0}, {1, 3}});
+        Tensor symmetric = Tensor.of(new double[][] {{2, 1}, {1, 3}});
+        assertArrayEquals(Linalg.eigh(symmetric).values().toDoubleArray(), Linalg.eigh(lower).values().toDoubleArray(), 0.0);
+        assertArrayEquals(Linalg.cholesky(symmetric).toDoubleArray(), Linalg.cholesky(lower).toDoubleArray(), 0.0);
+    }
+
+    @Test
     void rankDeficientSvdHasOrthonormalFactors() {
         Tensor a = Tensor.of(new double[][] {{1, 2, 3}, {2, 4, 6}, {1, 2, 3}, {0, 0, 0}});
         Linalg.Svd svd = Linalg.svd(a);
