@@ -234,7 +234,7 @@ public final class Linalg {
     }
 
     /**
-     * The eigendecomposition A = V·diag(λ)·Vᵀ of a symmetric A [..., n, n] (cyclic Jacobi; reads the lower
+     * The eigendecomposition A = V·diag(λ)·Vᵀ of a symmetric A [..., n, n] (Householder tridiagonalisation and implicit QR; reads the lower
      * triangle), like {@code torch.linalg.eigh}: λ ascending [..., n], V's columns the eigenvectors, each
      * with its largest-magnitude component positive. Derivatives (Ȧ symmetrised, F_ij = 1/(λ_j − λ_i) off
      * the diagonal, 0 on it): λ̇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ (Vᵀ·Ȧ·V)); Ā = V·(diag(λ̄) + F ∘ (Vᵀ·V̄))·Vᵀ,

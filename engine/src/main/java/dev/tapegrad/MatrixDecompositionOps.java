@@ -141,12 +141,12 @@ final class MatrixDecompositionOps {
     // ---------------------------------------------------------------- eigh
 
     static final OpDef EIGH = OpDef.of("eigh",
-                    "A = V·diag(λ)·Vᵀ, λ ascending (Jacobi); λ̇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ Vᵀ·Ȧ·V), F_ij = 1/(λ_j − λ_i) (inf at repeated λ)")
+                    "A = V·diag(λ)·Vᵀ, λ ascending (tridiagonal QR); λ̇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ Vᵀ·Ȧ·V), F_ij = 1/(λ_j − λ_i) (inf at repeated λ)")
             .example("values", shapes("nxn"), xs -> Linalg.eigh(separatedSymmetric(xs.get(0))).values())
             .example("vectors", shapes("nxn"), xs -> Linalg.eigh(separatedSymmetric(xs.get(0))).vectors());
 
     /**
-     * A = V·diag(λ)·Vᵀ for symmetric A (Jacobi; λ ascending). With Ȧ symmetrised and
+     * A = V·diag(λ)·Vᵀ for symmetric A (tridiagonal QR; λ ascending). With Ȧ symmetrised and
      * F_ij = 1/(λ_j − λ_i) off the diagonal (0 on it): JVP λ̇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ (Vᵀ·Ȧ·V));
      * VJP from λ̄: V·diag(λ̄)·Vᵀ, from V̄: sym(V·(F ∘ (Vᵀ·V̄))·Vᵀ). At a repeated eigenvalue F is infinite:
      * the eigenvalues' derivatives stay finite, the eigenvectors' are inf/NaN (they are not defined there).
