@@ -88,6 +88,44 @@ class LinalgJvpTest {
         assertEquals(left, right, 1e-10 * (1 + Math.abs(left)), c.name() + ": transpose identity");
     }
 
+    /** float32 inputs: the VJP and the JVP are float32 and agree with the float64 ones to float32 precision. */
+    @TestFactory
+    Stream<DynamicTest> float32DerivativesMatchFloat64() {
+        return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Generator gen = new Generator(12);
+            List<Tensor> x64 = c.inputs().stream().map(Tensor::detach).toList();
+            List<Tensor> v64 = x64.stream().map(t -> {
+                Tensor r = Tensor.randn(gen, DType.FLOAT64, t.shape());
+                return c.symmetricTangents() ? r.add(r.transpose(-1, -2)).mul(0.5) : r;
+            }).toList();
+            List<Tensor> x32 = x64.stream().map(t -> t.to(DType.FLOAT32)).toList();
+            List<Tensor> v32 = v64.stream().map(t -> t.to(DType.FLOAT32)).toList();
+            Tensor jv64 = Autograd.jvp(xs -> List.of(c.f().apply(xs)), x64, v64).tangents().getFirst();
+            Tensor jv32 = Autograd.jvp(xs -> List.of(c.f().apply(xs)), x32, v32).tangents().getFirst();
+            assertEquals(DType.FLOAT32, jv32.dtype(), c.name() + ": tangent dtype");
+            assertClose(c.name() + ": float32 J·v", jv64, jv32);
+            Tensor u = Tensor.randn(gen, DType.FLOAT64, jv64.shape());
+            Tensor[] g64 = vjp(c, x64, u), g32 = vjp(c, x32, u.to(DType.FLOAT32));
+            for (int i = 0; i < g64.length; i++) {
+                assertEquals(DType.FLOAT32, g32[i].dtype(), c.name() + ": gradient dtype");
+                assertClose(c.name() + ": float32 Jᵀ·u of input " + i, g64[i], g32[i]);
+            }
+        }));
+    }
+
+    private static Tensor[] vjp(Case c, List<Tensor> x, Tensor u) {
+        List<Tensor> leaves = x.stream().map(t -> t.detach().requiresGrad(true)).toList();
+        return Autograd.grad(c.f().apply(leaves), leaves.toArray(Tensor[]::new), u, false, false);
+    }
+
+    /** Within 1e-4 of the largest magnitude of the float64 values (float32 has about 7 digits). */
+    private static void assertClose(String what, Tensor expected, Tensor got) {
+        double[] e = expected.toDoubleArray(), g = got.toDoubleArray();
+        double scale = 1e-3;
+        for (double v : e) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < e.length; i++) assertEquals(e[i], g[i], 1e-4 * scale, what + " element " + i);
+    }
+
     private static List<Tensor> shifted(List<Tensor> x, List<Tensor> v, double h) {
         return java.util.stream.IntStream.range(0, x.size()).mapToObj(i -> x.get(i).add(v.get(i).mul(h))).toList();
     }
