@@ -19,7 +19,8 @@ import java.util.Arrays;
  * after normalising them the same way.
  *
  * <p>Derivatives away from degenerate inputs. The gradients of solve, inverse, det and logdet need A to be
- * invertible (at a singular A they fail with the "singular" error of the solve inside the rule); those of
+ * invertible (solve and inverse refuse a singular A already; the derivatives of det, logdet and slogdet at a
+ * singular A fail with an error naming the op, where PyTorch returns the adjugate for det); those of
  * qr need A of full column rank; those of eigenvectors need distinct eigenvalues and those of singular
  * vectors distinct (and, for non-square A, nonzero) singular values: at repeated values the vectors are not
  * differentiable and their gradients come out inf/NaN, while the gradients of the eigenvalues and singular
@@ -172,8 +173,8 @@ public final class Linalg {
     /**
      * det A, [..., n, n] → [...] (from the LU factors: sign(P)·Π U_ii; 0 for a singular matrix), like
      * {@code torch.linalg.det}. Jacobi's formula gives the derivatives: Ā = d̄·det A·A⁻ᵀ and
-     * ḋ = det A·tr(A⁻¹·Ȧ); they need A invertible (at a singular A the gradient fails with a "singular"
-     * error, where PyTorch returns the adjugate).
+     * ḋ = det A·tr(A⁻¹·Ȧ); they need A invertible (at a singular A the derivative fails with an
+     * error naming det, where PyTorch returns the adjugate).
      */
     public static Tensor det(Tensor a) {
         MatrixBatch.requireSquare("det", a);

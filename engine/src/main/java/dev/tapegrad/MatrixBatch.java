@@ -92,19 +92,14 @@ final class MatrixBatch {
         return x.transpose(-1, -2);
     }
 
-    /** The n×n identity of x's dtype (a constant). */
-    static Tensor eye(int n, DType dtype) {
-        return Tensor.eye(n, dtype);
-    }
-
     /** The diagonal of each matrix of a batch of square matrices: [..., n, n] → [..., n]. */
     static Tensor diagonal(Tensor x) {
-        return x.mul(eye(cols(x), x.dtype())).sum(new int[] {-1}, false);
+        return x.mul(Tensor.eye(cols(x), x.dtype())).sum(new int[] {-1}, false);
     }
 
     /** The diagonal matrices of a batch of vectors: [..., n] → [..., n, n]. */
     static Tensor diagEmbed(Tensor v) {
-        return v.unsqueeze(-1).mul(eye(v.shape[v.dim() - 1], v.dtype()));
+        return v.unsqueeze(-1).mul(Tensor.eye(v.shape[v.dim() - 1], v.dtype()));
     }
 
     /** The trace of each matrix: [..., n, n] → [...]. */

@@ -184,7 +184,7 @@ final class MatrixDecompositionOps {
     /** 1/E off the diagonal, 0 on it (the diagonal of E, zero, is replaced by one before dividing). */
     private static Tensor offDiagonalReciprocal(Tensor e) {
         int n = cols(e);
-        Tensor eye = MatrixBatch.eye(n, e.dtype());
+        Tensor eye = Tensor.eye(n, e.dtype());
         return eye.neg().add(1.0).div(e.add(eye));
     }
 

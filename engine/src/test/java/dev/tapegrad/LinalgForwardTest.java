@@ -296,6 +296,32 @@ class LinalgForwardTest {
         assertTrue(m.contains("svd") && m.contains("int32"), m);
     }
 
+    @Test
+    void degenerateSpectraGiveFiniteValueGradientsAndNonFiniteVectorGradients() {
+        Tensor c = Tensor.randn(new Generator(31), DType.FLOAT64, 3, 3);
+        Tensor a = Tensor.eye(3, DType.FLOAT64).requiresGrad(true); // a triple eigenvalue and singular value
+        Linalg.eigh(a).values().mul(c.select(0, 0)).sum().backward();
+        assertTrue(a.grad().isAllFinite(), "eigenvalue gradient at a repeated eigenvalue is finite");
+        a.zeroGrad();
+        Linalg.eigh(a).vectors().mul(c).sum().backward();
+        assertTrue(!a.grad().isAllFinite(), "eigenvector gradient at a repeated eigenvalue is inf/NaN");
+        a.zeroGrad();
+        Linalg.svd(a).s().mul(c.select(0, 0)).sum().backward();
+        assertTrue(a.grad().isAllFinite(), "singular value gradient at a repeated singular value is finite");
+        a.zeroGrad();
+        Linalg.svd(a).u().mul(c).sum().backward();
+        assertTrue(!a.grad().isAllFinite(), "singular vector gradient at a repeated singular value is inf/NaN");
+    }
+
+    @Test
+    void determinantGradientAtASingularMatrixFailsNamingDet() {
+        Tensor singular = Tensor.of(new double[][] {{1, 2}, {2, 4}}).requiresGrad(true);
+        Tensor d = Linalg.det(singular);
+        assertEquals(0.0, d.item(), 0.0);
+        String m = assertThrows(IllegalArgumentException.class, d::backward).getMessage();
+        assertTrue(m.startsWith("det: the derivative needs an invertible matrix") && m.contains("singular"), m);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** The diagonals of a batch of square matrices, concatenated. */
