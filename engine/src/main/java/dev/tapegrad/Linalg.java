@@ -119,9 +119,9 @@ public final class Linalg {
     }
 
     /**
-     * X = A⁻¹·B for a lower-triangular A (only its lower triangle is read), like
-     * {@code torch.linalg.solve_triangular(A, B, upper=False)}; see
-     * {@link #triangularSolve(Tensor, Tensor, TriangularSolveOptions)}.
+     * X = A⁻¹·B for a triangular A, reading only the named triangle of A, like
+     * {@code torch.linalg.solve_triangular(A, B, upper=...)}; see
+     * {@link #triangularSolve(Tensor, Tensor, TriangularSolveOptions)} for the other settings.
      */
     public static Tensor triangularSolve(Tensor a, Tensor b, Triangle triangle) {
         return triangularSolve(a, b, TriangularSolveOptions.builder(triangle).build());

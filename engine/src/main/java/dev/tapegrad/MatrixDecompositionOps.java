@@ -12,6 +12,7 @@ import static dev.tapegrad.MatrixBatch.strictTril;
 import static dev.tapegrad.MatrixBatch.strictTriu;
 import static dev.tapegrad.MatrixBatch.symmetricPart;
 import static dev.tapegrad.MatrixBatch.triu;
+import static dev.tapegrad.MatrixSolveOps.needing;
 import static dev.tapegrad.MatrixSolveOps.triangularSolve;
 
 import static dev.tapegrad.LinalgSamples.fullColumnRank;
@@ -109,13 +110,15 @@ final class MatrixDecompositionOps {
         Tensor[] in = {a};
         Tensor[] saved = {qt, rt};
         Tensor qOut = QR.record(qt, in, saved,
-                g -> new Tensor[] {qrVjp(qt, rt, g, null)},
-                t -> qrTangents(t[0], qt, rt)[0]);
+                g -> new Tensor[] {needing("qr", FULL_RANK, () -> qrVjp(qt, rt, g, null))},
+                t -> needing("qr", FULL_RANK, () -> qrTangents(t[0], qt, rt)[0]));
         Tensor rOut = QR.record(rt, in, saved,
-                g -> new Tensor[] {qrVjp(qt, rt, null, g)},
-                t -> qrTangents(t[0], qt, rt)[1]);
+                g -> new Tensor[] {needing("qr", FULL_RANK, () -> qrVjp(qt, rt, null, g))},
+                t -> needing("qr", FULL_RANK, () -> qrTangents(t[0], qt, rt)[1]));
         return new Tensor[] {qOut, rOut};
     }
+
+    private static final String FULL_RANK = "A of full column rank (R invertible)";
 
     /** Ā = (Q̄ + Q·N)·R⁻ᵀ (see {@link #qr}); a null cotangent is zero. */
     private static Tensor qrVjp(Tensor q, Tensor r, Tensor gq, Tensor gr) {

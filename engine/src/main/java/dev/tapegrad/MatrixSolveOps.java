@@ -60,14 +60,15 @@ final class MatrixSolveOps {
     }
 
     /**
-     * Runs a step of a derivative rule that needs A⁻¹; at a singular A the error names the op whose
-     * derivative was asked for (det, logdet, ...), not only the inverse or solve inside its rule.
+     * Runs a step of a derivative rule that solves with a matrix which may be singular; then the error names
+     * the op whose derivative was asked for (det, logdet, qr, ...) and what it needs, besides the solve inside
+     * its rule that failed.
      */
-    static Tensor needsInverse(String op, java.util.function.Supplier<Tensor> step) {
+    static Tensor needing(String op, String what, java.util.function.Supplier<Tensor> step) {
         try {
             return step.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(op + ": the derivative needs an invertible matrix, and " + e.getMessage(), e);
+            throw new IllegalArgumentException(op + ": the derivative needs " + what + ", and " + e.getMessage(), e);
         }
     }
 
@@ -155,8 +156,8 @@ final class MatrixSolveOps {
         for (int i = 0; i < count; i++) d[i] = LuDecomposition.factor(av, i * n * n, n).determinant();
         Tensor out = MatrixBatch.tensor(d, a.dtype(), batchShape(a));
         return DET.record(out, new Tensor[] {a}, new Tensor[] {a, out},
-                g -> new Tensor[] {needsInverse("det", () -> mT(inverse(a))).mul(g.mul(out).unsqueeze(-1).unsqueeze(-1))},
-                t -> out.mul(trace(needsInverse("det", () -> solve(a, t[0])))));
+                g -> new Tensor[] {needing("det", "an invertible matrix", () -> mT(inverse(a))).mul(g.mul(out).unsqueeze(-1).unsqueeze(-1))},
+                t -> out.mul(trace(needing("det", "an invertible matrix", () -> solve(a, t[0])))));
     }
 
     static final OpDef LOGDET = OpDef.of("logdet", "log det A = Σ log Uᵢᵢ (NaN if det A < 0, −∞ if 0); Ā = l̄·A⁻ᵀ, l̇ = tr(A⁻¹·Ȧ)")
@@ -196,7 +197,7 @@ final class MatrixSolveOps {
         }
         Tensor out = MatrixBatch.tensor(l, a.dtype(), batchShape(a));
         return def.record(out, new Tensor[] {a}, new Tensor[] {a},
-                g -> new Tensor[] {needsInverse(def.name(), () -> mT(inverse(a))).mul(g.unsqueeze(-1).unsqueeze(-1))},
-                t -> trace(needsInverse(def.name(), () -> solve(a, t[0]))));
+                g -> new Tensor[] {needing(def.name(), "an invertible matrix", () -> mT(inverse(a))).mul(g.unsqueeze(-1).unsqueeze(-1))},
+                t -> trace(needing(def.name(), "an invertible matrix", () -> solve(a, t[0]))));
     }
 }

@@ -314,12 +314,16 @@ class LinalgForwardTest {
     }
 
     @Test
-    void determinantGradientAtASingularMatrixFailsNamingDet() {
+    void derivativesAtSingularMatricesFailNamingTheOp() {
         Tensor singular = Tensor.of(new double[][] {{1, 2}, {2, 4}}).requiresGrad(true);
         Tensor d = Linalg.det(singular);
         assertEquals(0.0, d.item(), 0.0);
         String m = assertThrows(IllegalArgumentException.class, d::backward).getMessage();
         assertTrue(m.startsWith("det: the derivative needs an invertible matrix") && m.contains("singular"), m);
+        Tensor rankOne = Tensor.of(new double[][] {{1, 0}, {2, 0}, {3, 0}}).requiresGrad(true); // R[1][1] = 0 exactly
+        Tensor q = Linalg.qr(rankOne).q();
+        m = assertThrows(IllegalArgumentException.class, () -> q.sum().backward()).getMessage();
+        assertTrue(m.startsWith("qr: the derivative needs A of full column rank") && m.contains("zero"), m);
     }
 
     // ---------------------------------------------------------------- helpers
