@@ -139,37 +139,6 @@ public final class OpTable {
         add("rmsNorm", normInputs(1), xs -> xs.get(0).rmsNorm(xs.get(1), 0.1));
         add("rmsNorm/plain", normInputs(0), xs -> xs.get(0).rmsNorm(null, 0.1));
 
-        // ---- views and movement
-        unary("reshape", ANY, x -> x.reshape(-1));
-        add("reshape/of-transposed", one(2, ANY), xs -> xs.get(0).transpose(0, -1).reshape(-1, 1));
-        unary("view", ANY, x -> x.view(-1).view(x.shape()));
-        unary("flatten", ANY, Tensor::flatten);
-        add("flatten/range", one(2, ANY), xs -> xs.get(0).flatten(0, 1));
-        add("transpose", one(1, ANY), xs -> xs.get(0).transpose(0, -1));
-        add("t", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY), xs -> xs.get(0).t());
-        unary("permute", ANY, x -> {
-            int[] order = new int[x.dim()];
-            for (int i = 0; i < order.length; i++) order[i] = order.length - 1 - i;
-            return x.permute(order);
-        });
-        add("slice", one(1, ANY), xs -> xs.get(0).slice(0, 0, xs.get(0).size(0), 2));
-        add("slice/negative-bounds", one(1, ANY), xs -> xs.get(0).slice(-1, -3, -1));
-        add("select", one(1, ANY), xs -> xs.get(0).select(0, -1));
-        unary("expand", ANY, x -> {
-            int[] s = x.shape();
-            int[] target = new int[s.length + 1];
-            target[0] = 2;
-            for (int i = 0; i < s.length; i++) target[i + 1] = s[i] == 1 ? 3 : s[i];
-            return x.expand(target);
-        });
-        unary("squeeze", ANY, Tensor::squeeze);
-        unary("squeeze/axis", ANY, x -> x.unsqueeze(0).squeeze(0));
-        unary("unsqueeze", ANY, x -> x.unsqueeze(x.dim()));
-        add("contiguous", one(2, ANY), xs -> xs.get(0).transpose(0, 1).contiguous());
-        unary("clone", ANY, Tensor::clone);
-        add(new OpInfo("to", one(0, ANY), xs -> xs.get(0).to(DType.FLOAT32).to(DType.FLOAT64),
-                GradCheck.Options.DEFAULT.withEps(1e-2).withAtol(1e-3), true));
-
         // ---- indexing, joining, splitting
         add("gather", one(1, ANY), xs -> {
             Tensor x = xs.get(0);
