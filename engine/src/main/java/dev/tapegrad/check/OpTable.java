@@ -139,26 +139,6 @@ public final class OpTable {
         add("rmsNorm", normInputs(1), xs -> xs.get(0).rmsNorm(xs.get(1), 0.1));
         add("rmsNorm/plain", normInputs(0), xs -> xs.get(0).rmsNorm(null, 0.1));
 
-        // ---- indexing, joining, splitting
-        add("gather", one(1, ANY), xs -> {
-            Tensor x = xs.get(0);
-            int[] s = x.shape();
-            return x.gather(-1, indices(s[s.length - 1], with(s, s.length - 1, s[s.length - 1] + 1)));
-        });
-        add("indexSelect", one(1, ANY), xs -> xs.get(0).indexSelect(0, indices(xs.get(0).size(0), 5)));
-        add("scatterAdd", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> xs.get(0).scatterAdd(0, indices(xs.get(0).size(0), xs.get(1).shape()), xs.get(1)));
-        add("embedding", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY),
-                xs -> Tensor.embedding(xs.get(0), indices(xs.get(0).size(0), 2, 3)));
-        add("concat", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> Tensor.concat(0, xs.get(0), xs.get(1)));
-        add("stack", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
-                xs -> Tensor.stack(-1, xs.get(0), xs.get(1)));
-        add("split", one(1, ANY), xs -> weightedConcat(xs.get(0).split(2, 0)));
-        add("split/sizes", shaped(s -> List.of(new int[] {s.get(0) + 2, s.get(1)}), 2, ANY),
-                xs -> weightedConcat(xs.get(0).split(new int[] {1, xs.get(0).size(0) - 1}, 0)));
-        add("chunk", one(1, ANY), xs -> weightedConcat(xs.get(0).chunk(3, -1)));
-
         // ---- linear algebra
         add("matmul", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),
                 xs -> xs.get(0).matmul(xs.get(1)));
