@@ -2,6 +2,10 @@ package dev.tapegrad;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tapegrad.check.GradCheck;
+import dev.tapegrad.check.JvpCheck;
+import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,5 +98,19 @@ class MovementJvpTest {
             assertFalse(level.hasTangent(x.to(DType.BOOL)));
             assertTrue(level.hasTangent(x.to(DType.FLOAT32)));
         }
+    }
+
+    /**
+     * A float32 round trip rounds ẋ in the JVP and ḡ in the VJP, different vectors, so ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ holds
+     * only to float32 rounding: the default float64 tolerance must reject it (or the check could not tell), and
+     * the op table's tolerance for {@code to} must accept it.
+     */
+    @Test
+    void theFloat32RoundTripMeetsTheTransposeIdentityToFloat32Rounding() {
+        Function<List<Tensor>, Tensor> roundTrip = xs -> xs.get(0).to(DType.FLOAT32).to(DType.FLOAT64);
+        List<Tensor> x = List.of(Tensor.randn(new Generator(3), DType.FLOAT64, 4, 5));
+        GradCheck.Options coarse = GradCheck.Options.DEFAULT.withEps(1e-2).withAtol(1e-3);
+        assertThrows(JvpCheck.JvpCheckFailure.class, () -> JvpCheck.check(roundTrip, x, coarse));
+        JvpCheck.check(roundTrip, x, coarse.withTransposeRtol(1e-6));
     }
 }
