@@ -2,7 +2,6 @@ package dev.tapegrad.check;
 
 import static dev.tapegrad.check.Samples.*;
 
-import dev.tapegrad.DType;
 import dev.tapegrad.OpDef;
 import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
