@@ -1,5 +1,10 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.LinalgSamples.fullColumnRank;
+import static dev.tapegrad.LinalgSamples.positiveDefinite;
+import static dev.tapegrad.LinalgSamples.separatedSingular;
+import static dev.tapegrad.LinalgSamples.separatedSymmetric;
+import static dev.tapegrad.LinalgSamples.shapes;
 import static dev.tapegrad.MatrixBatch.at;
 import static dev.tapegrad.MatrixBatch.batchShape;
 import static dev.tapegrad.MatrixBatch.cols;
@@ -15,11 +20,6 @@ import static dev.tapegrad.MatrixBatch.triu;
 import static dev.tapegrad.MatrixSolveOps.needing;
 import static dev.tapegrad.MatrixSolveOps.triangularSolve;
 
-import static dev.tapegrad.LinalgSamples.fullColumnRank;
-import static dev.tapegrad.LinalgSamples.positiveDefinite;
-import static dev.tapegrad.LinalgSamples.separatedSingular;
-import static dev.tapegrad.LinalgSamples.separatedSymmetric;
-import static dev.tapegrad.LinalgSamples.shapes;
 
 import dev.tapegrad.kernels.Cholesky;
 import dev.tapegrad.kernels.HouseholderQr;

@@ -1,14 +1,13 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.LinalgSamples.invertible;
+import static dev.tapegrad.LinalgSamples.shapes;
 import static dev.tapegrad.MatrixBatch.at;
 import static dev.tapegrad.MatrixBatch.batchShape;
 import static dev.tapegrad.MatrixBatch.cols;
 import static dev.tapegrad.MatrixBatch.count;
 import static dev.tapegrad.MatrixBatch.mT;
 import static dev.tapegrad.MatrixBatch.trace;
-
-import static dev.tapegrad.LinalgSamples.invertible;
-import static dev.tapegrad.LinalgSamples.shapes;
 
 import dev.tapegrad.kernels.LuDecomposition;
 import dev.tapegrad.kernels.TriangularSolve;
