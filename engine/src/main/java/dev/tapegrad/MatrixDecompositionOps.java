@@ -20,7 +20,6 @@ import static dev.tapegrad.MatrixBatch.triu;
 import static dev.tapegrad.MatrixSolveOps.needing;
 import static dev.tapegrad.MatrixSolveOps.triangularSolve;
 
-
 import dev.tapegrad.kernels.Cholesky;
 import dev.tapegrad.kernels.HouseholderQr;
 import dev.tapegrad.kernels.JacobiSvd;
