@@ -21,8 +21,9 @@ normalisation multiplies by constant signs, so the gradients go through it):
   * eigh: the sign of each eigenvector is LAPACK's choice; tapegrad makes the largest-magnitude component
     of each positive.
   * svd: likewise for each column of U, with the matching row of Vh flipped too.
-  * cholesky and eigh read the lower triangle; the inputs here are symmetric, and both libraries return
-    symmetric gradients.
+  * cholesky and eigh read the lower triangle; the inputs here are symmetric, both libraries return
+    symmetric gradients, and the torch side is applied to (A + Aᵀ)/2 (the same matrix) so that its
+    derivatives are those of a function of a symmetric matrix, as tapegrad's are.
 Inputs are well conditioned (diagonal shifts, separated spectra) so that the comparison can be tight.
 """
 
@@ -76,6 +77,13 @@ def require_separated(values, what, gap=0.1):
         raise AssertionError("near-repeated values in " + what)
 
 
+def symmetric_part(a):
+    """(A + Aᵀ)/2: the identity on the symmetric inputs used here, but it makes torch differentiate cholesky and
+    eigh as functions of a symmetric matrix, which is what tapegrad's rules do (they symmetrise tangents and
+    return symmetric gradients); torch's own rules would otherwise see the tangent's upper triangle."""
+    return 0.5 * (a + a.transpose(-1, -2))
+
+
 def largest_component_signs(m):
     """+1/−1 per column of m (batched): the sign of the column's largest-magnitude component (first on ties)."""
     idx = m.detach().abs().argmax(dim=-2, keepdim=True)
@@ -90,7 +98,7 @@ def qr_normalised(a):
 
 
 def eigh_normalised(a):
-    values, vectors = torch.linalg.eigh(a)
+    values, vectors = torch.linalg.eigh(symmetric_part(a))
     return values, vectors * largest_component_signs(vectors)
 
 
@@ -135,8 +143,9 @@ def determinant_cases():
 
 
 def decomposition_cases():
-    case(FAMILY, "cholesky.4x4", "cholesky", torch.linalg.cholesky, {"a": spd(4, 4)})
-    case(FAMILY, "cholesky.2x3x3", "cholesky", torch.linalg.cholesky, {"a": spd(2, 3, 3)})
+    cholesky = lambda a: torch.linalg.cholesky(symmetric_part(a))
+    case(FAMILY, "cholesky.4x4", "cholesky", cholesky, {"a": spd(4, 4)})
+    case(FAMILY, "cholesky.2x3x3", "cholesky", cholesky, {"a": spd(2, 3, 3)})
     for tag, shape in [("5x3", (5, 3)), ("4x4", (4, 4)), ("2x4x2", (2, 4, 2))]:
         a = randn(*shape)
         case(FAMILY, "qr.q." + tag, "qr.q", lambda a: qr_normalised(a)[0], {"a": a})
