@@ -14,7 +14,8 @@ import java.util.List;
  * <ul>
  *   <li>{@link #invertible}: M + (2n + 1)·I is strictly diagonally dominant with a positive diagonal, so
  *       by Gershgorin every eigenvalue has real part ≥ 1: invertible with det &gt; 0.
- *   <li>{@link #positiveDefinite}: M·Mᵀ + n·I, symmetric with eigenvalues ≥ n.
+ *   <li>{@link #positiveDefinite}: (M + Mᵀ)/2 + (2n + 1)·I, symmetric and strictly diagonally dominant with
+ *       a positive diagonal: by Gershgorin its eigenvalues are ≥ 1.
  *   <li>{@link #separatedSymmetric}: M + Mᵀ + diag(0, 10n, 20n, …); ‖M + Mᵀ‖₂ ≤ 4n, so by Weyl's
  *       inequality the eigenvalues stay ≥ 2n apart (the eigenvectors' derivatives are then well defined).
  *   <li>{@link #separatedSingular}: M + D with D "diagonal" m×n, D_ii = 6√(mn)·(k − i); ‖M‖₂ ≤ 2√(mn),
@@ -61,10 +62,10 @@ final class LinalgSamples {
         return m.add(Tensor.eye(n, m.dtype()).mul(2 * n + 1));
     }
 
-    /** M·Mᵀ + n·I. */
+    /** (M + Mᵀ)/2 + (2n + 1)·I. */
     static Tensor positiveDefinite(Tensor m) {
         int n = MatrixBatch.cols(m);
-        return m.matmul(MatrixBatch.mT(m)).add(Tensor.eye(n, m.dtype()).mul(n));
+        return MatrixBatch.symmetricPart(m).add(Tensor.eye(n, m.dtype()).mul(2 * n + 1));
     }
 
     /** M + Mᵀ + diag(0, 10n, 20n, …). */
