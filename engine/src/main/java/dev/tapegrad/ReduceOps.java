@@ -1,5 +1,7 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.check.Samples.*;
+
 import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.BinaryOp;
 import dev.tapegrad.kernels.Elementwise;
@@ -92,13 +94,22 @@ final class ReduceOps {
         return g.reshape(keptShape(xShape, axes)).expand(xShape);
     }
 
-    /** Σ over the axes; the rule copies ḡ to every summed element. */
+    static final OpDef SUM = OpDef.of("sum", "Σ over the axes (all by default); VJP copies ḡ to every summed element, JVP Σ ẋ")
+            .example(one(ANY), xs -> xs.get(0).sum())
+            .example("axes", one(ANY), xs -> xs.get(0).sum(someAxes(xs.get(0))))
+            .example("axes-keepdim", one(ANY), xs -> xs.get(0).sum(someAxes(xs.get(0)), true));
+
+    /** Σ over the axes. Linear: VJP ḡ broadcast back to x's shape, JVP the same sum of ẋ. */
     static Tensor sum(Tensor x, int[] axesIn, boolean keepDim) {
         Checks.requireFloating("sum", x);
         int[] axes = Shapes.axes("sum", axesIn, x.shape);
         Tensor out = finish(reduceRaw(ReduceOp.SUM, x, axes), x.shape, axes, keepDim);
-        return Tape.record("sum", out, x, new Tensor[0], g -> new Tensor[] {expandBack(g, x.shape, axes)});
+        return SUM.record(out, x, new Tensor[0], g -> expandBack(g, x.shape, axes), t -> sum(t, axes, keepDim));
     }
+
+    static final OpDef MEAN = OpDef.composite("mean", "Σ/N over the axes (all by default): sum, then a division by N")
+            .example(one(ANY), xs -> xs.get(0).mean())
+            .example("axes-keepdim", one(ANY), xs -> xs.get(0).mean(someAxes(xs.get(0)), true));
 
     /** Σ/N over the axes. */
     static Tensor mean(Tensor x, int[] axesIn, boolean keepDim) {
@@ -110,12 +121,22 @@ final class ReduceOps {
         return sum(x, axes, keepDim).div(n);
     }
 
+    static final OpDef SUM_TO_SIZE = OpDef.of("sumToSize",
+                    "sums g down to a shape it broadcasts from (the adjoint of broadcasting); VJP expand ḡ, JVP sumToSize(ġ)")
+            .example(one(1, ANY), xs -> {
+                int[] s = xs.get(0).shape();
+                for (int a = 0; a < s.length; a += 2) s[a] = 1;
+                return xs.get(0).sumToSize(s);
+            });
+
     /**
      * Sums g down to {@code shape}, the inverse of broadcasting: leading extra axes and axes where
-     * {@code shape} has size 1 are summed.
+     * {@code shape} has size 1 are summed. Linear, and the adjoint of {@link Tensor#expand}: VJP expands ḡ
+     * back to g's shape, JVP sums the tangent down the same way.
      */
     static Tensor sumToSize(Tensor g, int[] shape) {
         if (java.util.Arrays.equals(g.shape, shape)) return g;
+        Checks.requireFloating("sumToSize", g);
         int lead = g.shape.length - shape.length;
         if (lead < 0) {
             throw new IllegalArgumentException("sumToSize: cannot sum " + Shapes.str(g.shape) + " to the larger rank "
@@ -131,8 +152,10 @@ final class ReduceOps {
                         + Shapes.str(shape));
             }
         }
-        Tensor summed = k == 0 ? g : g.sum(java.util.Arrays.copyOf(axes, k), true);
-        return summed.reshape(shape);
+        int[] target = shape.clone();
+        Tensor summed = reduceRaw(ReduceOp.SUM, g, java.util.Arrays.copyOf(axes, k)); // g's rank, summed axes of size 1
+        Tensor out = summed.view(target, Shapes.contiguousStrides(target), 0);
+        return SUM_TO_SIZE.record(out, g, new Tensor[0], h -> h.expand(g.shape), t -> sumToSize(t, target));
     }
 
     /**

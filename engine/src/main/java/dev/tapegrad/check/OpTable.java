@@ -78,11 +78,6 @@ public final class OpTable {
         for (OpDef def : Primitives.all()) for (OpInfo example : def.examples()) add(example);
 
         // ---- reductions
-        unary("sum", ANY, Tensor::sum);
-        unary("sum/axes", ANY, x -> x.sum(someAxes(x)));
-        unary("sum/axes-keepdim", ANY, x -> x.sum(someAxes(x), true));
-        unary("mean", ANY, Tensor::mean);
-        unary("mean/axes-keepdim", ANY, x -> x.mean(someAxes(x), true));
         unary("prod", NONZERO, Tensor::prod);
         unary("prod/axes", NONZERO, x -> x.prod(someAxes(x)));
         unary("max", ANY, Tensor::max);
@@ -100,11 +95,6 @@ public final class OpTable {
         unary("norm/p3", NONZERO, x -> x.norm(3));
         unary("norm/inf", ANY, x -> x.norm(Double.POSITIVE_INFINITY));
         add("cumsum", one(1, ANY), xs -> xs.get(0).cumsum(-1));
-        add("sumToSize", one(1, ANY), xs -> {
-            int[] s = xs.get(0).shape();
-            for (int a = 0; a < s.length; a += 2) s[a] = 1;
-            return xs.get(0).sumToSize(s);
-        });
 
         // ---- softmax family
         add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
