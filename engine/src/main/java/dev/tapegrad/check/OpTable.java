@@ -77,25 +77,6 @@ public final class OpTable {
     static {
         for (OpDef def : Primitives.all()) for (OpInfo example : def.examples()) add(example);
 
-        // ---- reductions
-        unary("prod", NONZERO, Tensor::prod);
-        unary("prod/axes", NONZERO, x -> x.prod(someAxes(x)));
-        unary("max", ANY, Tensor::max);
-        unary("max/axes", ANY, x -> x.max(someAxes(x)));
-        unary("min/axes-keepdim", ANY, x -> x.min(someAxes(x), true));
-        unary("min", ANY, Tensor::min);
-        add("var", one(1, ANY).filter(xs -> xs.get(0).numel() > 1), xs -> xs.get(0).var());
-        unary("var/axes-correction", ANY, x -> x.var(someAxes(x), 0, true));
-        add("std", one(1, ANY).filter(xs -> xs.get(0).numel() > 1), xs -> xs.get(0).std());
-        unary("std/axes-correction", NONZERO, x -> x.std(someAxes(x), 0, false).add(x.sum().mul(0.0))); // σ > 0 away from constant rows
-        unary("logsumexp", ANY, x -> x.logsumexp(someAxes(x)));
-        unary("logsumexp/keepdim", ANY, x -> x.logsumexp(someAxes(x), true));
-        unary("norm/p2", NONZERO, x -> x.norm(2));
-        unary("norm/p1-axes", NONZERO, x -> x.norm(1, someAxes(x), true));
-        unary("norm/p3", NONZERO, x -> x.norm(3));
-        unary("norm/inf", ANY, x -> x.norm(Double.POSITIVE_INFINITY));
-        add("cumsum", one(1, ANY), xs -> xs.get(0).cumsum(-1));
-
         // ---- softmax family
         add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
         add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
