@@ -77,23 +77,6 @@ public final class OpTable {
     static {
         for (OpDef def : Primitives.all()) for (OpInfo example : def.examples()) add(example);
 
-        // ---- softmax family
-        add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
-        add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
-        add("softmax/axis0", one(2, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(0));
-        add("logSoftmax/last", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(-1));
-        add("crossEntropy", one(1, TensorGen.values(-4, 4)), xs -> {
-            int[] s = xs.get(0).shape();
-            int[] rows = Arrays.copyOf(s, s.length - 1);
-            return xs.get(0).crossEntropy(indices(s[s.length - 1], rows).reshape(rows));
-        });
-        add("crossEntropy/axis0-ignore-smoothing", one(2, TensorGen.values(-4, 4)), xs -> {
-            int[] s = xs.get(0).shape();
-            int[] labels = indices(s[0], Arrays.copyOfRange(s, 1, s.length)).toIntArray();
-            for (int i = 1; i < labels.length; i += 3) labels[i] = -1; // every third row ignored
-            return xs.get(0).crossEntropy(Tensor.of(labels, Arrays.copyOfRange(s, 1, s.length)), 0, -1, 0.1);
-        });
-
         // ---- fused linear map
         add("linear", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}, new int[] {s.get(2)}), 3, ANY),
                 xs -> Tensor.linear(xs.get(0), xs.get(1), xs.get(2)));
