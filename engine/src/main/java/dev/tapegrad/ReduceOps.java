@@ -358,12 +358,11 @@ final class ReduceOps {
      *
      * <p>p = 1 is Σ|x| and p = ±∞ are max/min of |x| (composites; ties share the gradient). Other p are one
      * primitive computed as s·(Σ(|x|/s)ᵖ)^(1/p) with s = max|x|, so neither huge nor tiny entries overflow or
-     * underflow; its weights are sign(x)·|x|^(p−1)/out^(p−1) (VJP ḡ times them, JVP their dot product with ẋ)
-     * with both powers masked so that entries equal to
-     * 0 get gradient 0: at the zero vector the gradient is 0 (a subgradient) rather than NaN, and for p &lt; 1,
-     * where the true derivative at a zero entry is unbounded, it is also reported as 0. Second derivatives
-     * are exact except at the zero vector and, for p &lt; 2 (p ≠ 1), at zero entries, where the true value is
-     * unbounded and 0 is reported.
+     * underflow. Its weights are sign(x)·|x|^(p−1)/out^(p−1) (VJP ḡ times them, JVP their dot product with
+     * ẋ), with both powers masked so that entries equal to 0 get weight 0: at the zero vector the gradient is
+     * 0 (a subgradient) rather than NaN, and for p &lt; 1, where the true derivative at a zero entry is
+     * unbounded, it is also reported as 0. Second derivatives are exact except at the zero vector and, for
+     * p &lt; 2 (p ≠ 1), at zero entries, where the true value is unbounded and 0 is reported.
      */
     static Tensor norm(Tensor x, double p, int[] axesIn, boolean keepDim) {
         Checks.requireFloating("norm", x);
