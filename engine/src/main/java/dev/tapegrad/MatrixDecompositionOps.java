@@ -28,9 +28,11 @@ import dev.tapegrad.kernels.SymmetricEigen;
 /**
  * The matrix decompositions: Cholesky, QR, symmetric eigendecomposition and SVD, each a primitive over a batch
  * of matrices [..., m, n] (checked by {@link Linalg}) with reverse (VJP) and forward (JVP) rules written with
- * differentiable ops. A decomposition with several outputs records one tape node per output; each node's
- * VJP is the adjoint of that output's JVP, so the contributions of the outputs a loss uses add up to the
- * full gradient.
+ * differentiable ops. A decomposition with several outputs records one tape node per output
+ * ({@link OpDef#record(Tensor[], Tensor[], Tensor[], Rule[], JvpRule[])}); each node's VJP is the adjoint of
+ * that output's JVP, so the contributions of the outputs a loss uses add up to the full gradient, and an
+ * output the loss does not use costs nothing (its rule, which may be inf/NaN at a degenerate spectrum, never
+ * runs).
  *
  * <p>Cholesky and eigh read the lower triangle of A and treat it as the symmetric matrix it stands for:
  * their tangents are symmetrised (Ȧ → (Ȧ + Ȧᵀ)/2) and their gradients are symmetric, the derivative with
@@ -106,15 +108,13 @@ final class MatrixDecompositionOps {
         int[] batch = batchShape(a);
         Tensor qt = MatrixBatch.tensor(q, a.dtype(), MatrixBatch.withMatrix(batch, m, n));
         Tensor rt = MatrixBatch.tensor(r, a.dtype(), MatrixBatch.withMatrix(batch, n, n));
-        Tensor[] in = {a};
-        Tensor[] saved = {qt, rt};
-        Tensor qOut = QR.record(qt, in, saved,
-                g -> new Tensor[] {needing("qr", FULL_RANK, () -> qrVjp(qt, rt, g, null))},
-                t -> needing("qr", FULL_RANK, () -> qrTangents(t[0], qt, rt)[0]));
-        Tensor rOut = QR.record(rt, in, saved,
-                g -> new Tensor[] {needing("qr", FULL_RANK, () -> qrVjp(qt, rt, null, g))},
-                t -> needing("qr", FULL_RANK, () -> qrTangents(t[0], qt, rt)[1]));
-        return new Tensor[] {qOut, rOut};
+        return QR.record(new Tensor[] {qt, rt}, new Tensor[] {a}, new Tensor[] {qt, rt},
+                new Rule[] {
+                    g -> new Tensor[] {needing("qr", FULL_RANK, () -> qrVjp(qt, rt, g, null))},
+                    g -> new Tensor[] {needing("qr", FULL_RANK, () -> qrVjp(qt, rt, null, g))}},
+                new JvpRule[] {
+                    t -> needing("qr", FULL_RANK, () -> qrTangents(t[0], qt, rt)[0]),
+                    t -> needing("qr", FULL_RANK, () -> qrTangents(t[0], qt, rt)[1])});
     }
 
     private static final String FULL_RANK = "A of full column rank (R invertible)";
@@ -167,15 +167,13 @@ final class MatrixDecompositionOps {
         int[] batch = batchShape(a);
         Tensor lambda = MatrixBatch.tensor(values, a.dtype(), MatrixBatch.withMatrix(batch, n));
         Tensor v = MatrixBatch.tensor(vectors, a.dtype(), a.shape);
-        Tensor[] in = {a};
-        Tensor[] saved = {lambda, v};
-        Tensor valuesOut = EIGH.record(lambda, in, saved,
-                g -> new Tensor[] {v.mul(g.unsqueeze(-2)).matmul(mT(v))},
-                t -> v.mul(symmetricPart(t[0]).matmul(v)).sum(new int[] {-2}, false));
-        Tensor vectorsOut = EIGH.record(v, in, saved,
-                g -> new Tensor[] {symmetricPart(v.matmul(eighF(lambda).mul(mT(v).matmul(g))).matmul(mT(v)))},
-                t -> v.matmul(eighF(lambda).mul(mT(v).matmul(symmetricPart(t[0])).matmul(v))));
-        return new Tensor[] {valuesOut, vectorsOut};
+        return EIGH.record(new Tensor[] {lambda, v}, new Tensor[] {a}, new Tensor[] {lambda, v},
+                new Rule[] {
+                    g -> new Tensor[] {v.mul(g.unsqueeze(-2)).matmul(mT(v))},
+                    g -> new Tensor[] {symmetricPart(v.matmul(eighF(lambda).mul(mT(v).matmul(g))).matmul(mT(v)))}},
+                new JvpRule[] {
+                    t -> v.mul(symmetricPart(t[0]).matmul(v)).sum(new int[] {-2}, false),
+                    t -> v.matmul(eighF(lambda).mul(mT(v).matmul(symmetricPart(t[0])).matmul(v)))});
     }
 
     /** F_ij = 1/(λ_j − λ_i) for i ≠ j, 0 on the diagonal: [..., n] → [..., n, n]. */
@@ -235,18 +233,15 @@ final class MatrixDecompositionOps {
         Tensor ut = MatrixBatch.tensor(u, a.dtype(), MatrixBatch.withMatrix(batch, m, k));
         Tensor st = MatrixBatch.tensor(s, a.dtype(), MatrixBatch.withMatrix(batch, k));
         Tensor vh = MatrixBatch.tensor(vt, a.dtype(), MatrixBatch.withMatrix(batch, k, n));
-        Tensor[] in = {a};
-        Tensor[] saved = {ut, st, vh};
-        Tensor uOut = SVD.record(ut, in, saved,
-                g -> new Tensor[] {svdVjpU(ut, st, vh, g, m > k)},
-                t -> svdTangentU(t[0], ut, st, vh, m > k));
-        Tensor sOut = SVD.record(st, in, saved,
-                g -> new Tensor[] {ut.mul(g.unsqueeze(-2)).matmul(vh)},
-                t -> diagonal(mT(ut).matmul(t[0]).matmul(mT(vh))));
-        Tensor vhOut = SVD.record(vh, in, saved,
-                g -> new Tensor[] {svdVjpV(ut, st, vh, mT(g), n > k)},
-                t -> mT(svdTangentV(t[0], ut, st, vh, n > k)));
-        return new Tensor[] {uOut, sOut, vhOut};
+        return SVD.record(new Tensor[] {ut, st, vh}, new Tensor[] {a}, new Tensor[] {ut, st, vh},
+                new Rule[] {
+                    g -> new Tensor[] {svdVjpU(ut, st, vh, g, m > k)},
+                    g -> new Tensor[] {ut.mul(g.unsqueeze(-2)).matmul(vh)},
+                    g -> new Tensor[] {svdVjpV(ut, st, vh, mT(g), n > k)}},
+                new JvpRule[] {
+                    t -> svdTangentU(t[0], ut, st, vh, m > k),
+                    t -> diagonal(mT(ut).matmul(t[0]).matmul(mT(vh))),
+                    t -> mT(svdTangentV(t[0], ut, st, vh, n > k))});
     }
 
     /** F_ij = 1/(s_j² − s_i²) off the diagonal, 0 on it. */

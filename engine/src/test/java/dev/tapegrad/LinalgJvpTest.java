@@ -88,6 +88,45 @@ class LinalgJvpTest {
         assertEquals(left, right, 1e-10 * (1 + Math.abs(left)), c.name() + ": transpose identity");
     }
 
+    /**
+     * Reverse over forward: the gradient of ⟨u, J·v⟩ with respect to the inputs, by differentiating the tangent
+     * that the JVP rules computed under recording, equals the one by reverse over reverse (differentiating
+     * ⟨Jᵀ·u, v⟩). For an op with several outputs this needs every output on the tape before any JVP rule runs.
+     */
+    @TestFactory
+    Stream<DynamicTest> reverseOverForwardEqualsReverseOverReverse() {
+        return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Generator gen = new Generator(13);
+            List<Tensor> x = c.inputs().stream().map(Tensor::detach).toList();
+            List<Tensor> v = x.stream().map(t -> {
+                Tensor r = Tensor.randn(gen, DType.FLOAT64, t.shape());
+                return c.symmetricTangents() ? r.add(r.transpose(-1, -2)).mul(0.5) : r;
+            }).toList();
+            Tensor u;
+            try (var s = Autograd.noGrad()) {
+                u = Tensor.randn(gen, DType.FLOAT64, c.f().apply(x).shape());
+            }
+            List<Tensor> leaves = x.stream().map(t -> t.detach().requiresGrad(true)).toList();
+            Tensor inner;
+            try (DualLevel level = Autograd.dualLevel()) {
+                for (int i = 0; i < leaves.size(); i++) level.setTangent(leaves.get(i), v.get(i));
+                inner = level.tangent(c.f().apply(leaves)).mul(u).sum();
+            }
+            Tensor[] rof = Autograd.grad(inner, leaves.toArray(Tensor[]::new));
+            List<Tensor> leaves2 = x.stream().map(t -> t.detach().requiresGrad(true)).toList();
+            Tensor[] g = Autograd.grad(c.f().apply(leaves2), leaves2.toArray(Tensor[]::new), u, true, true);
+            Tensor dot = null;
+            for (int i = 0; i < g.length; i++) dot = dot == null ? g[i].mul(v.get(i)).sum() : dot.add(g[i].mul(v.get(i)).sum());
+            Tensor[] ror = Autograd.grad(dot, leaves2.toArray(Tensor[]::new));
+            for (int i = 0; i < ror.length; i++) {
+                double[] e = ror[i].toDoubleArray(), got = rof[i].toDoubleArray();
+                for (int k = 0; k < e.length; k++) {
+                    assertEquals(e[k], got[k], 1e-9 * (1 + Math.abs(e[k])), c.name() + ": input " + i + " element " + k);
+                }
+            }
+        }));
+    }
+
     /** float32 inputs: the VJP and the JVP are float32 and agree with the float64 ones to float32 precision. */
     @TestFactory
     Stream<DynamicTest> float32DerivativesMatchFloat64() {
