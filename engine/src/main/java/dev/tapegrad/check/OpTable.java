@@ -123,14 +123,6 @@ public final class OpTable {
             return xs.get(0).crossEntropy(Tensor.of(labels, Arrays.copyOfRange(s, 1, s.length)), 0, -1, 0.1);
         });
 
-        // ---- fused linear map
-        add("linear", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}, new int[] {s.get(2)}), 3, ANY),
-                xs -> Tensor.linear(xs.get(0), xs.get(1), xs.get(2)));
-        add("linear/batched-no-bias", shaped(s -> List.of(new int[] {2, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> Tensor.linear(xs.get(0), xs.get(1), null));
-        add("linear/vector-transposed-weight", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
-                xs -> Tensor.linear(xs.get(0), xs.get(1).t(), xs.get(2)));
-
         // ---- fused normalisations (ε = 0.1 keeps near-constant rows well conditioned for finite differences)
         add("layerNorm", normInputs(2), xs -> xs.get(0).layerNorm(xs.get(1), xs.get(2), 0.1));
         add("layerNorm/plain", normInputs(0), xs -> xs.get(0).layerNorm(null, null, 0.1));
@@ -189,20 +181,6 @@ public final class OpTable {
         add("split/sizes", shaped(s -> List.of(new int[] {s.get(0) + 2, s.get(1)}), 2, ANY),
                 xs -> weightedConcat(xs.get(0).split(new int[] {1, xs.get(0).size(0) - 1}, 0)));
         add("chunk", one(1, ANY), xs -> weightedConcat(xs.get(0).chunk(3, -1)));
-
-        // ---- linear algebra
-        add("matmul", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/vector-vector", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0)}), 1, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/matrix-vector", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/vector-matrix", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/batched-broadcast", shaped(s -> List.of(new int[] {2, 1, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1), s.get(0)}), 3, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> xs.get(0).t().matmul(xs.get(1).t()));
     }
 
     /** Names of all entries, for messages. */
