@@ -26,22 +26,8 @@ final class LinearOps {
                     xs -> Tensor.linear(xs.get(0), xs.get(1).t(), xs.get(2)));
 
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        String name = "linear";
-        Checks.requireFloating(name, x);
-        Checks.requireFloating(name, w);
-        if (w.shape.length != 2 || x.shape.length == 0 || x.shape[x.shape.length - 1] != w.shape[1]) {
-            throw new IllegalArgumentException(name + ": expected input [*, in] and weight [out, in], got input "
-                    + Shapes.str(x.shape) + " and weight " + Shapes.str(w.shape));
-        }
-        Checks.requireSameDType(name, x, w);
+        checkArguments(x, w, b);
         int in = w.shape[1], outF = w.shape[0];
-        if (b != null) {
-            Checks.requireSameDType(name, b, w);
-            if (b.shape.length != 1 || b.shape[0] != outF) {
-                throw new IllegalArgumentException(name + ": bias must have shape [" + outF + "] for weight "
-                        + Shapes.str(w.shape) + ", got " + Shapes.str(b.shape));
-            }
-        }
         int rows = 1;
         for (int a = 0; a < x.shape.length - 1; a++) rows *= x.shape[a];
         // x as a [rows, in] matrix: a 2-D tensor is read through its strides; higher ranks need a row-major layout
@@ -69,5 +55,32 @@ final class LinearOps {
                 t[0] == null ? null : linear(t[0], w, null),   // ẋ·Wᵀ
                 t[1] == null ? null : linear(x, t[1], null),   // x·Ẇᵀ
                 b == null ? null : t[2]));                       // ḃ, broadcast over the rows
+    }
+
+    /**
+     * The one check of linear's arguments (nn's {@code Layers.linear} and {@code Linear} rely on it): x
+     * {@code [*, in]}, W {@code [out, in]}, b {@code [out]} or null, all of one floating dtype. Each message
+     * names the argument, the shapes and what was expected.
+     */
+    private static void checkArguments(Tensor x, Tensor w, Tensor b) {
+        String name = "linear";
+        Checks.requireFloating(name, x);
+        Checks.requireFloating(name, w);
+        if (w.shape.length != 2) {
+            throw new IllegalArgumentException(name + ": weight must be [out, in], got shape " + Shapes.str(w.shape)
+                    + " (input " + Shapes.str(x.shape) + ")");
+        }
+        if (x.shape.length == 0 || x.shape[x.shape.length - 1] != w.shape[1]) {
+            throw new IllegalArgumentException(name + ": input of shape " + Shapes.str(x.shape) + " does not end with"
+                    + " the input size " + w.shape[1] + " of the weight " + Shapes.str(w.shape) + " ([out, in])");
+        }
+        Checks.requireSameDType(name, x, w);
+        if (b != null) {
+            if (b.shape.length != 1 || b.shape[0] != w.shape[0]) {
+                throw new IllegalArgumentException(name + ": bias must have shape [" + w.shape[0] + "] for weight "
+                        + Shapes.str(w.shape) + ", got " + Shapes.str(b.shape));
+            }
+            Checks.requireSameDType(name, b, w);
+        }
     }
 }
