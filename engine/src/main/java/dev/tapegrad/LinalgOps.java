@@ -101,7 +101,7 @@ final class LinalgOps {
         StridedIndex aAt = new StridedIndex(batch, Arrays.copyOf(ea.strides, r), ea.offset);
         StridedIndex bAt = new StridedIndex(batch, Arrays.copyOf(eb.strides, r), eb.offset);
         for (int i = 0, count = Shapes.numel(batch); i < count; i++) {
-            Gemm.gemm(m, n, k,
+            Gemm.gemm(c.dtype(), m, n, k,
                     ea.storage.data(), aAt.next(), ea.strides[r], ea.strides[r + 1],
                     eb.storage.data(), bAt.next(), eb.strides[r], eb.strides[r + 1],
                     c.data(), i * m * n, n, false);

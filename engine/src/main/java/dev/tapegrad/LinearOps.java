@@ -41,7 +41,7 @@ final class LinearOps {
             Tensor bc = b.isContiguous() ? b : ViewOps.contiguousRaw(b);
             for (int r = 0; r < rows; r++) System.arraycopy(bc.storage.data(), bc.offset, y.data(), r * outF, outF);
         }
-        Gemm.gemm(rows, outF, in, xm.storage.data(), xm.offset, xRow, xCol,
+        Gemm.gemm(y.dtype(), rows, outF, in, xm.storage.data(), xm.offset, xRow, xCol,
                 w.storage.data(), w.offset, w.strides[1], w.strides[0], y.data(), 0, outF, b != null);
         Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
         return LINEAR.record(y, inputs, new Tensor[] {x, w}, g -> {

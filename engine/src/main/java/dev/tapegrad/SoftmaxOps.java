@@ -46,7 +46,7 @@ final class SoftmaxOps {
         int axis = axis(name, x, axisIn);
         Block b = Block.of(x, axis);
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
-        SoftmaxKernels.softmax(log, b.data(), b.offset(), b.outer(), b.n(), b.inner(), out.data());
+        SoftmaxKernels.softmax(x.dtype(), log, b.data(), b.offset(), b.outer(), b.n(), b.inner(), out.data());
         return Tape.record(name, out, x, new Tensor[] {out}, g -> new Tensor[] {backward(log, out, g, axis)});
     }
 
@@ -60,7 +60,7 @@ final class SoftmaxOps {
         String name = log ? "logSoftmaxBackward" : "softmaxBackward";
         Block by = Block.of(y, axis), bg = Block.of(g, axis);
         Tensor out = Tensor.allocate(y.dtype(), y.shape);
-        SoftmaxKernels.softmaxBackward(log, by.data(), by.offset(), bg.data(), bg.offset(), by.outer(), by.n(),
+        SoftmaxKernels.softmaxBackward(y.dtype(), log, by.data(), by.offset(), bg.data(), bg.offset(), by.outer(), by.n(),
                 by.inner(), out.data());
         int[] axes = {axis};
         return Tape.record(name, out, new Tensor[] {y, g}, new Tensor[] {y, g}, h -> {
@@ -107,7 +107,7 @@ final class SoftmaxOps {
         Block b = Block.of(z, axis);
         Tensor loss = Tensor.allocate(z.dtype(), rowShape);
         Object lse = Tensor.allocate(z.dtype(), rowShape).data();
-        SoftmaxKernels.crossEntropy(b.data(), b.offset(), b.outer(), n, b.inner(), labels, ignoreIndex, eps, loss.data(), lse);
+        SoftmaxKernels.crossEntropy(z.dtype(), b.data(), b.offset(), b.outer(), n, b.inner(), labels, ignoreIndex, eps, loss.data(), lse);
         return Tape.record(name, loss, z, new Tensor[] {z},
                 g -> new Tensor[] {crossEntropyBackward(z, g, axis, labels, ignoreIndex, eps, lse)});
     }
@@ -126,7 +126,7 @@ final class SoftmaxOps {
         for (int s : g.strides) broadcast &= s == 0;
         if (broadcast && g.numel() > 0) gc = g; // one value for every row
         Tensor out = Tensor.allocate(z.dtype(), z.shape);
-        SoftmaxKernels.crossEntropyBackward(b.data(), b.offset(), b.outer(), b.n(), b.inner(), labels, ignore, eps, lse,
+        SoftmaxKernels.crossEntropyBackward(z.dtype(), b.data(), b.offset(), b.outer(), b.n(), b.inner(), labels, ignore, eps, lse,
                 gc.storage.data(), gc.offset, broadcast ? 0 : 1, out.data());
         return Tape.record("crossEntropyBackward", out, new Tensor[] {z, g}, new Tensor[] {z, g}, h -> {
             int n = z.shape[axis];
