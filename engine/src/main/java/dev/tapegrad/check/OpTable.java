@@ -1,17 +1,12 @@
 package dev.tapegrad.check;
 
-import static dev.tapegrad.check.Samples.*;
-
 import dev.tapegrad.OpDef;
 import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The table of differentiable ops: one {@link OpInfo} per op (or overload) with the inputs it is defined on,
