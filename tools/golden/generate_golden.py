@@ -38,6 +38,8 @@ The two must agree to JVP_AGREEMENT (relative to the JVP's largest entry) or the
 committed fixtures they agree to a few ulps on every case. The forward_ad value is recorded; transposed_vjp is
 recorded only where torch has no forward-mode formula (NotImplementedError). With torch 1.13 that is no case
 of these files: every op here has a forward-mode formula, and the script prints any case that falls back.
+When torch has neither (no forward formula and no double backward, e.g. cdist, grid_sample, ctc_loss in
+1.13), the generation fails rather than record an approximate JVP.
 Where torch 1.13's forward mode is weak (found by comparing the two ways; none of it is hit by these cases,
 which stay away from such points): on an input outside the domain it expects, forward mode does not see the
 projection its own VJP applies. linalg.cholesky and linalg.eigh use the tangent as given while their VJPs
