@@ -34,7 +34,7 @@ computed twice, independently of tapegrad:
   forward_ad      PyTorch's forward-mode AD (torch.autograd.forward_ad: dual_level, make_dual, unpack_dual);
   transposed_vjp  the transpose of PyTorch's reverse mode: u -> Jᵀu is linear, so J·v = d/du <Jᵀu, v>
                   exactly (double backward), the same construction as torch.autograd.functional.jvp.
-The two must agree to JVP_AGREEMENT (relative to the JVP's largest entry) or the generation fails; in the
+The two must agree to JVP_AGREEMENT (times 1 + the JVP's largest |entry|) or the generation fails; in the
 committed fixtures they agree to a few ulps on every case. The forward_ad value is recorded; transposed_vjp is
 recorded only where torch has no forward-mode formula (NotImplementedError). With torch 1.13 that is no case
 of these files: every op here has a forward-mode formula, and the script prints any case that falls back.
