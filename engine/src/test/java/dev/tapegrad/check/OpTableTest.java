@@ -74,6 +74,19 @@ class OpTableTest {
                 })));
     }
 
+    /**
+     * Every declaration is checked: it has op-table examples, or it is an internal op (a fused backward, with no
+     * Tensor method of its own) whose declaration says so and whose rules its family's test checks.
+     */
+    @Test
+    void everyDeclarationHasExamplesAndTheTableHasNothingElse() {
+        for (var d : Primitives.all()) {
+            assertTrue(!d.examples().isEmpty() || d.doc().startsWith("internal:"),
+                    "op " + d.name() + " is declared without op-table examples");
+        }
+        assertEquals(declaredEntries().count(), OpTable.all().size(), "op-table entries that come from no declaration");
+    }
+
     private static Stream<OpInfo> declaredEntries() {
         return Primitives.all().stream().flatMap(d -> d.examples().stream());
     }
