@@ -1,0 +1,163 @@
+package dev.tapegrad.curvature;
+
+import dev.tapegrad.Autograd;
+import dev.tapegrad.DType;
+import dev.tapegrad.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The Hessian of a model's loss as a matrix-free operator: v ↦ H·v with H = ∇²_θ L(θ), θ the named parameters
+ * (the map {@code Module.namedParameters()} or an optimizer uses) and L the loss that {@code loss} recomputes from
+ * their current values (on a fixed batch, so that every product sees the same function). H is never formed: one
+ * product costs about two gradient evaluations whatever the number of parameters n, which is what makes the
+ * spectrum of a network with thousands or millions of parameters reachable (Pearlmutter, "Fast exact
+ * multiplication by the Hessian", 1994).
+ *
+ * <p>Two ways of computing the product, which agree to rounding ({@link HvpMethod}):
+ * <ul>
+ *   <li>reverse over reverse: g = ∇L(θ) with the backward pass recorded, then H·v = ∇_θ⟨g, v⟩;</li>
+ *   <li>forward over reverse: the parameters carry the tangent v through the forward and backward pass, and the
+ *       gradient's tangent is d/dε ∇L(θ + εv) at ε = 0, which is H·v.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Map<String, Tensor> params = model.namedParameters();
+ * HessianOperator h = HessianOperator.of(params, () -> Losses.crossEntropy(model.forward(x), y));
+ * ParamVector hv = h.apply(ParamVector.rademacher(gen, h.layout()));
+ * }</pre>
+ * The loss supplier must not change the parameters, and should be deterministic (no dropout): power iteration and
+ * Lanczos assume the same H at every product. Parameters' {@code grad} fields are left untouched.
+ */
+public final class HessianOperator implements SymmetricOperator {
+    /** How H·v is computed. */
+    public enum HvpMethod {
+        /** ∇_θ⟨∇L(θ), v⟩: differentiate the recorded backward pass once more. */
+        REVERSE_OVER_REVERSE
+    }
+
+    private final Map<String, Tensor> params;
+    private final Tensor[] tensors;
+    private final Supplier<Tensor> loss;
+    private final ParamLayout layout;
+    private final HvpMethod method;
+    private final AtomicLong products = new AtomicLong();
+
+    private HessianOperator(Map<String, Tensor> params, Supplier<Tensor> loss, HvpMethod method) {
+        this.layout = ParamLayout.of(params);
+        this.params = new LinkedHashMap<>(params);
+        this.tensors = this.params.values().toArray(Tensor[]::new);
+        this.loss = loss;
+        this.method = method;
+        for (Map.Entry<String, Tensor> e : this.params.entrySet()) {
+            if (!e.getValue().requiresGrad()) {
+                throw new IllegalArgumentException("HessianOperator: parameter '" + e.getKey() + "' (shape "
+                        + Arrays.toString(e.getValue().shape()) + ") does not require grad; call requiresGrad(true) on it");
+            }
+        }
+    }
+
+    /** The Hessian of {@code loss} over {@code params}, products by {@link HvpMethod#REVERSE_OVER_REVERSE}. */
+    public static HessianOperator of(Map<String, Tensor> params, Supplier<Tensor> loss) {
+        return new HessianOperator(params, loss, HvpMethod.REVERSE_OVER_REVERSE);
+    }
+
+    /** Starts building a Hessian operator with other settings than {@link #of}'s. */
+    public static Builder builder(Map<String, Tensor> params, Supplier<Tensor> loss) {
+        return new Builder(params, loss);
+    }
+
+    /** Optional settings of a {@link HessianOperator}. */
+    public static final class Builder {
+        private final Map<String, Tensor> params;
+        private final Supplier<Tensor> loss;
+        private HvpMethod method = HvpMethod.REVERSE_OVER_REVERSE;
+
+        private Builder(Map<String, Tensor> params, Supplier<Tensor> loss) {
+            this.params = params;
+            this.loss = loss;
+        }
+
+        /** How products are computed. */
+        public Builder method(HvpMethod m) {
+            this.method = java.util.Objects.requireNonNull(m, "method");
+            return this;
+        }
+
+        /** The operator. */
+        public HessianOperator build() {
+            return new HessianOperator(params, loss, method);
+        }
+    }
+
+    @Override
+    public ParamLayout layout() {
+        return layout;
+    }
+
+    /** How products are computed. */
+    public HvpMethod method() {
+        return method;
+    }
+
+    /** The number of Hessian-vector products computed so far (the cost of an analysis). */
+    public long products() {
+        return products.get();
+    }
+
+    /** The current loss L(θ) (recomputed, nothing recorded). */
+    public double lossValue() {
+        try (var s = Autograd.noGrad()) {
+            return checkedLoss().item();
+        }
+    }
+
+    /** ∇L(θ) at the current parameters, as a vector ({@code grad} fields untouched). */
+    public ParamVector gradient() {
+        try (var s = Autograd.enableGrad()) {
+            Tensor[] g = Autograd.grad(checkedLoss(), tensors);
+            return vector(g);
+        }
+    }
+
+    @Override
+    public ParamVector apply(ParamVector v) {
+        layout.requireSame(v.layout(), "HessianOperator.apply");
+        products.incrementAndGet();
+        return switch (method) {
+            case REVERSE_OVER_REVERSE -> reverseOverReverse(v);
+        };
+    }
+
+    private ParamVector reverseOverReverse(ParamVector v) {
+        try (var s = Autograd.enableGrad()) {
+            Tensor[] g = Autograd.grad(checkedLoss(), tensors, null, true, true); // ∇L, itself recorded
+            Tensor gv = null;                                                       // ⟨∇L, v⟩
+            for (int i = 0; i < tensors.length; i++) {
+                Tensor term = g[i].mul(v.get(layout.names().get(i))).sum();
+                gv = gv == null ? term : gv.add(term);
+            }
+            return vector(Autograd.grad(gv, tensors)); // ∇⟨∇L, v⟩ = H·v (zeros where ∇L does not depend on θ)
+        }
+    }
+
+    private ParamVector vector(Tensor[] perParam) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < perParam.length; i++) m.put(layout.names().get(i), perParam[i]);
+        return ParamVector.of(layout, m);
+    }
+
+    /** Calls the loss supplier and checks that it gave one floating-point number. */
+    private Tensor checkedLoss() {
+        Tensor l = loss.get();
+        if (l == null) throw new IllegalStateException("HessianOperator: the loss supplier returned null");
+        if (l.numel() != 1 || (l.dtype() != DType.FLOAT32 && l.dtype() != DType.FLOAT64)) {
+            throw new IllegalStateException("HessianOperator: the loss must be one float32 or float64 number, got "
+                    + l.dtype() + " of shape " + Arrays.toString(l.shape()));
+        }
+        return l;
+    }
+}
