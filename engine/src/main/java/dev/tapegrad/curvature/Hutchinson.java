@@ -9,8 +9,8 @@ import dev.tapegrad.Generator;
  * <pre>
  *   E[zᵀA·z] = tr A,    Var = 2·Σ_{i≠j} A_ij²;          E[z ⊙ A·z] = diag A,    Var_i = Σ_{j≠i} A_ij².
  * </pre>
- * The diagonal estimate is the preconditioner of Hessian-scaled methods (AdaHessian; the Polyak-type framework of
- * Abdukhakimov et al., "SANIA", which approximates the Hessian diagonal this way). Both are reported with
+ * The diagonal estimate is the preconditioner of Hessian-scaled methods (AdaHessian; "SANIA: Polyak-type optimization framework leads
+ * to scale invariant stochastic algorithms", whose preconditioners include this estimate). Both are reported with
  * their standard errors, the sample standard deviation over the N probes divided by √N: an estimate is
  * usually within two or three standard errors of the truth. Exact, with zero error, for a diagonal A.
  */

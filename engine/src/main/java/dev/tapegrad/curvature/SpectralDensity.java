@@ -17,7 +17,9 @@ import dev.tapegrad.Generator;
  *   μ ≈ (1/n_v)·Σ_l Σⱼ τ_{l,j}²·δ(λ − θ_{l,j}),     φ_σ(t) = (1/n_v)·Σ_l Σⱼ τ_{l,j}²·𝒩(t; θ_{l,j}, σ²),
  * </pre>
  * the second a smooth density for plotting. Extreme eigenvalues (outliers) show up as isolated nodes whose
- * weight is about 1/n each; the bulk near zero carries almost all the mass. The moments ∫λᵏdμ = tr(Aᵏ)/n are
+ * weight is about 1/n each; the bulk near zero carries almost all the mass. That is the shape "Empirical
+ * analysis of the Hessian of over-parametrized neural networks" (Sagun et al., 2017) reports for trained
+ * networks: a bulk near zero that grows with the number of parameters, and a few data-dependent outliers. The moments ∫λᵏdμ = tr(Aᵏ)/n are
  * estimated without bias for k ≤ 2m − 1, with the spread over the start vectors as standard error.
  */
 public final class SpectralDensity {
