@@ -2,6 +2,7 @@ package dev.tapegrad.curvature;
 
 import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
+import dev.tapegrad.DualLevel;
 import dev.tapegrad.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,11 +18,16 @@ import java.util.function.Supplier;
  * spectrum of a network with thousands or millions of parameters reachable (Pearlmutter, "Fast exact
  * multiplication by the Hessian", 1994).
  *
- * <p>Two ways of computing the product, which agree to rounding ({@link HvpMethod}):
+ * <p>Two ways of computing the product, which agree to rounding (the outer pass, {@link Autograd.Mode}, as in
+ * {@link Autograd#hvp(java.util.function.Function, Tensor, Tensor, Autograd.Mode)}):
  * <ul>
- *   <li>reverse over reverse: g = ∇L(θ) with the backward pass recorded, then H·v = ∇_θ⟨g, v⟩;</li>
- *   <li>forward over reverse: the parameters carry the tangent v through the forward and backward pass, and the
- *       gradient's tangent is d/dε ∇L(θ + εv) at ε = 0, which is H·v.</li>
+ *   <li>{@link Autograd.Mode#FORWARD forward over reverse}: inside a {@link DualLevel} every parameter carries
+ *       its part of v as tangent through the forward and the backward pass, and the gradient's tangent is
+ *       d/dε ∇L(θ + εv) at ε = 0, which is H·v. No second tape is recorded; every op the loss uses needs a JVP
+ *       rule (an op without one fails, naming it);</li>
+ *   <li>{@link Autograd.Mode#REVERSE reverse over reverse} (the default, as for {@code Autograd.hvp}, until every
+ *       op has a JVP rule): g = ∇L(θ) with the backward pass recorded, then H·v = ∇_θ⟨g, v⟩. Works for any op
+ *       whose VJP rule is differentiable.</li>
  * </ul>
  *
  * <pre>{@code
@@ -33,25 +39,22 @@ import java.util.function.Supplier;
  * Lanczos assume the same H at every product. Parameters' {@code grad} fields are left untouched.
  */
 public final class HessianOperator implements SymmetricOperator {
-    /** How H·v is computed. */
-    public enum HvpMethod {
-        /** ∇_θ⟨∇L(θ), v⟩: differentiate the recorded backward pass once more. */
-        REVERSE_OVER_REVERSE
-    }
+    /** The outer pass {@link #of} uses; forward over reverse once every op of the engine has a JVP rule. */
+    static final Autograd.Mode DEFAULT_MODE = Autograd.Mode.REVERSE;
 
     private final Map<String, Tensor> params;
     private final Tensor[] tensors;
     private final Supplier<Tensor> loss;
     private final ParamLayout layout;
-    private final HvpMethod method;
+    private final Autograd.Mode mode;
     private final AtomicLong products = new AtomicLong();
 
-    private HessianOperator(Map<String, Tensor> params, Supplier<Tensor> loss, HvpMethod method) {
+    private HessianOperator(Map<String, Tensor> params, Supplier<Tensor> loss, Autograd.Mode mode) {
         this.layout = ParamLayout.of(params);
         this.params = new LinkedHashMap<>(params);
         this.tensors = this.params.values().toArray(Tensor[]::new);
         this.loss = loss;
-        this.method = method;
+        this.mode = mode;
         for (Map.Entry<String, Tensor> e : this.params.entrySet()) {
             if (!e.getValue().requiresGrad()) {
                 throw new IllegalArgumentException("HessianOperator: parameter '" + e.getKey() + "' (shape "
@@ -60,9 +63,9 @@ public final class HessianOperator implements SymmetricOperator {
         }
     }
 
-    /** The Hessian of {@code loss} over {@code params}, products by {@link HvpMethod#REVERSE_OVER_REVERSE}. */
+    /** The Hessian of {@code loss} over {@code params}, products reverse over reverse ({@link #builder} for the other). */
     public static HessianOperator of(Map<String, Tensor> params, Supplier<Tensor> loss) {
-        return new HessianOperator(params, loss, HvpMethod.REVERSE_OVER_REVERSE);
+        return builder(params, loss).build();
     }
 
     /** Starts building a Hessian operator with other settings than {@link #of}'s. */
@@ -72,24 +75,27 @@ public final class HessianOperator implements SymmetricOperator {
 
     /** Optional settings of a {@link HessianOperator}. */
     public static final class Builder {
-        private final Map<String, Tensor> params;
+        /** The outer pass {@link #of} uses; forward over reverse once every op of the engine has a JVP rule. */
+    static final Autograd.Mode DEFAULT_MODE = Autograd.Mode.REVERSE;
+
+    private final Map<String, Tensor> params;
         private final Supplier<Tensor> loss;
-        private HvpMethod method = HvpMethod.REVERSE_OVER_REVERSE;
+        private Autograd.Mode mode = DEFAULT_MODE;
 
         private Builder(Map<String, Tensor> params, Supplier<Tensor> loss) {
             this.params = params;
             this.loss = loss;
         }
 
-        /** How products are computed. */
-        public Builder method(HvpMethod m) {
-            this.method = java.util.Objects.requireNonNull(m, "method");
+        /** The outer pass of the products: forward over reverse, or reverse over reverse (the default). */
+        public Builder mode(Autograd.Mode outer) {
+            this.mode = java.util.Objects.requireNonNull(outer, "mode");
             return this;
         }
 
         /** The operator. */
         public HessianOperator build() {
-            return new HessianOperator(params, loss, method);
+            return new HessianOperator(params, loss, mode);
         }
     }
 
@@ -98,9 +104,9 @@ public final class HessianOperator implements SymmetricOperator {
         return layout;
     }
 
-    /** How products are computed. */
-    public HvpMethod method() {
-        return method;
+    /** The outer pass of the products: {@link Autograd.Mode#FORWARD} (forward over reverse) or {@link Autograd.Mode#REVERSE}. */
+    public Autograd.Mode mode() {
+        return mode;
     }
 
     /** The number of Hessian-vector products computed so far (the cost of an analysis). */
@@ -127,9 +133,20 @@ public final class HessianOperator implements SymmetricOperator {
     public ParamVector apply(ParamVector v) {
         layout.requireSame(v.layout(), "HessianOperator.apply");
         products.incrementAndGet();
-        return switch (method) {
-            case REVERSE_OVER_REVERSE -> reverseOverReverse(v);
+        return switch (mode) {
+            case FORWARD -> forwardOverReverse(v);
+            case REVERSE -> reverseOverReverse(v);
         };
+    }
+
+    private ParamVector forwardOverReverse(ParamVector v) {
+        try (var s = Autograd.enableGrad(); DualLevel level = Autograd.dualLevel()) {
+            for (int i = 0; i < tensors.length; i++) level.setTangent(tensors[i], v.get(layout.names().get(i)));
+            Tensor[] g = Autograd.grad(checkedLoss(), tensors); // ∇L, each carrying its tangent d/dε ∇L(θ + εv)
+            Tensor[] hv = new Tensor[g.length];
+            for (int i = 0; i < g.length; i++) hv[i] = level.tangent(g[i]);
+            return vector(hv);
+        }
     }
 
     private ParamVector reverseOverReverse(ParamVector v) {

@@ -96,6 +96,31 @@ final class Problems {
         return new Problem(params, loss, null);
     }
 
+    /**
+     * A one-input, one-sample MLP with scalar parameters wⱼ, bⱼ, vⱼ (j &lt; hidden) and c, each of shape [1]:
+     * L = (Σⱼ vⱼ·tanh(wⱼ·x + bⱼ) + c − y)², built from elementwise ops only (no reduction), so that every op it
+     * uses has a JVP rule; 3·hidden + 1 parameters.
+     */
+    static Problem scalarMlp(Generator gen, int hidden, double x, double y) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (int j = 0; j < hidden; j++) {
+            params.put("w" + j, Tensor.randn(gen, DType.FLOAT64, 1).requiresGrad(true));
+            params.put("b" + j, Tensor.randn(gen, DType.FLOAT64, 1).mul(0.5).requiresGrad(true));
+            params.put("v" + j, Tensor.randn(gen, DType.FLOAT64, 1).requiresGrad(true));
+        }
+        params.put("c", Tensor.randn(gen, DType.FLOAT64, 1).requiresGrad(true));
+        // x and y as [1]-shaped tensors like the parameters: no broadcasting (whose rules reduce) anywhere
+        Tensor xt = Tensor.of(new double[] {x}), yt = Tensor.of(new double[] {y});
+        Supplier<Tensor> loss = () -> {
+            Tensor out = params.get("c").sub(yt);
+            for (int j = 0; j < hidden; j++) {
+                out = out.add(params.get("v" + j).mul(params.get("w" + j).mul(xt).add(params.get("b" + j)).tanh()));
+            }
+            return out.square();
+        };
+        return new Problem(params, loss, null);
+    }
+
     /** The symmetrised dense Hessian built column by column from products: ½(H + Hᵀ). */
     static double[][] denseHessian(SymmetricOperator op) {
         double[][] h = op.toDense(4096);
