@@ -44,7 +44,15 @@ class HessianOperatorTest {
 
     @Test
     void forwardOverReverseEqualsReverseOverReverse() {
-        Problems.Problem p = Problems.scalarMlp(new Generator(14), 6, 1.3, -0.4);
+        agree(Problems.scalarMlp(new Generator(14), 6, 1.3, -0.4));
+    }
+
+    @Test
+    void forwardOverReverseEqualsReverseOverReverseOnAnMlp() {
+        agree(Problems.mseMlp(new Generator(16), 3, 5, 2, 8));
+    }
+
+    private static void agree(Problems.Problem p) {
         HessianOperator forward = HessianOperator.builder(p.params(), p.loss()).mode(Autograd.Mode.FORWARD).build();
         HessianOperator reverse = HessianOperator.builder(p.params(), p.loss()).mode(Autograd.Mode.REVERSE).build();
         assertEquals(Autograd.Mode.FORWARD, forward.mode());

@@ -96,6 +96,18 @@ final class Problems {
         return new Problem(params, loss, null);
     }
 
+    /** The same MLP shape with a mean-squared-error loss against random targets (no fused cross-entropy). */
+    static Problem mseMlp(Generator gen, int in, int hidden, int out, int batch) {
+        Problem p = mlp(gen, in, hidden, out, batch);
+        Tensor x = Tensor.randn(gen, DType.FLOAT64, batch, in), y = Tensor.randn(gen, DType.FLOAT64, batch, out);
+        Map<String, Tensor> params = p.params();
+        Supplier<Tensor> loss = () -> {
+            Tensor h = Tensor.linear(x, params.get("0.weight"), params.get("0.bias")).tanh();
+            return Tensor.linear(h, params.get("2.weight"), params.get("2.bias")).sub(y).square().mean();
+        };
+        return new Problem(params, loss, null);
+    }
+
     /**
      * A one-input, one-sample MLP with scalar parameters wⱼ, bⱼ, vⱼ (j &lt; hidden) and c, each of shape [1]:
      * L = (Σⱼ vⱼ·tanh(wⱼ·x + bⱼ) + c − y)², built from elementwise ops only (no reduction), so that every op it
