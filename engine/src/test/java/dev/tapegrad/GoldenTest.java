@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class GoldenTest {
     /** The fixture families, one file each; a missing file fails the test. */
-    static final List<String> FAMILIES = List.of("unary", "binary", "reduce", "softmax", "linalg", "index", "movement");
+    static final List<String> FAMILIES = List.of("unary", "binary", "reduce", "softmax", "linalg", "index", "movement",
+            "linalg_decomp");
 
     /**
      * |got − expected| ≤ ATOL + RTOL·|expected|. Both libraries compute in float64 with (nearly) correctly
@@ -115,7 +116,31 @@ class GoldenTest {
             Map.entry("flatten", (c, in) -> in[0].flatten(c.integer("start"), c.integer("end"))),
             Map.entry("select", (c, in) -> in[0].select(c.integer("axis"), c.integer("index"))),
             Map.entry("unsqueeze", (c, in) -> in[0].unsqueeze(c.integer("axis"))),
-            Map.entry("squeeze", (c, in) -> in[0].squeeze(c.integer("axis"))));
+            Map.entry("squeeze", (c, in) -> in[0].squeeze(c.integer("axis"))),
+            // Linalg (tools/golden/generate_linalg.py); an op with several outputs has one entry per output
+            Map.entry("solve", (c, in) -> Linalg.solve(in[0], in[1])),
+            Map.entry("triangularSolve", (c, in) -> Linalg.triangularSolve(in[0], in[1], triangularOptions(c))),
+            Map.entry("inverse", (c, in) -> Linalg.inverse(in[0])),
+            Map.entry("det", (c, in) -> Linalg.det(in[0])),
+            Map.entry("logdet", (c, in) -> Linalg.logdet(in[0])),
+            Map.entry("slogdet.sign", (c, in) -> Linalg.slogdet(in[0]).sign()),
+            Map.entry("slogdet.logAbsDet", (c, in) -> Linalg.slogdet(in[0]).logAbsDet()),
+            Map.entry("cholesky", (c, in) -> Linalg.cholesky(in[0])),
+            Map.entry("qr.q", (c, in) -> Linalg.qr(in[0]).q()),
+            Map.entry("qr.r", (c, in) -> Linalg.qr(in[0]).r()),
+            Map.entry("eigh.values", (c, in) -> Linalg.eigh(in[0]).values()),
+            Map.entry("eigh.vectors", (c, in) -> Linalg.eigh(in[0]).vectors()),
+            Map.entry("svd.u", (c, in) -> Linalg.svd(in[0]).u()),
+            Map.entry("svd.s", (c, in) -> Linalg.svd(in[0]).s()),
+            Map.entry("svd.vh", (c, in) -> Linalg.svd(in[0]).vh()));
+
+    /** The 'upper', 'left' and 'unit' params of a triangularSolve case. */
+    private static Linalg.TriangularSolveOptions triangularOptions(GoldenCase c) {
+        var b = Linalg.TriangularSolveOptions.builder(c.flag("upper") ? Linalg.Triangle.UPPER : Linalg.Triangle.LOWER);
+        if (!c.flag("left")) b.right();
+        if (c.flag("unit")) b.unitDiagonal();
+        return b.build();
+    }
 
     private static OpCall unary(UnaryOperator<Tensor> f) {
         return (c, in) -> f.apply(in[0]);
@@ -210,6 +235,7 @@ class GoldenTest {
         Tensor out = call.apply(c, in);
         assertEquals(DType.FLOAT64, out.dtype(), where + "output dtype");
         assertClose(where + "output", c.output(), out);
+        if (c.grads().isEmpty()) return; // a forward-only case
         out.backward(c.cotangent().toTensor());
         for (int i = 0; i < in.length; i++) {
             GoldenCase.Value expected = c.grads().get(names.get(i));
