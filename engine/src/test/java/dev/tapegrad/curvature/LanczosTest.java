@@ -63,7 +63,7 @@ class LanczosTest {
         Problems.Problem p = Problems.mlp(gen, 3, 6, 3, 12);
         HessianOperator h = p.operator();
         int n = h.layout().size();
-        double[] eig = Problems.jacobiEigenvalues(Problems.denseHessian(h));
+        double[] eig = Problems.eigenvalues(Problems.denseHessian(h));
         Lanczos.Result full = Lanczos.run(new Generator(4), h, n);
         assertTrue(Problems.rel(full.largest(), eig[n - 1]) < 1e-8, full.largest() + " vs " + eig[n - 1]);
         assertTrue(Problems.rel(full.smallest(), eig[0]) < 1e-8, full.smallest() + " vs " + eig[0]);

@@ -45,7 +45,7 @@ class PowerIterationTest {
         Generator gen = new Generator(22);
         Problems.Problem p = Problems.mlp(gen, 3, 5, 3, 12);
         HessianOperator h = p.operator();
-        double[] eig = Problems.jacobiEigenvalues(Problems.denseHessian(h));
+        double[] eig = Problems.eigenvalues(Problems.denseHessian(h));
         double[] byMagnitude = Arrays.stream(eig).boxed().sorted((a, b) -> Double.compare(Math.abs(b), Math.abs(a)))
                 .mapToDouble(Double::doubleValue).toArray();
         List<Eigenpair> top = PowerIteration.top(new Generator(2), h, 2,

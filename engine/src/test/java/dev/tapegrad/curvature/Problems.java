@@ -2,8 +2,8 @@ package dev.tapegrad.curvature;
 
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
+import dev.tapegrad.Linalg;
 import dev.tapegrad.Tensor;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * Test problems with a known or densely computable Hessian: a quadratic ½θᵀAθ + bᵀθ with A = Q·diag(λ)·Qᵀ (Q a
  * random orthogonal matrix) over two named parameters, and a small float64 two-layer tanh MLP with a
- * cross-entropy loss. Plus the dense symmetric eigenvalue routine the checks compare with (cyclic Jacobi).
+ * cross-entropy loss, and the dense eigenvalues the checks compare with.
  */
 final class Problems {
     private Problems() {}
@@ -146,45 +146,9 @@ final class Problems {
         return h;
     }
 
-    /**
-     * The eigenvalues (ascending) of a symmetric matrix by the cyclic Jacobi method: rotations that zero one
-     * off-diagonal entry at a time, sweeps until the off-diagonal mass is negligible. Test-only reference.
-     */
-    static double[] jacobiEigenvalues(double[][] matrix) {
-        int n = matrix.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) a[i] = matrix[i].clone();
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0, total = 0;
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++) {
-                    total += a[i][j] * a[i][j];
-                    if (i != j) off += a[i][j] * a[i][j];
-                }
-            if (off <= 1e-30 * total) break;
-            for (int p = 0; p < n - 1; p++)
-                for (int q = p + 1; q < n; q++) {
-                    if (a[p][q] == 0) continue;
-                    // the rotation angle that zeroes a[p][q]: tan 2φ = 2a_pq / (a_qq − a_pp)
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-                    for (int k = 0; k < n; k++) { // columns p, q
-                        double akp = a[k][p], akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) { // rows p, q
-                        double apk = a[p][k], aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                }
-        }
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) d[i] = a[i][i];
-        Arrays.sort(d);
-        return d;
+    /** The eigenvalues (ascending) of a dense symmetric matrix, by {@link Linalg#eigh} (the reference of the checks). */
+    static double[] eigenvalues(double[][] matrix) {
+        return Linalg.eigh(Tensor.of(matrix)).values().toDoubleArray();
     }
 
     /** tr(Aᵏ)/n for a symmetric A with eigenvalues {@code eig}. */

@@ -38,7 +38,7 @@ class SpectralDensityTest {
         Generator gen = new Generator(42);
         Problems.Problem p = Problems.mlp(gen, 3, 5, 3, 12);
         HessianOperator h = p.operator();
-        double[] eig = Problems.jacobiEigenvalues(Problems.denseHessian(h));
+        double[] eig = Problems.eigenvalues(Problems.denseHessian(h));
         SpectralDensity d = SpectralDensity.estimate(new Generator(8), h, 120, 4);
         for (int k = 1; k <= 2; k++) {
             double exact = Problems.spectralMoment(eig, k), se = d.momentStandardError(k);
