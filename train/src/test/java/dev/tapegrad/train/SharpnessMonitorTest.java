@@ -44,7 +44,7 @@ class SharpnessMonitorTest {
 
     @Test
     void eachReadingStartsFromThePreviousTopVector() {
-        // three Lanczos steps cannot resolve six eigenvalues from a random start, but restarting from the last top
+        // two Lanczos steps cannot resolve six eigenvalues from a random start, but restarting from the last top
         // Ritz vector improves every reading: λ_max rises towards 4 and gets there
         Map<String, Tensor> p = params();
         SharpnessMonitor m = SharpnessMonitor.builder(p, quadratic(p, CONVEX)).every(1).lanczosSteps(2).build(new Generator(3));
