@@ -124,25 +124,28 @@ public final class DigitsCurvature {
 
     private static final String USAGE = "[--out FOLDER] [--seed N] [--lr X] [--epochs N]";
 
-    /** Runs the example with its default settings or those the flags change ({@value #USAGE}); bad flags exit with status 2. */
+    /**
+     * Runs the example with its default settings or those the flags change ({@code [--out FOLDER] [--seed N]
+     * [--lr X] [--epochs N]}); bad flags exit with status 2.
+     */
     public static void main(String[] args) throws IOException {
-        Config c;
-        Path out;
+        CommandLine cl;
         try {
-            Object[] parsed = parseArgs(args);
-            c = (Config) parsed[0];
-            out = (Path) parsed[1];
-            if (out != null) requireNewOrEmpty(out);
+            cl = parseArgs(args);
+            if (cl.out() != null) requireNewOrEmpty(cl.out());
         } catch (IllegalArgumentException e) {
             System.err.println("DigitsCurvature: " + e.getMessage());
             System.exit(2);
             return;
         }
-        runAndWrite(c, out, true);
+        runAndWrite(cl.config(), cl.out(), true);
     }
 
-    /** The settings and output folder (null: the default) that the flags give; throws with a one-line message. */
-    private static Object[] parseArgs(String[] rawArgs) {
+    /** What the flags ask for: the settings, and the output folder (null for the default one). */
+    private record CommandLine(Config config, Path out) {}
+
+    /** The settings and output folder that the flags give; throws with a one-line message for a bad flag. */
+    private static CommandLine parseArgs(String[] rawArgs) {
         // Maven's demo profile passes all flags as one argument: split every argument on whitespace.
         String[] args = java.util.Arrays.stream(rawArgs).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
                 .filter(a -> !a.isEmpty()).toArray(String[]::new);
@@ -166,7 +169,7 @@ public final class DigitsCurvature {
                 throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'");
             }
         }
-        return new Object[] {c, out};
+        return new CommandLine(c, out);
     }
 
     /** Runs with {@code c} and writes the charts into {@code out} (null: a new {@code runs/curvature-<time>}). */
@@ -198,7 +201,6 @@ public final class DigitsCurvature {
         SharpnessMonitor monitor = SharpnessMonitor.builder(params, fixedLoss).every(c.every()).lanczosSteps(c.lanczosSteps())
                 .build(new Generator(c.seed() + 1));
 
-        model.eval(); // no dropout or batch statistics in this model; eval keeps that true if it changes
         monitor.measure(0, c.lr());
         List<Double> losses = new ArrayList<>();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
