@@ -53,7 +53,7 @@ public final class HessianOperator implements SymmetricOperator {
         this.layout = ParamLayout.of(params);
         this.params = new LinkedHashMap<>(params);
         this.tensors = this.params.values().toArray(Tensor[]::new);
-        this.loss = loss;
+        this.loss = java.util.Objects.requireNonNull(loss, "HessianOperator: loss");
         this.mode = mode;
         for (Map.Entry<String, Tensor> e : this.params.entrySet()) {
             if (!e.getValue().requiresGrad()) {
@@ -75,10 +75,7 @@ public final class HessianOperator implements SymmetricOperator {
 
     /** Optional settings of a {@link HessianOperator}. */
     public static final class Builder {
-        /** The outer pass {@link #of} uses; forward over reverse once every op of the engine has a JVP rule. */
-    static final Autograd.Mode DEFAULT_MODE = Autograd.Mode.REVERSE;
-
-    private final Map<String, Tensor> params;
+        private final Map<String, Tensor> params;
         private final Supplier<Tensor> loss;
         private Autograd.Mode mode = DEFAULT_MODE;
 

@@ -139,7 +139,8 @@ public final class SharpnessMonitor {
 
     /**
      * Call after each optimizer step: measures when {@code optimizer.stepCount()} is a multiple of
-     * {@code every}, with η the learning rate of the optimizer's first group at that point.
+     * {@code every}, with η the learning rate of the optimizer's first group for its next step (the step whose
+     * stability the reading is about; with a schedule it may differ from the step just taken).
      */
     public Optional<Reading> onStep(Optimizer optimizer) {
         return onStep(optimizer.stepCount(), optimizer.hyperParams(0).get("lr"));
