@@ -25,9 +25,9 @@ import java.util.function.Supplier;
  *       its part of v as tangent through the forward and the backward pass, and the gradient's tangent is
  *       d/dε ∇L(θ + εv) at ε = 0, which is H·v. No second tape is recorded; every op the loss uses needs a JVP
  *       rule (an op without one fails, naming it);</li>
- *   <li>{@link Autograd.Mode#REVERSE reverse over reverse} (the default, as for {@code Autograd.hvp}, until every
- *       op has a JVP rule): g = ∇L(θ) with the backward pass recorded, then H·v = ∇_θ⟨g, v⟩. Works for any op
- *       whose VJP rule is differentiable.</li>
+ *   <li>{@link Autograd.Mode#REVERSE reverse over reverse} (the default for now: the linear family has no JVP
+ *       rules yet, and every network uses it): g = ∇L(θ) with the backward pass recorded, then H·v = ∇_θ⟨g, v⟩.
+ *       Works for any op whose VJP rule is differentiable.</li>
  * </ul>
  *
  * <pre>{@code
@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * Lanczos assume the same H at every product. Parameters' {@code grad} fields are left untouched.
  */
 public final class HessianOperator implements SymmetricOperator {
-    /** The outer pass {@link #of} uses; forward over reverse once every op of the engine has a JVP rule. */
+    /** The outer pass {@link #of} uses; to become forward over reverse (as for Autograd.hvp) once linear has a JVP rule. */
     static final Autograd.Mode DEFAULT_MODE = Autograd.Mode.REVERSE;
 
     private final Map<String, Tensor> params;
