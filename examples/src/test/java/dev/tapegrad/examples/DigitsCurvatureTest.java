@@ -40,11 +40,23 @@ class DigitsCurvatureTest {
         assertTrue(e.getMessage().contains("not empty"), e.getMessage());
     }
 
+    /**
+     * The same seed gives the same readings. Within one JVM the vector exp/tanh/log kernels may round the last bit
+     * differently once JIT-compiled (docs/ARCHITECTURE.md, threads and determinism), so values agree to 1e-9
+     * rather than bit for bit; a different seed gives different readings.
+     */
     @Test
     void sameSeedSameReadings() {
-        DigitsCurvature.Config c = TINY.withEpochs(1).withDensity(1, 5);
+        DigitsCurvature.Config c = TINY.withDensity(1, 5);
         var a = DigitsCurvature.run(c, false).readings();
         var b = DigitsCurvature.run(c, false).readings();
-        assertEquals(a, b);
+        var other = DigitsCurvature.run(c.withSeed(4), false).readings();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).step(), b.get(i).step());
+            assertEquals(a.get(i).threshold(), b.get(i).threshold(), 0);
+            assertEquals(a.get(i).lambdaMax(), b.get(i).lambdaMax(), 1e-9 * a.get(i).lambdaMax(), "reading " + i);
+        }
+        assertNotEquals(a.get(0).lambdaMax(), other.get(0).lambdaMax(), 1e-3, "another seed, another network");
     }
 }
