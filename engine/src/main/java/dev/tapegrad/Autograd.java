@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Entry points of reverse-mode differentiation besides {@link Tensor#backward()}: recording scopes, the
- * functional gradient, Hessian-vector products and anomaly mode.
+ * Entry points of differentiation besides {@link Tensor#backward()}: recording scopes, anomaly mode, the
+ * functional gradient and vector-Jacobian product (reverse mode), Jacobian-vector products (forward mode,
+ * {@link #jvp}, {@link #dualLevel}), and what is built from them: Jacobians, Hessians and Hessian-vector
+ * products.
  *
  * <pre>{@code
  * try (var scope = Autograd.noGrad()) {        // nothing recorded inside: inference, optimizer updates
@@ -121,12 +123,172 @@ public final class Autograd {
         return grad(args -> f.apply(args.getFirst()), List.of(x), false).getFirst();
     }
 
+    // ------------------------------------------------------------------ forward mode and derived transforms
+
+    /** Which pass comes first: forward mode (JVPs, one per input direction) or reverse mode (VJPs, one per output). */
+    public enum Mode {
+        /** Forward mode: cheap when there are few inputs (or, for a Hessian-vector product, forward over reverse). */
+        FORWARD,
+        /** Reverse mode: cheap when there are few outputs (or, for a Hessian-vector product, reverse over reverse). */
+        REVERSE
+    }
+
     /**
-     * The Hessian-vector product H·v of a scalar function at x, by differentiating ⟨∇f(x), v⟩ once more
-     * (reverse over reverse). Costs about two gradient evaluations and never forms H.
+     * Opens a forward-mode level on this thread (see {@link DualLevel}); close it with try-with-resources.
+     *
+     * @throws IllegalStateException when a level is already open on this thread
+     */
+    public static DualLevel dualLevel() {
+        return new DualLevel();
+    }
+
+    /** The outputs of a function and their tangents J·v, from {@link #jvp}. */
+    public record Jvp(List<Tensor> outputs, List<Tensor> tangents) {
+        public Jvp {
+            outputs = List.copyOf(outputs);
+            tangents = List.copyOf(tangents);
+        }
+
+        /** The first (or only) output. */
+        public Tensor output() {
+            return outputs.getFirst();
+        }
+
+        /** The tangent of the first (or only) output. */
+        public Tensor tangent() {
+            return tangents.getFirst();
+        }
+    }
+
+    /**
+     * The Jacobian-vector product in forward mode: f at the primals, and the tangent of each output,
+     * J·v = Σᵢ ∂f/∂xᵢ · vᵢ, in one pass (about the cost of one or two evaluations of f), with no tape. f sees
+     * fresh tensors holding the primals' values (the caller's tensors are not touched); tensors f uses from
+     * outside (a module's parameters) have zero tangent. For a tangent that is itself differentiable, use a
+     * {@link DualLevel} with recording on.
+     *
+     * @param tangents one per primal, of its shape and dtype
+     */
+    public static Jvp jvp(Function<List<Tensor>, List<Tensor>> f, List<Tensor> primals, List<Tensor> tangents) {
+        if (primals.size() != tangents.size()) {
+            throw new IllegalArgumentException("jvp: " + primals.size() + " primals but " + tangents.size() + " tangents");
+        }
+        try (var scope = noGrad(); DualLevel level = dualLevel()) {
+            List<Tensor> xs = new java.util.ArrayList<>();
+            for (int i = 0; i < primals.size(); i++) {
+                Tensor x = primals.get(i).detach();
+                level.setTangent(x, tangents.get(i).detach());
+                xs.add(x);
+            }
+            List<Tensor> ys = f.apply(List.copyOf(xs));
+            List<Tensor> ts = new java.util.ArrayList<>();
+            for (Tensor y : ys) ts.add(level.tangent(y).detach().clone());
+            return new Jvp(ys, ts);
+        }
+    }
+
+    /** {@link #jvp(Function, List, List)} for a function of one tensor with one output: f(x) and J·v. */
+    public static Jvp jvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
+        return jvp(xs -> List.of(f.apply(xs.getFirst())), List.of(x), List.of(v));
+    }
+
+    /** The output of a function and its pullback, from {@link #vjp}. */
+    public record Vjp(Tensor output, Function<Tensor, List<Tensor>> pullback) {
+        /** The vector-Jacobian products cᵀ·∂f/∂xᵢ for a cotangent c of the output's shape. */
+        public List<Tensor> apply(Tensor cotangent) {
+            return pullback.apply(cotangent);
+        }
+    }
+
+    /**
+     * The function's value and its pullback c ↦ cᵀ·J (reverse mode, JAX's {@code vjp}). f runs once, recorded
+     * on fresh leaves holding the primals' values; the pullback may be applied to several cotangents.
+     */
+    public static Vjp vjp(Function<List<Tensor>, Tensor> f, List<Tensor> primals) {
+        Tensor[] leaves = new Tensor[primals.size()];
+        Tensor out;
+        try (var scope = enableGrad()) {
+            for (int i = 0; i < leaves.length; i++) leaves[i] = primals.get(i).detach().requiresGrad(true);
+            out = f.apply(List.of(leaves));
+        }
+        Tensor value = out;
+        return new Vjp(value.detach(), c -> Arrays.asList(grad(value, leaves, c, true, false)));
+    }
+
+    /**
+     * The Jacobian of f at x, of shape {@code f(x).shape ++ x.shape}: entry [i..., j...] is ∂fᵢ/∂xⱼ. Forward mode
+     * builds it a column at a time (one JVP per element of x), reverse mode a row at a time (one VJP per element
+     * of f(x)); pick the side with fewer elements. Meant for small functions (tests, teaching, small solvers).
+     */
+    public static Tensor jacobian(Function<Tensor, Tensor> f, Tensor x, Mode mode) {
+        int n = x.numel();
+        Tensor probe;
+        try (var scope = noGrad()) {
+            probe = f.apply(x.detach());
+        }
+        int m = probe.numel();
+        int[] shape = new int[probe.shape.length + x.shape.length];
+        System.arraycopy(probe.shape, 0, shape, 0, probe.shape.length);
+        System.arraycopy(x.shape, 0, shape, probe.shape.length, x.shape.length);
+        Tensor[] parts;
+        if (mode == Mode.FORWARD) {
+            parts = new Tensor[n];
+            for (int j = 0; j < n; j++) parts[j] = jvp(f, x, basis(x, j)).tangent().reshape(m);
+            return Tensor.stack(1, parts).reshape(shape); // columns side by side: [m, n]
+        }
+        Vjp pull = vjp(xs -> f.apply(xs.getFirst()), List.of(x));
+        parts = new Tensor[m];
+        for (int i = 0; i < m; i++) parts[i] = pull.apply(basis(probe, i)).getFirst().reshape(n);
+        return Tensor.stack(0, parts).reshape(shape); // rows stacked: [m, n]
+    }
+
+    /** The unit tensor eⱼ of like's shape and dtype (1 at flat position j). */
+    private static Tensor basis(Tensor like, int j) {
+        double[] v = new double[like.numel()];
+        v[j] = 1;
+        return Tensor.of(v, like.shape.length == 0 ? new int[0] : like.shape).to(like.dtype());
+    }
+
+    /**
+     * The Hessian of a scalar function at x, of shape {@code x.shape ++ x.shape}: one forward-over-reverse
+     * Hessian-vector product per element of x, so meant for small inputs.
+     */
+    public static Tensor hessian(Function<Tensor, Tensor> f, Tensor x) {
+        int n = x.numel();
+        Tensor[] columns = new Tensor[n];
+        for (int j = 0; j < n; j++) columns[j] = hvp(f, x, basis(x, j)).reshape(n);
+        int[] shape = new int[2 * x.shape.length];
+        System.arraycopy(x.shape, 0, shape, 0, x.shape.length);
+        System.arraycopy(x.shape, 0, shape, x.shape.length, x.shape.length);
+        return Tensor.stack(1, columns).reshape(shape);
+    }
+
+    /**
+     * The Hessian-vector product H·v of a scalar function at x, forward over reverse: one backward pass run
+     * inside a {@link DualLevel} in which x carries the tangent v, so the gradient's tangent is
+     * d/dε ∇f(x + εv) = H·v. About the cost of one forward and one backward pass carrying tangents; H is
+     * never formed.
      */
     public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
+        return hvp(f, x, v, Mode.REVERSE); // forward over reverse once every op has a JVP rule
+    }
+
+    /**
+     * The Hessian-vector product H·v of a scalar function at x, computed forward over reverse
+     * ({@link Mode#FORWARD}, the default of {@link #hvp(Function, Tensor, Tensor)}) or reverse over reverse
+     * ({@link Mode#REVERSE}: differentiate ⟨∇f(x), v⟩ once more, which records the backward pass on the tape).
+     * The two agree to rounding.
+     */
+    public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v, Mode outer) {
         Tensor leaf = x.detach().requiresGrad(true);
+        if (outer == Mode.FORWARD) {
+            try (var scope = enableGrad(); DualLevel level = dualLevel()) {
+                level.setTangent(leaf, v.detach());
+                Tensor y = f.apply(leaf);
+                Tensor g = grad(y, new Tensor[] {leaf}, null, false, false)[0];
+                return level.tangent(g).detach().clone();
+            }
+        }
         try (var scope = enableGrad()) {
             Tensor y = f.apply(leaf);
             Tensor g = grad(y, new Tensor[] {leaf}, null, true, true)[0];

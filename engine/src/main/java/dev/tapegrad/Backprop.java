@@ -225,8 +225,8 @@ final class Backprop {
      */
     private static Tensor accumulate(Tensor previous, Tensor g, boolean createGraph) {
         if (createGraph) return previous == null ? g.clone() : previous.add(g);
-        try (var scope = Autograd.noGrad()) {
-            return previous == null ? g.detach().clone() : previous.add(g);
+        try (var scope = Autograd.noGrad()) { // nothing recorded, so g's graph is not kept; its tangent is
+            return previous == null ? g.clone() : previous.add(g);
         }
     }
 

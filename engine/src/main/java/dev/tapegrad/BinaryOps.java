@@ -1,5 +1,7 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.check.Samples.*;
+
 import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.BinaryOp;
 import dev.tapegrad.kernels.CompareOp;
@@ -42,13 +44,17 @@ final class BinaryOps {
         return out;
     }
 
-    private static Tensor record(String name, Tensor out, Tensor a, Tensor b, Tensor[] saved, Rule rule) {
-        return Tape.record(name, out, new Tensor[] {a, b}, saved, rule);
+    private static Tensor record(OpDef def, Tensor out, Tensor a, Tensor b, Tensor[] saved, Rule vjp, JvpRule jvp) {
+        return def.record(out, new Tensor[] {a, b}, saved, vjp, jvp);
     }
+
+    static final OpDef ADDCMUL = OpDef.of("addcmul", "a + v·b·c in one fused pass; ∂ = (1, v·c, v·b)")
+            .example(broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2)))
+            .example("value", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2), -0.75));
 
     /**
      * a + v·b·c with broadcasting of all three, computed in one fused pass (one output, no intermediate
-     * product). ∂ = (ḡ, v·ḡ·c, v·ḡ·b), each summed back to its input's shape.
+     * product). VJP (ḡ, v·ḡ·c, v·ḡ·b), each summed back to its input's shape; JVP ȧ + v·(ḃ·c + b·ċ).
      */
     static Tensor addcmul(Tensor a, Tensor b, Tensor c, double value) {
         String name = "addcmul";
@@ -59,78 +65,112 @@ final class BinaryOps {
         Tensor out = Tensor.allocate(a.dtype(), shape);
         Elementwise.addcmul(ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(),
                 ViewOps.expandRaw(c, shape).strided(), value, out.data());
-        return Tape.record(name, out, new Tensor[] {a, b, c}, new Tensor[] {b, c},
+        return ADDCMUL.record(out, new Tensor[] {a, b, c}, new Tensor[] {b, c},
                 g -> new Tensor[] {a.requiresGrad ? g.sumToSize(a.shape) : null,
                                    b.requiresGrad ? g.mul(c).mul(value).sumToSize(b.shape) : null,
-                                   c.requiresGrad ? g.mul(b).mul(value).sumToSize(c.shape) : null});
+                                   c.requiresGrad ? g.mul(b).mul(value).sumToSize(c.shape) : null},
+                t -> {
+                    Tensor product = JvpRule.sum(t[1] == null ? null : t[1].mul(c), t[2] == null ? null : b.mul(t[2]));
+                    return JvpRule.sum(t[0], product == null ? null : product.mul(value));
+                });
     }
 
-    /** ∂(a + b) = (ḡ, ḡ), each summed back to its input's shape. */
+    static final OpDef ADD = OpDef.of("add", "a + b; ∂ = (1, 1)")
+            .example(broadcasting(ANY, ANY), xs -> xs.get(0).add(xs.get(1)))
+            .example("scalar", one(ANY), xs -> xs.get(0).add(1.5));
+
+    /** VJP (ḡ, ḡ), each summed back to its input's shape; JVP ȧ + ḃ. */
     static Tensor add(Tensor a, Tensor b) {
         Tensor out = compute("add", BinaryOp.ADD, a, b);
-        return record("add", out, a, b, new Tensor[0], g -> new Tensor[] {g.sumToSize(a.shape), g.sumToSize(b.shape)});
+        return record(ADD, out, a, b, new Tensor[0], g -> new Tensor[] {g.sumToSize(a.shape), g.sumToSize(b.shape)},
+                t -> JvpRule.sum(t[0], t[1]));
     }
+
+    static final OpDef SUB = OpDef.of("sub", "a − b; ∂ = (1, −1)")
+            .example(broadcasting(ANY, ANY), xs -> xs.get(0).sub(xs.get(1)))
+            .example("scalar", one(ANY), xs -> xs.get(0).sub(1.5));
 
     static Tensor sub(Tensor a, Tensor b) {
         Tensor out = compute("sub", BinaryOp.SUB, a, b);
-        return record("sub", out, a, b, new Tensor[0],
-                g -> new Tensor[] {g.sumToSize(a.shape), g.neg().sumToSize(b.shape)});
+        return record(SUB, out, a, b, new Tensor[0], g -> new Tensor[] {g.sumToSize(a.shape), g.neg().sumToSize(b.shape)},
+                t -> JvpRule.sum(t[0], t[1] == null ? null : t[1].neg()));
     }
 
-    /** ∂(a·b) = (ḡ·b, ḡ·a). */
+    static final OpDef MUL = OpDef.of("mul", "a·b; ∂ = (b, a)")
+            .example(broadcasting(ANY, ANY), xs -> xs.get(0).mul(xs.get(1)))
+            .example("scalar", one(ANY), xs -> xs.get(0).mul(-2.5));
+
+    /** VJP (ḡ·b, ḡ·a); JVP ȧ·b + a·ḃ. */
     static Tensor mul(Tensor a, Tensor b) {
         Tensor out = compute("mul", BinaryOp.MUL, a, b);
-        return record("mul", out, a, b, new Tensor[] {a, b},
+        return record(MUL, out, a, b, new Tensor[] {a, b},
                 g -> new Tensor[] {a.requiresGrad ? g.mul(b).sumToSize(a.shape) : null,
-                                   b.requiresGrad ? g.mul(a).sumToSize(b.shape) : null});
+                                   b.requiresGrad ? g.mul(a).sumToSize(b.shape) : null},
+                t -> JvpRule.sum(t[0] == null ? null : t[0].mul(b), t[1] == null ? null : a.mul(t[1])));
     }
 
-    /** ∂(a/b) = (ḡ/b, −ḡ·a/b²). */
+    static final OpDef DIV = OpDef.of("div", "a/b; ∂ = (1/b, −(a/b)/b)")
+            .example(broadcasting(ANY, NONZERO), xs -> xs.get(0).div(xs.get(1)))
+            .example("scalar", one(ANY), xs -> xs.get(0).div(-2.5));
+
+    /** VJP (ḡ/b, −ḡ·a/b²); JVP (ȧ − y·ḃ)/b. */
     static Tensor div(Tensor a, Tensor b) {
         Tensor out = compute("div", BinaryOp.DIV, a, b);
         // −ḡ·(a/b)/b rather than −ḡ·a/b²: b² under- or overflows long before a/b does.
-        return record("div", out, a, b, new Tensor[] {a, b},
+        return record(DIV, out, a, b, new Tensor[] {a, b, out},
                 g -> new Tensor[] {a.requiresGrad ? g.div(b).sumToSize(a.shape) : null,
-                                   b.requiresGrad ? g.mul(a.div(b)).div(b).neg().sumToSize(b.shape) : null});
+                                   b.requiresGrad ? g.mul(a.div(b)).div(b).neg().sumToSize(b.shape) : null},
+                t -> JvpRule.sum(t[0] == null ? null : t[0].div(b), t[1] == null ? null : t[1].mul(out).div(b).neg()));
     }
 
+    static final OpDef POW = OpDef.of("pow", "aᵇ; ∂ = (b·a^(b−1), aᵇ·ln a), 0 where b = 0 (first) and where a = 0 ≤ b (second)")
+            .example(broadcasting(POSITIVE, ANY), xs -> xs.get(0).pow(xs.get(1)));
+
     /**
-     * ∂(aᵇ) = (ḡ·b·a^(b−1), ḡ·aᵇ·log a), with the limits PyTorch uses at a zero base: the a-gradient is 0
-     * where b = 0, and the b-gradient is 0 where a = 0 and b ≥ 0. Both are computed on substituted safe
+     * ∂(aᵇ) = (b·a^(b−1), aᵇ·log a), with the limits PyTorch uses at a zero base: the a-derivative is 0
+     * where b = 0, and the b-derivative is 0 where a = 0 and b ≥ 0. Both are computed on substituted safe
      * values (not by masking a NaN afterwards), so that second derivatives stay finite too.
      */
     static Tensor pow(Tensor a, Tensor b) {
         Tensor out = compute("pow", BinaryOp.POW, a, b);
-        return record("pow", out, a, b, new Tensor[] {a, b, out}, g -> {
-            Tensor gradA = null, gradB = null;
-            if (a.requiresGrad) {
-                Tensor bZero = b.eq(0.0);
-                Tensor safeB = Tensor.where(bZero, b.constant(1.0), b); // a^(1−1) = 1 where b = 0
-                gradA = g.mul(b).mul(a.pow(safeB.sub(1.0))).sumToSize(a.shape);
-            }
-            if (b.requiresGrad) {
-                Tensor safeLog = Tensor.where(a.eq(0.0), a.constant(1.0), a).log(); // log 1 = 0 where a = 0
-                gradB = g.mul(out).mul(safeLog).sumToSize(b.shape);
-            }
-            return new Tensor[] {gradA, gradB};
-        });
+        java.util.function.Supplier<Tensor> dA = () -> { // b·a^(b−1), with a^(1−1) = 1 where b = 0
+            Tensor safeB = Tensor.where(b.eq(0.0), b.constant(1.0), b);
+            return b.mul(a.pow(safeB.sub(1.0)));
+        };
+        java.util.function.Supplier<Tensor> dB = () -> out.mul(Tensor.where(a.eq(0.0), a.constant(1.0), a).log()); // log 1 = 0 where a = 0
+        return record(POW, out, a, b, new Tensor[] {a, b, out},
+                g -> new Tensor[] {a.requiresGrad ? g.mul(dA.get()).sumToSize(a.shape) : null,
+                                   b.requiresGrad ? g.mul(dB.get()).sumToSize(b.shape) : null},
+                t -> JvpRule.sum(t[0] == null ? null : t[0].mul(dA.get()), t[1] == null ? null : t[1].mul(dB.get())));
     }
+
+    static final OpDef MAXIMUM = OpDef.of("maximum", "max(a, b) elementwise; the derivative follows the larger input, split ½–½ at ties")
+            .example(broadcasting(ANY, ANY), xs -> xs.get(0).maximum(xs.get(1)));
 
     static Tensor maximum(Tensor a, Tensor b) {
-        return extremum("maximum", BinaryOp.MAXIMUM, a, b);
+        return extremum(MAXIMUM, BinaryOp.MAXIMUM, a, b);
     }
+
+    static final OpDef MINIMUM = OpDef.of("minimum", "min(a, b) elementwise; the derivative follows the smaller input, split ½–½ at ties")
+            .example(broadcasting(ANY, ANY), xs -> xs.get(0).minimum(xs.get(1)));
 
     static Tensor minimum(Tensor a, Tensor b) {
-        return extremum("minimum", BinaryOp.MINIMUM, a, b);
+        return extremum(MINIMUM, BinaryOp.MINIMUM, a, b);
     }
 
-    /** The gradient goes to the selected input; at ties it is split half and half. */
-    private static Tensor extremum(String name, BinaryOp op, Tensor a, Tensor b) {
-        Tensor out = compute(name, op, a, b);
-        return record(name, out, a, b, new Tensor[] {a, b}, g -> {
-            Tensor wins = (op == BinaryOp.MAXIMUM ? a.gt(b) : a.lt(b)).to(g.dtype());
-            Tensor share = wins.add(a.eq(b).to(g.dtype()).mul(0.5)); // a's share of the gradient
-            return new Tensor[] {g.mul(share).sumToSize(a.shape), g.mul(share.neg().add(1.0)).sumToSize(b.shape)};
+    /** The derivative goes to the selected input (share s for a, 1 − s for b); at ties it is split half and half. */
+    private static Tensor extremum(OpDef def, BinaryOp op, Tensor a, Tensor b) {
+        Tensor out = compute(def.name(), op, a, b);
+        java.util.function.Function<DType, Tensor> share = dtype -> { // a's share
+            Tensor wins = (op == BinaryOp.MAXIMUM ? a.gt(b) : a.lt(b)).to(dtype);
+            return wins.add(a.eq(b).to(dtype).mul(0.5));
+        };
+        return record(def, out, a, b, new Tensor[] {a, b}, g -> {
+            Tensor s = share.apply(g.dtype());
+            return new Tensor[] {g.mul(s).sumToSize(a.shape), g.mul(s.neg().add(1.0)).sumToSize(b.shape)};
+        }, t -> {
+            Tensor s = share.apply(out.dtype());
+            return JvpRule.sum(t[0] == null ? null : t[0].mul(s), t[1] == null ? null : t[1].mul(s.neg().add(1.0)));
         });
     }
 
@@ -148,7 +188,11 @@ final class BinaryOps {
         return out;
     }
 
-    /** where(m, a, b)′ = (ḡ where m, ḡ where not m). */
+    static final OpDef WHERE = OpDef.of("where", "m ? a : b elementwise for a bool mask m; ∂ = (m, ¬m)")
+            .example(broadcasting(ANY, ANY), xs -> Tensor.where(mask(xs.get(0).shape()), xs.get(0), xs.get(1)))
+            .exampleOf("maskedFill", "", one(ANY), xs -> xs.get(0).maskedFill(mask(xs.get(0).shape()), 0.25));
+
+    /** VJP (ḡ where m, ḡ where not m); JVP where(m, ȧ, ḃ). */
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         if (mask.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("where: the mask must be bool (from a comparison), got " + mask.dtype()
@@ -160,10 +204,13 @@ final class BinaryOps {
         Elementwise.where(ViewOps.expandRaw(mask, shape).strided(), ViewOps.expandRaw(a, shape).strided(),
                 ViewOps.expandRaw(b, shape).strided(), out.data());
         if (!a.dtype().isFloating()) return out;
-        return record("where", out, a, b, new Tensor[] {mask}, g -> {
+        return record(WHERE, out, a, b, new Tensor[] {mask}, g -> {
             Tensor zero = g.constant(0.0);
             return new Tensor[] {a.requiresGrad ? Tensor.where(mask, g, zero).sumToSize(a.shape) : null,
                                  b.requiresGrad ? Tensor.where(mask, zero, g).sumToSize(b.shape) : null};
+        }, t -> {
+            Tensor zero = out.constant(0.0);
+            return Tensor.where(mask, t[0] == null ? zero : t[0], t[1] == null ? zero : t[1]);
         });
     }
 }

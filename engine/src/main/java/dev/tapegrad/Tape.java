@@ -25,6 +25,10 @@ final class Tape {
         Node inBackwardOf;
         /** The innermost open {@link MemoryScope} of the thread, or {@code null}. */
         MemoryScope memory;
+        /** The number of the open {@link DualLevel} (forward mode), or 0 when none is open. */
+        long dualLevel;
+        /** True while a {@link JvpRule} runs: the ops it calls compute no tangents of their own. */
+        boolean inJvpRule;
     }
 
     /**
@@ -50,11 +54,14 @@ final class Tape {
      * @param out    the freshly computed output
      * @param inputs the differentiable inputs, in the order the rule returns their gradients
      * @param saved  tensors the rule reads (inputs or the output), checked for in-place changes at backward
-     * @param rule   maps the output's gradient to the inputs' gradients
+     * @param rule   maps the output's gradient to the inputs' gradients (the VJP)
+     * @param jvp    maps the inputs' tangents to the output's tangent (forward mode), run at once when a
+     *               {@link DualLevel} is open and an input carries a tangent
      */
-    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule) {
+    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule, JvpRule jvp) {
         State s = STATE.get();
         if (s.anomaly) checkForward(op, out, inputs);
+        if (s.dualLevel != 0 && !s.inJvpRule) ForwardMode.propagate(op, out, inputs, jvp, s);
         if (!s.recording || !out.dtype().isFloating()) return out; // masks and indices carry no gradient
         boolean any = false;
         for (Tensor t : inputs) any |= t.requiresGrad;
@@ -64,9 +71,14 @@ final class Tape {
         return out;
     }
 
+    /** An op not yet given a JVP rule: forward mode through it fails with a message naming the op. */
+    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule) {
+        return record(op, out, inputs, saved, rule, null);
+    }
+
     /** Convenience for ops with one input. */
     static Tensor record(String op, Tensor out, Tensor input, Tensor[] saved, Rule rule) {
-        return record(op, out, new Tensor[] {input}, saved, rule);
+        return record(op, out, new Tensor[] {input}, saved, rule, null);
     }
 
     /**

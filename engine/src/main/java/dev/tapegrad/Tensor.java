@@ -69,6 +69,9 @@ public final class Tensor {
     Node gradFn;
     boolean retainsGrad;
     List<UnaryOperator<Tensor>> hooks;
+    /** Forward mode: this tensor's tangent, valid only while the {@link DualLevel} numbered {@link #tangentLevel} is open. */
+    private Tensor tangent;
+    private long tangentLevel;
 
     private static final int[] NO_AXES = {};
 
@@ -89,6 +92,17 @@ public final class Tensor {
         Shapes.checkNonNegative("allocate", shape);
         int[] s = shape.clone();
         return new Tensor(Storage.allocate(dtype, Shapes.numel(s)), s, Shapes.contiguousStrides(s), 0);
+    }
+
+    /** The tangent this tensor carries at the given forward level, or {@code null}. */
+    Tensor tangentAt(long level) {
+        return level != 0 && tangentLevel == level ? tangent : null;
+    }
+
+    /** Attaches a tangent for one forward level ({@code null} removes it). */
+    void setTangent(Tensor t, long level) {
+        tangent = t;
+        tangentLevel = t == null ? 0 : level;
     }
 
     /** A view of this tensor's storage with another layout (no tape). */

@@ -1,6 +1,10 @@
 package dev.tapegrad.check;
 
+import static dev.tapegrad.check.Samples.*;
+
 import dev.tapegrad.DType;
+import dev.tapegrad.OpDef;
+import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * The table of differentiable ops: one {@link OpInfo} per op (or overload) with the inputs it is defined on,
- * in the spirit of PyTorch's OpInfo and JAX's grad-test specs. Generic property tests iterate it (every op,
+ * in the spirit of PyTorch's OpInfo and JAX's grad-test specs. Entries come from the examples of the op
+ * declarations ({@link Primitives#all()}). Generic property tests iterate it (every op,
  * random shapes with broadcasting and size-1 axes, first and second order), and a coverage test fails when
  * a public differentiable method of {@link Tensor} has no entry.
  *
@@ -57,40 +62,6 @@ public final class OpTable {
             Map.entry("copyInPlace", "in-place, not recorded"), Map.entry("fillInPlace", "in-place, not recorded"),
             Map.entry("addInPlace", "in-place, not recorded"), Map.entry("mulInPlace", "in-place, not recorded"));
 
-    // ------------------------------------------------------------------ value ranges
-
-    private static final Gen<Double> ANY = TensorGen.values(-2, 2);
-    private static final Gen<Double> POSITIVE = TensorGen.values(0.2, 2.5);
-    private static final Gen<Double> NONZERO = TensorGen.valuesAwayFrom(-2, 2, 0.2, 0.0);
-
-    private static Gen<int[]> shapes(int minRank) {
-        return TensorGen.shapes(minRank, 3, 1, 4);
-    }
-
-    /** One tensor of random shape (rank ≥ minRank) with values from {@code values}. */
-    private static Gen<List<Tensor>> one(int minRank, Gen<Double> values) {
-        return TensorGen.tensors(shapes(minRank), values).map(List::of);
-    }
-
-    /** Tensors whose shapes broadcast together, the i-th with values from {@code values[i]}. */
-    @SafeVarargs
-    private static Gen<List<Tensor>> broadcasting(Gen<Double>... values) {
-        return TensorGen.broadcastShapes(values.length).flatMap(shapes -> {
-            List<Gen<Tensor>> gens = new ArrayList<>();
-            for (int i = 0; i < values.length; i++) gens.add(TensorGen.tensor(shapes.get(i), values[i]));
-            return Gen.sequence(gens);
-        });
-    }
-
-    /** Tensors of the given fixed shapes, derived from one random draw of small sizes. */
-    private static Gen<List<Tensor>> shaped(Function<List<Integer>, List<int[]>> shapesFromSizes, int sizeCount, Gen<Double> values) {
-        return Gen.sequence(Collections.nCopies(sizeCount, Gen.ints(1, 4))).flatMap(sizes -> {
-            List<Gen<Tensor>> gens = new ArrayList<>();
-            for (int[] s : shapesFromSizes.apply(sizes)) gens.add(TensorGen.tensor(s, values));
-            return Gen.sequence(gens);
-        });
-    }
-
     private static void add(String name, Gen<List<Tensor>> inputs, Function<List<Tensor>, Tensor> f) {
         add(new OpInfo(name, inputs, f, GradCheck.Options.DEFAULT, true));
     }
@@ -103,82 +74,8 @@ public final class OpTable {
         add(name, one(0, values), xs -> f.apply(xs.get(0)));
     }
 
-    // ------------------------------------------------------------------ derived arguments
-
-    /** Axes to reduce for a tensor: the first and the last (one axis for rank 1, none for rank 0). */
-    private static int[] someAxes(Tensor x) {
-        return x.dim() == 0 ? new int[0] : x.dim() == 1 ? new int[] {0} : new int[] {0, -1};
-    }
-
-    /** Deterministic valid indices 0..size-1 of a given shape (mixed, with repeats). */
-    private static Tensor indices(int size, int... shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) idx[i] = (i * 7 + 3) % size;
-        return Tensor.of(idx, shape);
-    }
-
-    /** A fixed mask pattern of the given shape (true at every other element). */
-    private static Tensor mask(int[] shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i % 3 == 1) ? 1 : 0;
-        Tensor m = shape.length == 0 ? Tensor.scalar(1, DType.FLOAT64) : Tensor.of(v, shape);
-        return m.gt(0.5);
-    }
-
-    private static int[] with(int[] shape, int axis, int size) {
-        int[] s = shape.clone();
-        s[axis] = size;
-        return s;
-    }
-
     static {
-        // ---- elementwise, one input
-        unary("neg", ANY, Tensor::neg);
-        unary("abs", NONZERO, Tensor::abs);
-        unary("sign", NONZERO, x -> x.sign().add(x)); // sign alone has gradient 0 everywhere: add x to see it flow
-        unary("exp", ANY, Tensor::exp);
-        unary("expm1", ANY, Tensor::expm1);
-        unary("log", POSITIVE, Tensor::log);
-        unary("log1p", TensorGen.values(-0.8, 2), Tensor::log1p);
-        unary("sqrt", POSITIVE, Tensor::sqrt);
-        unary("rsqrt", POSITIVE, Tensor::rsqrt);
-        unary("square", ANY, Tensor::square);
-        unary("reciprocal", NONZERO, Tensor::reciprocal);
-        unary("sin", TensorGen.values(-4, 4), Tensor::sin);
-        unary("cos", TensorGen.values(-4, 4), Tensor::cos);
-        unary("tanh", TensorGen.values(-3, 3), Tensor::tanh);
-        unary("sigmoid", TensorGen.values(-5, 5), Tensor::sigmoid);
-        unary("logSigmoid", TensorGen.values(-5, 5), Tensor::logSigmoid);
-        unary("relu", NONZERO, Tensor::relu);
-        unary("softplus", TensorGen.values(-5, 5), Tensor::softplus);
-        unary("erf", TensorGen.values(-2.5, 2.5), Tensor::erf);
-        unary("pow/scalar", POSITIVE, x -> x.pow(2.5));
-        unary("pow/negative-exponent", POSITIVE, x -> x.pow(-1.5));
-        unary("pow/integer-exponent-negative-base", ANY, x -> x.pow(3.0));
-        unary("clamp", TensorGen.valuesAwayFrom(-2, 2, 0.1, -1, 1), x -> x.clamp(-1, 1));
-        unary("clampMin", TensorGen.valuesAwayFrom(-2, 2, 0.1, 0.5), x -> x.clampMin(0.5));
-        unary("clampMax", TensorGen.valuesAwayFrom(-2, 2, 0.1, 0.5), x -> x.clampMax(0.5));
-
-        // ---- elementwise, two inputs, broadcasting
-        add("add", broadcasting(ANY, ANY), xs -> xs.get(0).add(xs.get(1)));
-        unary("add/scalar", ANY, x -> x.add(1.5));
-        add("sub", broadcasting(ANY, ANY), xs -> xs.get(0).sub(xs.get(1)));
-        unary("sub/scalar", ANY, x -> x.sub(1.5));
-        add("mul", broadcasting(ANY, ANY), xs -> xs.get(0).mul(xs.get(1)));
-        unary("mul/scalar", ANY, x -> x.mul(-2.5));
-        add("div", broadcasting(ANY, NONZERO), xs -> xs.get(0).div(xs.get(1)));
-        unary("div/scalar", ANY, x -> x.div(-2.5));
-        add("pow", broadcasting(POSITIVE, ANY), xs -> xs.get(0).pow(xs.get(1)));
-        add("maximum", broadcasting(ANY, ANY), xs -> xs.get(0).maximum(xs.get(1)));
-        add("minimum", broadcasting(ANY, ANY), xs -> xs.get(0).minimum(xs.get(1)));
-        add("addcmul", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2)));
-        add("addcmul/value", broadcasting(ANY, ANY, ANY), xs -> xs.get(0).addcmul(xs.get(1), xs.get(2), -0.75));
-        add("where", broadcasting(ANY, ANY), xs -> Tensor.where(mask(xs.get(0).shape()), xs.get(0), xs.get(1)));
-        unary("maskedFill", ANY, x -> x.maskedFill(mask(x.shape()), 0.25));
+        for (OpDef def : Primitives.all()) for (OpInfo example : def.examples()) add(example);
 
         // ---- reductions
         unary("sum", ANY, Tensor::sum);
@@ -306,31 +203,6 @@ public final class OpTable {
                 xs -> xs.get(0).matmul(xs.get(1)));
         add("matmul/transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
                 xs -> xs.get(0).t().matmul(xs.get(1).t()));
-    }
-
-    /**
-     * Inputs of a norm over the last axis: x of shape lead + [n] (lead of rank ≤ 2 with size-1 axes, n in
-     * 1..32), then {@code params} vectors [n]: a weight near 1, then a bias.
-     */
-    private static Gen<List<Tensor>> normInputs(int params) {
-        return Gen.zip(TensorGen.shapes(0, 2, 1, 3), Gen.ints(1, 32), (lead, n) -> {
-            int[] s = Arrays.copyOf(lead, lead.length + 1);
-            s[lead.length] = n;
-            return s;
-        }).flatMap(s -> {
-            int n = s[s.length - 1];
-            List<Gen<Tensor>> gens = new ArrayList<>();
-            gens.add(TensorGen.tensor(s, ANY));
-            for (int i = 0; i < params; i++) gens.add(TensorGen.tensor(new int[] {n}, i == 0 ? POSITIVE : ANY));
-            return Gen.sequence(gens);
-        });
-    }
-
-    /** Joins pieces with different weights, so the check sees whether each piece's gradient reaches its source. */
-    private static Tensor weightedConcat(List<Tensor> pieces) {
-        Tensor[] scaled = new Tensor[pieces.size()];
-        for (int i = 0; i < scaled.length; i++) scaled[i] = pieces.get(i).mul(i + 1.0).reshape(-1);
-        return Tensor.concat(0, scaled);
     }
 
     /** Names of all entries, for messages. */
