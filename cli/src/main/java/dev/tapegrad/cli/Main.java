@@ -14,6 +14,7 @@ import dev.tapegrad.examples.DigitsMlp;
 import dev.tapegrad.examples.HessianVectorProduct;
 import dev.tapegrad.examples.HolderPoSchedule;
 import dev.tapegrad.examples.RlColdStart;
+import dev.tapegrad.examples.SafeStepSpike;
 import dev.tapegrad.examples.TensorsAndBroadcasting;
 import dev.tapegrad.examples.Tour;
 import dev.tapegrad.io.AtomicFile;
@@ -202,8 +203,8 @@ public final class Main {
                 cli -> cli.string("op", "matmul", "the op (see --list)").integer("cases", 5, 1, "random input draws")
                         .flag("list", "list the op names and exit"),
                 Main::gradcheckJob);
-        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, tour);"
-                        + " --seed reseeds hvp, customop and charlm",
+        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, safestep, tour);"
+                        + " --seed reseeds hvp, customop, charlm and safestep",
                 cli -> cli.choice("name", "tensors", "which example", EXAMPLES.keySet().toArray(String[]::new)),
                 Main::example);
         String bench = "the benchmark suite (JMH vs PyTorch/NumPy): prints the command, --run runs it";
@@ -507,6 +508,7 @@ public final class Main {
             CharTransformer.run(new CharTransformer.Config(d.steps(), d.batch(), d.context(), d.embed(), d.layers(), d.lr(), seed), true);
         }));
         EXAMPLES.put("holder", new Example(() -> HolderPoSchedule.main(new String[0]), null));
+        EXAMPLES.put("safestep", new Example(() -> SafeStepSpike.main(new String[0]), SafeStepSpike::runSeeded));
         EXAMPLES.put("tour", new Example(() -> {
             try {
                 Tour.main(new String[0]);

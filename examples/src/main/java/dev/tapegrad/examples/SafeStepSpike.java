@@ -184,15 +184,18 @@ public final class SafeStepSpike {
 
     /** Runs the experiment with the default settings, prints the table and writes the chart into a new run folder. */
     public static void main(String[] args) {
-        Result result = run(Config.defaults(), true);
-        Path dir = Path.of("runs", "safestep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        System.out.println("chart: " + writeChart(result, dir));
+        runSeeded(Config.defaults().seed());
     }
 
-    /** Runs the experiment with a given seed (the launcher's {@code --seed}), prints the table, writes the chart. */
+    /**
+     * Runs the experiment with a given seed (the launcher's {@code --seed}), prints the table and writes the chart
+     * into a new folder {@code runs/safestep-<time>} (never one that exists).
+     */
     public static void runSeeded(long seed) {
         Result result = run(Config.defaults().withSeed(seed), true);
-        Path dir = Path.of("runs", "safestep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String name = "safestep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = Path.of("runs", name);
+        for (int n = 2; Files.exists(dir); n++) dir = Path.of("runs", name + "-" + n);
         System.out.println("chart: " + writeChart(result, dir));
     }
 

@@ -47,7 +47,7 @@ class SoftmaxStepRadiusTest {
         assertTrue(e.getMessage().contains("[4, 3]") && e.getMessage().contains("[3, 4]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SoftmaxStepRadius.measure(toy.params,
                 Map.of("w2", Tensor.zeros(DType.FLOAT32, 3, 4)), toy::logits));
-        assertTrue(e.getMessage().contains("FLOAT32"), e.getMessage());
+        assertTrue(e.getMessage().contains("float32"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SoftmaxStepRadius.measure(toy.params,
                 Map.of("w2", Tensor.zeros(DType.FLOAT64, 3, 4)), () -> toy.logits().sum()));
         assertTrue(e.getMessage().contains("class axis"), e.getMessage());
