@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>The logits are recomputed by the closure given to {@link #step}, at the parameters before the update, with
- * a tangent attached to every parameter (the closure must read the optimizer's parameter tensors). The extra cost
+ * a tangent attached to every parameter (the closure must read the optimizer's parameter tensors, and should be
+ * deterministic: a model with dropout belongs in evaluation mode inside it). The extra cost
  * per step is that one forward pass with tangents (about two forwards) and three copies of the parameters.
  *
  * <p><b>State.</b> The controller keeps none of its own besides its setting r_max: {@link #stateDict()} and

@@ -24,7 +24,7 @@ class ForwardGradientTest {
 
     /** How many standard errors a mean may lie from the truth (fixed seeds: the outcome never changes between runs). */
     private static final double Z = 4.5;
-    private static final int DRAWS = 4000;
+    private static final int DRAWS = 2500;
 
     /** A test function: named parameters and a loss that reads them. */
     private record Problem(String name, Map<String, Tensor> params, Supplier<Tensor> loss) {}
@@ -220,7 +220,7 @@ class ForwardGradientTest {
         ab.put("b", b);
         ba.put("b", b);
         ba.put("a", a);
-        Supplier<Tensor> f = () -> a.exp().sum().mul(b.sum());
+        Supplier<Tensor> f = () -> a.square().sum().mul(b.sum()).add(a.sum());   // no exp or tanh: kernels whose last bit the JIT may change
         for (int kind = 0; kind < 2; kind++) {
             GradientEstimate x = kind == 0 ? ForwardGradient.sample(new Generator(8), ab, f) : SpsaGradient.estimate(new Generator(8), ab, 1e-3, f);
             GradientEstimate y = kind == 0 ? ForwardGradient.sample(new Generator(8), ba, f) : SpsaGradient.estimate(new Generator(8), ba, 1e-3, f);
