@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,11 @@ import java.util.Map;
  * It prints a table (final training loss over the whole training set, test accuracy, the largest batch loss
  * after the spike, steps the controller limited) and writes the batch loss of every run over the steps as an SVG
  * chart.
+ *
+ * <p>Before that it shows why the controller works (the paper's first claim): at a few points of the reference
+ * run it takes the batch's gradient-descent direction and a random direction, scales each so that its normalised
+ * step is r = 0.1 … 100, and prints the batch loss after the step divided by the loss before. Inside the radius
+ * (r &lt; 1) no step hurts much; beyond it the loss can multiply.
  */
 public final class SafeStepSpike {
     private SafeStepSpike() {}
@@ -143,13 +149,37 @@ public final class SafeStepSpike {
         }
     }
 
+    /** The normalised steps r at which {@link Scan} measures the loss: five inside the safe radius, five outside. */
+    public static final double[] SCAN_R = {0.1, 0.25, 0.5, 0.75, 0.99, 1, 2, 5, 10, 30, 100};
+
+    /**
+     * Claim (a) at one point of training: the batch loss after a step along one direction, scaled so that its
+     * normalised step is each r of {@link #SCAN_R}.
+     *
+     * @param step       the training step at which the scan was taken
+     * @param direction  {@code gradient} (−∇L of the batch) or {@code random} (Gaussian)
+     * @param lossBefore the batch loss at θ
+     * @param lossAfter  the batch loss at θ + s·u, one per r of {@link #SCAN_R}
+     */
+    public record Scan(int step, String direction, double lossBefore, double[] lossAfter) {
+        /** The largest ratio loss after / loss before over the steps with r &lt; 1 (inside) or r ≥ 1 (outside). */
+        public double worstRatio(boolean inside) {
+            double worst = 0;
+            for (int i = 0; i < SCAN_R.length; i++) {
+                if (SCAN_R[i] < 1 == inside) worst = Math.max(worst, lossAfter[i] / lossBefore);
+            }
+            return worst;
+        }
+    }
+
     /**
      * All runs of one experiment.
      *
      * @param config the settings
      * @param runs   in the order plain, plain spike, clipped spike, safe-step spike, safe step
+     * @param scans  claim (a): loss along scaled updates at a few points of the reference run
      */
-    public record Result(Config config, List<Run> runs) {
+    public record Result(Config config, List<Run> runs, List<Scan> scans) {
         /** The run with this name. */
         public Run run(String name) {
             return runs.stream().filter(r -> r.name().equals(name)).findFirst()
@@ -164,6 +194,19 @@ public final class SafeStepSpike {
                 sb.append(String.format(Locale.ROOT, "%-18s %14.4g %9.1f%% %16.4g %9d %10s%n", r.name(), r.finalLoss(),
                         100 * r.testAccuracy(), r.worstLossAfter(config.spikeAt()), r.limitedSteps(),
                         Double.isNaN(r.largestR()) ? "-" : String.format(Locale.ROOT, "%.3g", r.largestR())));
+            }
+            return sb.toString();
+        }
+
+        /** Claim (a) as a table: loss after / loss before for each r, per scan. */
+        public String scanTable() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s", "loss ratio at r ="));
+            for (double r : SCAN_R) sb.append(String.format(Locale.ROOT, " %7s", r < 1 ? String.valueOf(r) : String.valueOf((int) r)));
+            sb.append('\n');
+            for (Scan scan : scans) {
+                sb.append(String.format(Locale.ROOT, "%-18s", "step " + scan.step() + ", " + scan.direction()));
+                for (double after : scan.lossAfter()) sb.append(String.format(Locale.ROOT, " %7.3g", after / scan.lossBefore()));
+                sb.append('\n');
             }
             return sb.toString();
         }
@@ -226,15 +269,103 @@ public final class SafeStepSpike {
                 train(c, train, test, Method.CLIPPED, true),
                 train(c, train, test, Method.SAFE_STEP, true),
                 train(c, train, test, Method.SAFE_STEP, false));
-        Result result = new Result(c, runs);
-        if (verbose) System.out.print(result.table());
+        List<Scan> scans = scan(c, train);
+        Result result = new Result(c, runs, scans);
+        if (verbose) {
+            System.out.print(result.table());
+            System.out.println("\n(a) batch loss after one step of normalised size r, divided by the loss before:");
+            System.out.print(result.scanTable());
+        }
         return result;
+    }
+
+    /** The mini-batches every run sees, in the same order: a seeded shuffle of the training set per epoch. */
+    private static final class Batches {
+        private final Config c;
+        private final Digits train;
+        private final Tensor features;
+        private final Generator gen;
+        private Tensor order;
+        private int at;
+
+        Batches(Config c, Digits train) {
+            this.c = c;
+            this.train = train;
+            this.features = train.features(DType.FLOAT32);
+            this.gen = new Generator(c.seed() + 1);
+            this.order = Tensor.randperm(gen, train.size());
+        }
+
+        /** The next batch as {features [batch, 64], labels [batch]}. */
+        Tensor[] next() {
+            if (at + c.batchSize() > train.size()) {          // a new epoch: a new shuffle
+                order = Tensor.randperm(gen, train.size());
+                at = 0;
+            }
+            Tensor index = order.slice(0, at, at + c.batchSize()).contiguous();
+            at += c.batchSize();
+            return new Tensor[] {features.indexSelect(0, index), train.labels().indexSelect(0, index)};
+        }
+    }
+
+    /** The MLP of every run, initialised from the seed. */
+    private static Sequential model(Config c) {
+        return Mlp.builder(Digits.PIXELS).hidden(c.hidden(), ActivationModule::tanh).out(Digits.CLASSES).build(new Generator(c.seed()));
+    }
+
+    /**
+     * Claim (a): along one update direction u at θ, the batch loss at θ + s·u for the scales s that give the
+     * normalised steps {@link #SCAN_R}, at a few points of the reference run (before steps 0, steps/4 and
+     * steps/2), for u the gradient-descent direction −∇L and a random Gaussian direction.
+     */
+    static List<Scan> scan(Config c, Digits train) {
+        Sequential model = model(c);
+        Map<String, Tensor> params = model.namedParameters();
+        Optimizer opt = Optimizer.builder(Optimizers.sgd()).params(params).set("lr", c.lr()).set("momentum", c.momentum()).build();
+        Batches batches = new Batches(c, train);
+        Generator random = new Generator(c.seed() + 2);
+        List<Scan> scans = new ArrayList<>();
+        for (int step = 0; step <= c.steps() / 2; step++) {
+            Tensor[] batch = batches.next();
+            Tensor x = batch[0], y = batch[1];
+            opt.zeroGrad();
+            Tensor loss = model.forward(x).crossEntropy(y).mean();
+            loss.backward();
+            if (step == 0 || step == c.steps() / 4 || step == c.steps() / 2) {
+                Map<String, Tensor> descent = new LinkedHashMap<>(), noise = new LinkedHashMap<>();
+                params.forEach((name, p) -> {
+                    descent.put(name, p.grad().neg());
+                    noise.put(name, Tensor.randn(random, p.dtype(), p.shape()));
+                });
+                scans.add(scanAlong(step, "gradient", model, params, descent, x, y, loss.item()));
+                scans.add(scanAlong(step, "random", model, params, noise, x, y, loss.item()));
+            }
+            opt.step();
+        }
+        return scans;
+    }
+
+    /** The batch loss at θ + (r/r₁)·u for every r of {@link #SCAN_R}, where r₁ is u's own normalised step. */
+    private static Scan scanAlong(int step, String direction, Sequential model, Map<String, Tensor> params, Map<String, Tensor> u,
+                                  Tensor x, Tensor y, double before) {
+        double r1 = SoftmaxStepRadius.measure(params, u, () -> model.forward(x)).normalisedStep();
+        Map<String, Tensor> start = new LinkedHashMap<>();
+        double[] after = new double[SCAN_R.length];
+        try (var scope = Autograd.noGrad()) {
+            params.forEach((name, p) -> start.put(name, p.clone()));
+            for (int i = 0; i < SCAN_R.length; i++) {
+                double s = SCAN_R[i] / r1;
+                params.forEach((name, p) -> p.copyInPlace(start.get(name).add(u.get(name).mul(s))));
+                after[i] = model.forward(x).crossEntropy(y).mean().item();
+            }
+            params.forEach((name, p) -> p.copyInPlace(start.get(name)));
+        }
+        return new Scan(step, direction, before, after);
     }
 
     /** One run: same initial weights and batches for every method. */
     static Run train(Config c, Digits train, Digits test, Method method, boolean spiked) {
-        Generator gen = new Generator(c.seed());
-        Sequential model = Mlp.builder(Digits.PIXELS).hidden(c.hidden(), ActivationModule::tanh).out(Digits.CLASSES).build(gen);
+        Sequential model = model(c);
         Map<String, Tensor> params = model.namedParameters();
         Schedule lr = spiked ? step -> step >= c.spikeAt() && step < c.spikeAt() + c.spikeLength() ? c.lr() * c.spikeFactor() : c.lr()
                 : Schedule.constant(c.lr());
@@ -243,19 +374,13 @@ public final class SafeStepSpike {
         SafeStepController safe = SafeStepController.builder(opt).maxNormalisedStep(c.maxNormalisedStep()).build();
 
         Tensor features = train.features(DType.FLOAT32), labels = train.labels();
-        Generator batches = new Generator(c.seed() + 1);
-        Tensor order = Tensor.randperm(batches, train.size());
-        int at = 0, limited = 0;
+        Batches batches = new Batches(c, train);
+        int limited = 0;
         double largestR = method == Method.SAFE_STEP ? 0 : Double.NaN;
         double[] batchLoss = new double[c.steps()];
         for (int step = 0; step < c.steps(); step++) {
-            if (at + c.batchSize() > train.size()) {          // a new epoch: a new shuffle
-                order = Tensor.randperm(batches, train.size());
-                at = 0;
-            }
-            Tensor index = order.slice(0, at, at + c.batchSize()).contiguous();
-            at += c.batchSize();
-            Tensor x = features.indexSelect(0, index), y = labels.indexSelect(0, index);
+            Tensor[] batch = batches.next();
+            Tensor x = batch[0], y = batch[1];
             opt.zeroGrad();
             Tensor loss = model.forward(x).crossEntropy(y).mean();
             loss.backward();

@@ -31,6 +31,13 @@ class SafeStepSpikeTest {
             assertTrue(table.contains(name), table);
         }
 
+        // (a) inside the radius no step more than doubles the loss; outside, at every scanned point, one does
+        assertEquals(6, r.scans().size(), r.scanTable());
+        for (SafeStepSpike.Scan scan : r.scans()) {
+            assertTrue(scan.worstRatio(true) < 2, r.scanTable());
+            assertTrue(scan.worstRatio(false) > 2, r.scanTable());
+        }
+
         Path chart = SafeStepSpike.writeChart(r, dir.resolve("run"));
         String svg = Files.readString(chart, StandardCharsets.UTF_8);
         assertTrue(svg.startsWith("<svg") && svg.contains("safe step, spike") && svg.contains("10,000"), svg.substring(0, 200));
