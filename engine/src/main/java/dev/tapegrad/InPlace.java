@@ -17,6 +17,11 @@ final class InPlace {
             throw new IllegalStateException(op + ": in-place change of a tensor that requires grad (shape "
                     + Shapes.str(t.shape) + ") while recording; do it inside Autograd.noGrad()");
         }
+        long level = Tape.state().dualLevel;
+        if (t.tangentAt(level) != null) {
+            throw new IllegalStateException(op + ": in-place change of a tensor that carries a forward-mode tangent (shape "
+                    + Shapes.str(t.shape) + "); its tangent would no longer describe it. Change it outside the DualLevel");
+        }
         for (int i = 0; i < t.shape.length; i++) {
             if (t.strides[i] == 0 && t.shape[i] > 1) {
                 throw new IllegalStateException(op + ": cannot write in place into an expanded view (shape "

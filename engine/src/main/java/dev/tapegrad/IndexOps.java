@@ -1,5 +1,7 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.check.Samples.*;
+
 import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.StridedIndex;
 import java.util.ArrayList;
@@ -15,9 +17,11 @@ import java.util.List;
  *   <li>gather: {@code out[p] = x[p[axis ← index[p]]]};
  *   <li>scatterAdd: {@code out = x}, then {@code out[p[axis ← index[p]]] += src[p]} for every p.
  * </ul>
- * Each is the other's adjoint, so each rule is the other op, and gradients of any order work. indexSelect
- * and embedding are gathers whose index is a 1-D index repeated (stride 0) over the other axes. concat
- * copies its inputs into slices of the output, and its rule slices; split and chunk are slices.
+ * Each is the other's adjoint, so each VJP is the other op, and gradients of any order work. Both are linear
+ * in their float inputs (the index is a constant), so each JVP is the op itself applied to the tangents.
+ * indexSelect and embedding are gathers whose index is a 1-D index repeated (stride 0) over the other axes.
+ * concat copies its inputs into slices of the output: its VJP slices ḡ, its JVP concatenates the tangents;
+ * split and chunk are slices.
  *
  * <p>Indices are int32 and must lie in [0, size); everything is checked before any work is done.
  */
@@ -87,8 +91,11 @@ final class IndexOps {
         return new StridedIndex(shape, strides, x.offset);
     }
 
-    /** gather without checks; the rule scatters ḡ into zeros of x's shape. */
-    private static Tensor gatherCore(String op, Tensor x, int axis, Tensor index) {
+    /**
+     * gather without checks, recorded as {@code def} (gather, indexSelect or embedding). VJP: ḡ scatter-added
+     * into zeros of x's shape; JVP: ẋ gathered at the same index.
+     */
+    private static Tensor gatherCore(OpDef def, Tensor x, int axis, Tensor index) {
         Tensor out = Tensor.allocate(x.dtype(), index.shape);
         Object src = x.storage.data(), dst = out.data();
         int[] values = (int[]) index.storage.data();
@@ -99,12 +106,16 @@ final class IndexOps {
             ArrayElements.set(dst, i, ArrayElements.get(src, at.next() + values[idx.next()] * step));
         }
         int[] xShape = x.shape;
-        return Tape.record(op, out, x, new Tensor[] {index},
-                g -> new Tensor[] {scatterCore("scatterAdd", Tensor.zeros(g.dtype(), xShape), axis, index, g)});
+        return def.record(out, x, new Tensor[] {index},
+                g -> scatterCore(Tensor.zeros(g.dtype(), xShape), axis, index, g),
+                t -> gatherCore(def, t, axis, index));
     }
 
-    /** scatterAdd without checks, for src of the index's shape; the rule is (ḡ, gather(ḡ)). */
-    private static Tensor scatterCore(String op, Tensor x, int axis, Tensor index, Tensor src) {
+    /**
+     * scatterAdd without checks, for src of the index's shape. VJP: (ḡ, ḡ gathered at the index); JVP: ẋ with
+     * ṡrc scatter-added at the index (ẋ alone when src has no tangent, zeros when x has none).
+     */
+    private static Tensor scatterCore(Tensor x, int axis, Tensor index, Tensor src) {
         Tensor out = ViewOps.contiguousRaw(x);
         Object from = src.storage.data(), dst = out.data();
         int[] values = (int[]) index.storage.data();
@@ -116,18 +127,28 @@ final class IndexOps {
             int p = at.next() + values[idx.next()] * step;
             ArrayElements.set(dst, p, ArrayElements.get(dst, p) + ArrayElements.get(from, s.next()));
         }
-        return Tape.record(op, out, new Tensor[] {x, src}, new Tensor[] {index},
-                g -> new Tensor[] {g, src.requiresGrad ? gatherCore("gather", g, axis, index) : null});
+        return SCATTER_ADD.record(out, new Tensor[] {x, src}, new Tensor[] {index},
+                g -> new Tensor[] {g, src.requiresGrad ? gatherCore(GATHER, g, axis, index) : null},
+                t -> t[1] == null ? t[0]
+                        : scatterCore(t[0] != null ? t[0] : Tensor.zeros(out.dtype(), out.shape), axis, index, t[1]));
     }
 
     // ---------------------------------------------------------------- gather family
+
+    static final OpDef GATHER = OpDef.of("gather", "out[p] = x[p[axis ← index[p]]] for an int32 index; VJP ḡ"
+                    + " scatter-added into zeros, JVP ẋ gathered alike")
+            .example(one(1, ANY), xs -> {
+                Tensor x = xs.get(0);
+                int[] s = x.shape();
+                return x.gather(-1, indices(s[s.length - 1], with(s, s.length - 1, s[s.length - 1] + 1)));
+            });
 
     static Tensor gather(Tensor x, int axis, Tensor index) {
         int a = Shapes.axis("gather", axis, x.shape.length);
         requireIndexType("gather", index);
         checkIndexShape("gather", "input", x, a, index);
         checkRange("gather", index, x.shape[a], axisOf(a, x));
-        return gatherCore("gather", x, a, index);
+        return gatherCore(GATHER, x, a, index);
     }
 
     /** A 1-D index viewed (no copy) as x's shape with {@code axis} resized: repeated over the other axes. */
@@ -139,6 +160,10 @@ final class IndexOps {
         return index.view(shape, strides, index.offset);
     }
 
+    static final OpDef INDEX_SELECT = OpDef.of("indexSelect", "the slices of x at a 1-D int32 index along one axis (a"
+                    + " gather); VJP ḡ scatter-added into zeros, JVP ẋ selected alike")
+            .example(one(1, ANY), xs -> xs.get(0).indexSelect(0, indices(xs.get(0).size(0), 5)));
+
     static Tensor indexSelect(Tensor x, int axis, Tensor index) {
         int a = Shapes.axis("indexSelect", axis, x.shape.length);
         requireIndexType("indexSelect", index);
@@ -146,8 +171,13 @@ final class IndexOps {
             throw new IllegalArgumentException("indexSelect: index must be 1-D, got shape " + Shapes.str(index.shape));
         }
         checkRange("indexSelect", index, x.shape[a], axisOf(a, x));
-        return gatherCore("indexSelect", x, a, broadcastIndex(index, x.shape, a));
+        return gatherCore(INDEX_SELECT, x, a, broadcastIndex(index, x.shape, a));
     }
+
+    static final OpDef EMBEDDING = OpDef.of("embedding", "rows of a [vocab, dim] weight at int32 indices (a gather,"
+                    + " then a reshape); VJP ḡ added into the rows, JVP the rows of ẇ alike")
+            .example(shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY),
+                    xs -> Tensor.embedding(xs.get(0), indices(xs.get(0).size(0), 2, 3)));
 
     static Tensor embedding(Tensor weight, Tensor indices) {
         if (weight.shape.length != 2) {
@@ -160,8 +190,13 @@ final class IndexOps {
         int[] shape = Arrays.copyOf(indices.shape, indices.shape.length + 1);
         shape[indices.shape.length] = weight.shape[1];
         Tensor flat = indices.reshape(-1);
-        return gatherCore("embedding", weight, 0, broadcastIndex(flat, weight.shape, 0)).reshape(shape);
+        return gatherCore(EMBEDDING, weight, 0, broadcastIndex(flat, weight.shape, 0)).reshape(shape);
     }
+
+    static final OpDef SCATTER_ADD = OpDef.of("scatterAdd", "x, then out[p[axis ← index[p]]] += src[p]; VJP (ḡ, ḡ"
+                    + " gathered), JVP ẋ with ṡrc scatter-added alike")
+            .example(shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                    xs -> xs.get(0).scatterAdd(0, indices(xs.get(0).size(0), xs.get(1).shape()), xs.get(1)));
 
     static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {
         int a = Shapes.axis("scatterAdd", axis, x.shape.length);
@@ -184,7 +219,7 @@ final class IndexOps {
         for (int d = 0; d < src.shape.length; d++) {
             if (src.shape[d] != index.shape[d]) block = block.slice(d, 0, index.shape[d]);
         }
-        return scatterCore("scatterAdd", x, a, index, block);
+        return scatterCore(x, a, index, block);
     }
 
     static Tensor oneHot(Tensor x, int classes) {
@@ -203,15 +238,22 @@ final class IndexOps {
 
     // ---------------------------------------------------------------- joining
 
+    static final OpDef CONCAT = OpDef.of("concat", "tensors joined along an existing axis; VJP each input's slice of ḡ,"
+                    + " JVP the tangents joined alike (zeros for inputs without one)")
+            .example(shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                    xs -> Tensor.concat(0, xs.get(0), xs.get(1)));
+
     static Tensor concat(int axis, Tensor... tensors) {
-        return join("concat", axis, tensors);
+        return join(CONCAT, axis, tensors);
     }
 
     /**
-     * Copies the tensors one after another along an existing axis; the rule hands each input its slice of
-     * ḡ. {@code op} names the public op in error messages.
+     * Copies the tensors one after another along an existing axis, recorded as {@code def} (concat or stack,
+     * whose name the error messages use). VJP: each input's slice of ḡ; JVP: the inputs' tangents joined the
+     * same way, with zeros for an input without one.
      */
-    private static Tensor join(String op, int axis, Tensor[] tensors) {
+    private static Tensor join(OpDef def, int axis, Tensor[] tensors) {
+        String op = def.name();
         if (tensors.length == 0) throw new IllegalArgumentException(op + ": needs at least one tensor");
         Tensor first = tensors[0];
         int a = Shapes.axis(op, axis, first.shape.length);
@@ -241,14 +283,23 @@ final class IndexOps {
             ViewOps.copyInto(t, out.view(t.shape, out.strides, offsets[i] * out.strides[a]));
         }
         Tensor[] inputs = tensors.clone();
-        return Tape.record(op, out, inputs, new Tensor[0], g -> {
+        return def.record(out, inputs, new Tensor[0], g -> {
             Tensor[] grads = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i].requiresGrad) grads[i] = g.slice(a, offsets[i], offsets[i + 1]);
             }
             return grads;
+        }, t -> {
+            Tensor[] parts = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) parts[i] = t[i] != null ? t[i] : Tensor.zeros(out.dtype(), inputs[i].shape);
+            return join(def, a, parts);
         });
     }
+
+    static final OpDef STACK = OpDef.of("stack", "equal-shaped tensors joined along a new axis (each unsqueezed, then"
+                    + " concatenated); VJP each input's slice of ḡ, JVP the tangents stacked alike")
+            .example(shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
+                    xs -> Tensor.stack(-1, xs.get(0), xs.get(1)));
 
     static Tensor stack(int axis, Tensor... tensors) {
         if (tensors.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
@@ -261,10 +312,17 @@ final class IndexOps {
             }
             parts[i] = tensors[i].unsqueeze(a);
         }
-        return join("stack", a, parts);
+        return join(STACK, a, parts);
     }
 
     // ---------------------------------------------------------------- splitting
+
+    static final OpDef SPLIT = OpDef.composite("split", "consecutive slices along one axis, of one size or of given"
+                    + " sizes (chunk: a given number of equal pieces); derivatives those of slice")
+            .example(one(1, ANY), xs -> weightedConcat(xs.get(0).split(2, 0)))
+            .example("sizes", shaped(s -> List.of(new int[] {s.get(0) + 2, s.get(1)}), 2, ANY),
+                    xs -> weightedConcat(xs.get(0).split(new int[] {1, xs.get(0).size(0) - 1}, 0)))
+            .exampleOf("chunk", "", one(1, ANY), xs -> weightedConcat(xs.get(0).chunk(3, -1)));
 
     static List<Tensor> split(Tensor x, int size, int axis) {
         int a = Shapes.axis("split", axis, x.shape.length);

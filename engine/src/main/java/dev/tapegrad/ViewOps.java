@@ -1,15 +1,25 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.check.Samples.*;
+
+import dev.tapegrad.check.GradCheck;
 import dev.tapegrad.kernels.ArrayElements;
 import dev.tapegrad.kernels.Elementwise;
 import dev.tapegrad.kernels.Strided;
 import dev.tapegrad.kernels.StridedIndex;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Movement ops: new shapes and strides over the same storage (views), and the copies that are needed when
- * no view can express the result. Each rule moves the gradient back by the inverse movement: reshape back,
- * permute by the inverse permutation, sum over expanded axes, scatter a slice's gradient into zeros.
+ * no view can express the result, each declared with its two derivative rules.
+ *
+ * <p>Every op here is linear in its input, y = M·x for a fixed movement M of the elements, so its JVP is the
+ * same movement applied to the tangent, ẏ = M·ẋ, and its VJP is the inverse movement (the adjoint Mᵀ) applied
+ * to ḡ: reshape back, permute by the inverse permutation, sum over expanded axes, scatter a slice's gradient
+ * into zeros. A tangent may have any layout (it is often itself an expanded view with stride 0, see
+ * {@link ForwardMode}), so a rule that must reinterpret the tangent's layout uses {@link #reshape}, which
+ * copies when no view can; the other movements are views of any layout.
  */
 final class ViewOps {
     private ViewOps() {}
@@ -36,9 +46,19 @@ final class ViewOps {
         return x.view(shape.clone(), strides, x.offset);
     }
 
+    static final OpDef EXPAND = OpDef.of("expand", "x repeated along new or size-1 axes (a view, stride 0); VJP Σ ḡ over"
+                    + " the repeated axes, JVP ẋ expanded alike")
+            .example(one(ANY), xs -> {
+                int[] s = xs.get(0).shape();
+                int[] target = new int[s.length + 1];
+                target[0] = 2;
+                for (int i = 0; i < s.length; i++) target[i + 1] = s[i] == 1 ? 3 : s[i];
+                return xs.get(0).expand(target);
+            });
+
     /**
      * x broadcast to {@code requested} (a view, stride 0 on repeated axes); a size of −1 keeps x's size on
-     * that axis. The rule sums ḡ back over the repeated axes.
+     * that axis. VJP: ḡ summed back over the repeated axes; JVP: ẋ expanded to the same shape.
      */
     static Tensor expand(Tensor x, int[] requested) {
         int[] shape = requested.clone();
@@ -51,7 +71,7 @@ final class ViewOps {
             }
         }
         Tensor out = expandRaw(x, shape).detach();
-        return Tape.record("expand", out, x, new Tensor[0], g -> new Tensor[] {g.sumToSize(x.shape)});
+        return EXPAND.record(out, x, new Tensor[0], g -> g.sumToSize(x.shape), t -> t.expand(shape));
     }
 
     /** Resolves a −1 in a requested shape and checks the element count. */
@@ -132,15 +152,30 @@ final class ViewOps {
         return r;
     }
 
-    /** The same elements in row-major order with a new shape: a view when {@link #viewStrides} allows, else a copy. */
+    static final OpDef RESHAPE = OpDef.of("reshape", "the same elements in row-major order with a new shape (a view when"
+                    + " the layout allows, else a copy); VJP ḡ reshaped back, JVP ẋ reshaped alike")
+            .example(one(ANY), xs -> xs.get(0).reshape(-1))
+            .example("of-transposed", one(2, ANY), xs -> xs.get(0).transpose(0, -1).reshape(-1, 1));
+
+    /**
+     * The same elements in row-major order with a new shape: a view when {@link #viewStrides} allows, else a
+     * copy. VJP: ḡ reshaped to x's shape; JVP: ẋ reshaped to the new shape.
+     */
     static Tensor reshape(Tensor x, int[] requested) {
         int[] shape = inferShape("reshape", x, requested);
         int[] strides = x.numel() == 0 ? Shapes.contiguousStrides(shape) : viewStrides(x, shape);
         Tensor out = strides != null ? x.view(shape, strides, x.offset) : contiguousRaw(x).view(shape, Shapes.contiguousStrides(shape), 0);
-        return Tape.record("reshape", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
+        return RESHAPE.record(out, x, new Tensor[0], g -> g.reshape(x.shape), t -> t.reshape(shape));
     }
 
-    /** Like {@link #reshape} but always a view; fails when the layout cannot be read in the new shape. */
+    static final OpDef VIEW = OpDef.of("view", "reshape that must not copy (fails when the layout cannot be read in the"
+                    + " new shape); VJP ḡ reshaped back, JVP ẋ reshaped alike")
+            .example(one(ANY), xs -> xs.get(0).view(-1).view(xs.get(0).shape()));
+
+    /**
+     * Like {@link #reshape} but always a view; fails when the layout cannot be read in the new shape. The rules
+     * reshape rather than view: ḡ and ẋ may have layouts (an expanded tangent, say) that no view can reread.
+     */
     static Tensor view(Tensor x, int[] requested) {
         int[] shape = inferShape("view", x, requested);
         int[] strides = x.numel() == 0 ? Shapes.contiguousStrides(shape) : viewStrides(x, shape);
@@ -150,8 +185,13 @@ final class ViewOps {
                     + " without copying; use reshape() or contiguous() first");
         }
         Tensor out = x.view(shape, strides, x.offset);
-        return Tape.record("view", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
+        return VIEW.record(out, x, new Tensor[0], g -> g.reshape(x.shape), t -> t.reshape(shape));
     }
+
+    static final OpDef FLATTEN = OpDef.composite("flatten", "axes start..end merged into one (a reshape); derivatives"
+                    + " those of reshape")
+            .example(one(ANY), xs -> xs.get(0).flatten())
+            .example("range", one(2, ANY), xs -> xs.get(0).flatten(0, 1));
 
     /** Axes start..end (inclusive) merged into one of their product's size; a scalar becomes {@code [1]}. */
     static Tensor flatten(Tensor x, int startAxis, int endAxis) {
@@ -169,7 +209,15 @@ final class ViewOps {
         return reshape(x, shape);
     }
 
-    /** out axis i = x axis order[i] (a view); the rule permutes by the inverse order. */
+    static final OpDef PERMUTE = OpDef.of("permute", "axes reordered, out axis i = x axis order[i] (a view); VJP ḡ"
+                    + " permuted by the inverse order, JVP ẋ permuted alike")
+            .example(one(ANY), xs -> {
+                int[] order = new int[xs.get(0).dim()];
+                for (int i = 0; i < order.length; i++) order[i] = order.length - 1 - i;
+                return xs.get(0).permute(order);
+            });
+
+    /** out axis i = x axis order[i] (a view). VJP: ḡ permuted by the inverse order; JVP: ẋ permuted by order. */
     static Tensor permute(Tensor x, int[] order) {
         int rank = x.shape.length;
         if (order.length != rank) {
@@ -190,9 +238,15 @@ final class ViewOps {
             inverse[axes[i]] = i;
         }
         Tensor out = x.view(shape, strides, x.offset);
-        return Tape.record("permute", out, x, new Tensor[0], g -> new Tensor[] {g.permute(inverse)});
+        return PERMUTE.record(out, x, new Tensor[0], g -> g.permute(inverse), t -> t.permute(axes));
     }
 
+    static final OpDef TRANSPOSE = OpDef.composite("transpose", "two axes swapped (a permute); t() is the matrix"
+                    + " transpose (identity below rank 2); derivatives those of permute")
+            .example(one(1, ANY), xs -> xs.get(0).transpose(0, -1))
+            .exampleOf("t", "", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY), xs -> xs.get(0).t());
+
+    /** x with axes axis0 and axis1 swapped (a view): the permute that exchanges them. */
     static Tensor transpose(Tensor x, int axis0, int axis1) {
         int rank = x.shape.length;
         int a = Shapes.axis("transpose", axis0, rank), b = Shapes.axis("transpose", axis1, rank);
@@ -202,6 +256,7 @@ final class ViewOps {
         return permute(x, order);
     }
 
+    /** The matrix transpose of a rank-2 tensor; a rank-0 or rank-1 tensor is returned as is (an identity node). */
     static Tensor t(Tensor x) {
         if (x.shape.length > 2) {
             throw new IllegalArgumentException("t: expects a tensor of rank <= 2, got " + Shapes.str(x.shape)
@@ -210,9 +265,14 @@ final class ViewOps {
         return x.shape.length < 2 ? x.identity() : transpose(x, 0, 1);
     }
 
+    static final OpDef SLICE = OpDef.of("slice", "x[start:end:step] along one axis (a view); VJP ḡ written into zeros"
+                    + " at the sliced positions (unslice), JVP ẋ sliced alike")
+            .example(one(1, ANY), xs -> xs.get(0).slice(0, 0, xs.get(0).size(0), 2))
+            .example("negative-bounds", one(1, ANY), xs -> xs.get(0).slice(-1, -3, -1));
+
     /**
      * x[start:end:step] along one axis (a view), with Python's bounds: negative counts from the end, then
-     * clamped to [0, n]. The rule is {@link #unslice}.
+     * clamped to [0, n]. VJP: {@link #unslice} of ḡ; JVP: ẋ sliced alike.
      */
     static Tensor slice(Tensor x, int axis, int start, int end, int step) {
         int a = Shapes.axis("slice", axis, x.shape.length);
@@ -226,7 +286,7 @@ final class ViewOps {
         strides[a] = x.strides[a] * step;
         Tensor out = x.view(shape, strides, x.offset + (count > 0 ? s * x.strides[a] : 0));
         int[] inShape = x.shape;
-        return Tape.record("slice", out, x, new Tensor[0], g -> new Tensor[] {unslice(g, inShape, a, s, step)});
+        return SLICE.record(out, x, new Tensor[0], g -> unslice(g, inShape, a, s, step), t -> t.slice(a, s, e, step));
     }
 
     /** Python-style bound: negative counts from the end, then clamped to [0, n]. */
@@ -235,9 +295,17 @@ final class ViewOps {
         return Math.max(0, Math.min(n, k));
     }
 
+    static final OpDef UNSLICE = OpDef.of("unslice", "the adjoint of slice: zeros with g written at positions start,"
+                    + " start + step, ... along one axis; VJP ḡ sliced, JVP ġ unsliced alike")
+            // Not a Tensor method: checked under slice, as the rule of its backward.
+            .exampleOf("slice", "adjoint", one(1, ANY), xs -> {
+                Tensor g = xs.get(0);
+                return unslice(g, with(g.shape(), 0, 2 * g.size(0) + 1), 0, 1, 2);
+            });
+
     /**
      * The adjoint of slice: zeros of {@code shape} with {@code g} written at positions start, start+step, ...
-     * along the axis. Its own rule is the slice again.
+     * along the axis. VJP: the slice again; JVP: the tangent unsliced alike.
      */
     static Tensor unslice(Tensor g, int[] shape, int axis, int start, int step) {
         Tensor out = Tensor.allocate(g.dtype(), shape);
@@ -249,8 +317,13 @@ final class ViewOps {
         }
         // For an empty slice the end must not be start − step + 1, which could be negative (= from the end).
         int end = count == 0 ? start : start + (count - 1) * step + 1;
-        return Tape.record("unslice", out, g, new Tensor[0], gg -> new Tensor[] {gg.slice(axis, start, end, step)});
+        return UNSLICE.record(out, g, new Tensor[0], gg -> gg.slice(axis, start, end, step),
+                t -> unslice(t, shape, axis, start, step));
     }
+
+    static final OpDef SELECT = OpDef.composite("select", "x[..., index, ...] along one axis, which is removed (a slice"
+                    + " of one, then squeeze); derivatives those of its parts")
+            .example(one(1, ANY), xs -> xs.get(0).select(0, -1));
 
     /** x[..., index, ...] along one axis, which is removed (a view); negative index counts from the end. */
     static Tensor select(Tensor x, int axis, int index) {
@@ -264,15 +337,20 @@ final class ViewOps {
         return slice(x, a, i, i + 1, 1).squeeze(a);
     }
 
-    /** x without its size-1 axes (a view). */
+    static final OpDef SQUEEZE = OpDef.of("squeeze", "x without its size-1 axes, or without one of them (a view); VJP ḡ"
+                    + " with the axes restored, JVP ẋ squeezed alike")
+            .example(one(ANY), xs -> xs.get(0).squeeze())
+            .example("axis", one(ANY), xs -> xs.get(0).unsqueeze(0).squeeze(0));
+
+    /** x without its size-1 axes (a view). VJP: ḡ reshaped to x's shape; JVP: ẋ squeezed alike. */
     static Tensor squeeze(Tensor x) {
         int[] shape = Arrays.stream(x.shape).filter(s -> s != 1).toArray();
         int[] strides = Arrays.stream(range(x.shape.length)).filter(i -> x.shape[i] != 1).map(i -> x.strides[i]).toArray();
         Tensor out = x.view(shape, strides, x.offset);
-        return Tape.record("squeeze", out, x, new Tensor[0], g -> new Tensor[] {g.reshape(x.shape)});
+        return SQUEEZE.record(out, x, new Tensor[0], g -> g.reshape(x.shape), Tensor::squeeze);
     }
 
-    /** x without one size-1 axis (a view); the rule unsqueezes. */
+    /** x without one size-1 axis (a view). VJP: ḡ unsqueezed at that axis; JVP: ẋ squeezed alike. */
     static Tensor squeeze(Tensor x, int axis) {
         int a = Shapes.axis("squeeze", axis, x.shape.length);
         if (x.shape[a] != 1) {
@@ -286,10 +364,14 @@ final class ViewOps {
             strides[k++] = x.strides[i];
         }
         Tensor out = x.view(shape, strides, x.offset);
-        return Tape.record("squeeze", out, x, new Tensor[0], g -> new Tensor[] {g.unsqueeze(a)});
+        return SQUEEZE.record(out, x, new Tensor[0], g -> g.unsqueeze(a), t -> t.squeeze(a));
     }
 
-    /** x with a new size-1 axis at position {@code axis} of the result (a view); the rule squeezes it. */
+    static final OpDef UNSQUEEZE = OpDef.of("unsqueeze", "x with a new size-1 axis (a view); VJP ḡ squeezed, JVP ẋ"
+                    + " unsqueezed alike")
+            .example(one(ANY), xs -> xs.get(0).unsqueeze(xs.get(0).dim()));
+
+    /** x with a new size-1 axis at position {@code axis} of the result (a view). VJP: ḡ squeezed; JVP: ẋ unsqueezed. */
     static Tensor unsqueeze(Tensor x, int axis) {
         int a = Shapes.axis("unsqueeze", axis, x.shape.length + 1);
         int[] shape = new int[x.shape.length + 1], strides = new int[x.shape.length + 1];
@@ -303,7 +385,7 @@ final class ViewOps {
             }
         }
         Tensor out = x.view(shape, strides, x.offset);
-        return Tape.record("unsqueeze", out, x, new Tensor[0], g -> new Tensor[] {g.squeeze(a)});
+        return UNSQUEEZE.record(out, x, new Tensor[0], g -> g.squeeze(a), t -> t.unsqueeze(a));
     }
 
     /**
@@ -330,19 +412,40 @@ final class ViewOps {
         return copy(x);
     }
 
-    /** A contiguous copy with its own storage; the rule passes ḡ through. */
+    static final OpDef COPY = OpDef.of("copy", "a contiguous copy with its own storage (clone; contiguous when the layout"
+                    + " is not); VJP ḡ, JVP a copy of ẋ")
+            .exampleOf("contiguous", "", one(2, ANY), xs -> xs.get(0).transpose(0, 1).contiguous())
+            .exampleOf("clone", "", one(ANY), xs -> xs.get(0).clone());
+
+    /**
+     * A contiguous copy with its own storage. VJP: ḡ passed through; JVP: a copy of ẋ, so that the output's
+     * tangent, like the output, shares no storage with the input's.
+     */
     static Tensor copy(Tensor x) {
         Tensor out = contiguousRaw(x);
-        return Tape.record("copy", out, x, new Tensor[0], g -> new Tensor[] {g});
+        return COPY.record(out, x, new Tensor[0], g -> g, ViewOps::copy);
     }
 
-    /** A new tape node viewing x's values; the rule passes ḡ through. */
+    static final OpDef IDENTITY = OpDef.of("identity", "x itself as a new tape node (t() below rank 2); VJP ḡ, JVP ẋ")
+            .exampleOf("t", "rank-below-2", shaped(s -> List.of(new int[] {s.get(0)}), 1, ANY), xs -> xs.get(0).t());
+
+    /** A new tape node viewing x's values. VJP: ḡ passed through; JVP: ẋ as a new node too. */
     static Tensor identity(Tensor x) {
         Tensor out = x.detach();
-        return Tape.record("identity", out, x, new Tensor[0], g -> new Tensor[] {g});
+        return IDENTITY.record(out, x, new Tensor[0], g -> g, ViewOps::identity);
     }
 
-    /** Conversion between dtypes; the gradient converts back. */
+    static final OpDef TO = OpDef.of("to", "conversion to another dtype; between floating dtypes VJP ḡ converted back,"
+                    + " JVP ẋ converted alike (other conversions carry no derivative)")
+            // float64 → float32 → float64 rounds to float32 (2⁻²⁴ relative): coarse steps and tolerances, and the
+            // transpose identity holds to that rounding, as JVP and VJP round different vectors
+            .example("", one(ANY), xs -> xs.get(0).to(DType.FLOAT32).to(DType.FLOAT64),
+                    GradCheck.Options.DEFAULT.withEps(1e-2).withAtol(1e-3).withTransposeRtol(1e-6));
+
+    /**
+     * Conversion between dtypes. Between floating dtypes, VJP: ḡ converted back to x's dtype; JVP: ẋ converted
+     * to the new one. To or from int32 or bool nothing is recorded (indices and masks carry no derivative).
+     */
     static Tensor to(Tensor x, DType dtype) {
         if (x.dtype() == dtype) return x;
         if (dtype == DType.BOOL) return BinaryOps.compare("ne", x, Creation.full(0.0, x.dtype()));
@@ -353,7 +456,7 @@ final class ViewOps {
         }
         if (!x.dtype().isFloating() || !dtype.isFloating()) return out;
         DType from = x.dtype();
-        return Tape.record("to", out, x, new Tensor[0], g -> new Tensor[] {g.to(from)});
+        return TO.record(out, x, new Tensor[0], g -> g.to(from), t -> t.to(dtype));
     }
 
     /**

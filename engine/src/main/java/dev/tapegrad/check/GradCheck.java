@@ -63,35 +63,47 @@ public final class GradCheck {
      * @param directions       random (cotangent, tangent) pairs per input in directional mode
      * @param elementwiseLimit total input elements up to which {@link Mode#AUTO} checks elementwise
      * @param seed             seed of the random cotangents and tangents
+     * @param transposeRtol    relative tolerance of {@link JvpCheck}'s transpose identity ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩:
+     *                         rounding only, 1e-10 for float64 arithmetic; coarser for an op that rounds to
+     *                         float32 (the two sides then round different vectors)
      */
     public record Options(double eps, double atol, double rtol, Mode mode, int directions, int elementwiseLimit,
-                          long seed) {
-        /** ε = 1e-6, atol = 1e-5, rtol = 1e-3, AUTO with 256 elements, 2 directions, seed 0. */
+                          long seed, double transposeRtol) {
+        /** ε = 1e-6, atol = 1e-5, rtol = 1e-3, AUTO with 256 elements, 2 directions, seed 0, transpose rtol 1e-10. */
         public static final Options DEFAULT = new Options(1e-6, 1e-5, 1e-3, Mode.AUTO, 2, 256, 0);
 
         /** Validates the settings. */
         public Options {
-            if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0) || mode == null || directions < 1 || elementwiseLimit < 0) {
+            if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0) || mode == null || directions < 1 || elementwiseLimit < 0
+                    || !(transposeRtol >= 0)) {
                 throw new IllegalArgumentException("GradCheck.Options: need eps > 0, atol >= 0, rtol >= 0, a mode,"
-                        + " directions >= 1, elementwiseLimit >= 0; got eps " + eps + ", atol " + atol + ", rtol " + rtol
-                        + ", mode " + mode + ", directions " + directions + ", elementwiseLimit " + elementwiseLimit);
+                        + " directions >= 1, elementwiseLimit >= 0, transposeRtol >= 0; got eps " + eps + ", atol " + atol
+                        + ", rtol " + rtol + ", mode " + mode + ", directions " + directions + ", elementwiseLimit "
+                        + elementwiseLimit + ", transposeRtol " + transposeRtol);
             }
         }
 
+        /** Settings with the transpose identity checked to float64 rounding (1e-10 relative). */
+        public Options(double eps, double atol, double rtol, Mode mode, int directions, int elementwiseLimit, long seed) {
+            this(eps, atol, rtol, mode, directions, elementwiseLimit, seed, 1e-10);
+        }
+
         /** These options with another step ε. */
-        public Options withEps(double e) { return new Options(e, atol, rtol, mode, directions, elementwiseLimit, seed); }
+        public Options withEps(double e) { return new Options(e, atol, rtol, mode, directions, elementwiseLimit, seed, transposeRtol); }
         /** These options with another absolute tolerance. */
-        public Options withAtol(double a) { return new Options(eps, a, rtol, mode, directions, elementwiseLimit, seed); }
+        public Options withAtol(double a) { return new Options(eps, a, rtol, mode, directions, elementwiseLimit, seed, transposeRtol); }
         /** These options with another relative tolerance. */
-        public Options withRtol(double r) { return new Options(eps, atol, r, mode, directions, elementwiseLimit, seed); }
+        public Options withRtol(double r) { return new Options(eps, atol, r, mode, directions, elementwiseLimit, seed, transposeRtol); }
         /** These options with another mode. */
-        public Options withMode(Mode m) { return new Options(eps, atol, rtol, m, directions, elementwiseLimit, seed); }
+        public Options withMode(Mode m) { return new Options(eps, atol, rtol, m, directions, elementwiseLimit, seed, transposeRtol); }
         /** These options with another number of random directions. */
-        public Options withDirections(int d) { return new Options(eps, atol, rtol, mode, d, elementwiseLimit, seed); }
+        public Options withDirections(int d) { return new Options(eps, atol, rtol, mode, d, elementwiseLimit, seed, transposeRtol); }
         /** These options with another size limit for {@link Mode#AUTO}'s elementwise check. */
-        public Options withElementwiseLimit(int n) { return new Options(eps, atol, rtol, mode, directions, n, seed); }
+        public Options withElementwiseLimit(int n) { return new Options(eps, atol, rtol, mode, directions, n, seed, transposeRtol); }
         /** These options with another seed for the random cotangents and tangents. */
-        public Options withSeed(long s) { return new Options(eps, atol, rtol, mode, directions, elementwiseLimit, s); }
+        public Options withSeed(long s) { return new Options(eps, atol, rtol, mode, directions, elementwiseLimit, s, transposeRtol); }
+        /** These options with another relative tolerance for the JVP–VJP transpose identity. */
+        public Options withTransposeRtol(double r) { return new Options(eps, atol, rtol, mode, directions, elementwiseLimit, seed, r); }
     }
 
     /**

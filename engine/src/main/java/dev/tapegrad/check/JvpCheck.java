@@ -17,7 +17,8 @@ import java.util.function.Function;
  *       (f(x + εv) − f(x − εv)) / 2ε elementwise, within {@code atol + rtol·|numeric|};</li>
  *   <li><b>against the VJP, by the transpose identity</b>: for a random cotangent u, ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩. Both
  *       sides are exact up to rounding when the JVP and VJP rules are derivatives of one linearisation, so
- *       this is checked to ~1e-10 relative, much tighter than finite differences can.</li>
+ *       this is checked to {@link GradCheck.Options#transposeRtol()} relative (1e-10 by default), much tighter
+ *       than finite differences can.</li>
  * </ol>
  *
  * Tangents and cotangents are drawn from a {@link Generator} seeded by {@link GradCheck.Options#seed()}, so a
@@ -25,9 +26,6 @@ import java.util.function.Function;
  */
 public final class JvpCheck {
     private JvpCheck() {}
-
-    /** Relative tolerance of the transpose identity (rounding of two float64 computations of one number). */
-    static final double TRANSPOSE_RTOL = 1e-10;
 
     /** Thrown when a JVP disagrees with finite differences or with the VJP. */
     public static final class JvpCheckFailure extends AssertionError {
@@ -52,7 +50,7 @@ public final class JvpCheck {
                 throw new JvpCheckFailure("JVP has shape " + Arrays.toString(jv.shape()) + ", the output " + Arrays.toString(y0.shape()));
             }
             againstDifferences(f, inputs, v, jv, options, d);
-            againstVjp(f, inputs, v, jv, Tensor.randn(gen, DType.FLOAT64, y0.shape()), d);
+            againstVjp(f, inputs, v, jv, Tensor.randn(gen, DType.FLOAT64, y0.shape()), options.transposeRtol(), d);
         }
     }
 
@@ -76,7 +74,7 @@ public final class JvpCheck {
     }
 
     private static void againstVjp(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, List<Tensor> v, Tensor jv,
-                                   Tensor u, int direction) {
+                                   Tensor u, double rtol, int direction) {
         List<Tensor> jtu = Autograd.vjp(f, inputs).apply(u);
         double lhs = 0, scale = 0;
         double[] us = u.toDoubleArray(), jvs = jv.toDoubleArray();
@@ -92,7 +90,7 @@ public final class JvpCheck {
                 scale += Math.abs(a[i] * b[i]);
             }
         }
-        if (!(Math.abs(lhs - rhs) <= TRANSPOSE_RTOL * scale + 1e-300)) {
+        if (!(Math.abs(lhs - rhs) <= rtol * scale + 1e-300)) {
             throw new JvpCheckFailure("JVP and VJP disagree (direction " + direction + "): ⟨u, J·v⟩ = " + lhs
                     + " but ⟨Jᵀ·u, v⟩ = " + rhs + "; input shapes " + shapes(inputs));
         }

@@ -2,7 +2,6 @@ package dev.tapegrad.check;
 
 import static dev.tapegrad.check.Samples.*;
 
-import dev.tapegrad.DType;
 import dev.tapegrad.OpDef;
 import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
@@ -138,57 +137,6 @@ public final class OpTable {
                 xs -> xs.get(0).t().layerNorm(xs.get(1), null, 0.1));
         add("rmsNorm", normInputs(1), xs -> xs.get(0).rmsNorm(xs.get(1), 0.1));
         add("rmsNorm/plain", normInputs(0), xs -> xs.get(0).rmsNorm(null, 0.1));
-
-        // ---- views and movement
-        unary("reshape", ANY, x -> x.reshape(-1));
-        add("reshape/of-transposed", one(2, ANY), xs -> xs.get(0).transpose(0, -1).reshape(-1, 1));
-        unary("view", ANY, x -> x.view(-1).view(x.shape()));
-        unary("flatten", ANY, Tensor::flatten);
-        add("flatten/range", one(2, ANY), xs -> xs.get(0).flatten(0, 1));
-        add("transpose", one(1, ANY), xs -> xs.get(0).transpose(0, -1));
-        add("t", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY), xs -> xs.get(0).t());
-        unary("permute", ANY, x -> {
-            int[] order = new int[x.dim()];
-            for (int i = 0; i < order.length; i++) order[i] = order.length - 1 - i;
-            return x.permute(order);
-        });
-        add("slice", one(1, ANY), xs -> xs.get(0).slice(0, 0, xs.get(0).size(0), 2));
-        add("slice/negative-bounds", one(1, ANY), xs -> xs.get(0).slice(-1, -3, -1));
-        add("select", one(1, ANY), xs -> xs.get(0).select(0, -1));
-        unary("expand", ANY, x -> {
-            int[] s = x.shape();
-            int[] target = new int[s.length + 1];
-            target[0] = 2;
-            for (int i = 0; i < s.length; i++) target[i + 1] = s[i] == 1 ? 3 : s[i];
-            return x.expand(target);
-        });
-        unary("squeeze", ANY, Tensor::squeeze);
-        unary("squeeze/axis", ANY, x -> x.unsqueeze(0).squeeze(0));
-        unary("unsqueeze", ANY, x -> x.unsqueeze(x.dim()));
-        add("contiguous", one(2, ANY), xs -> xs.get(0).transpose(0, 1).contiguous());
-        unary("clone", ANY, Tensor::clone);
-        add(new OpInfo("to", one(0, ANY), xs -> xs.get(0).to(DType.FLOAT32).to(DType.FLOAT64),
-                GradCheck.Options.DEFAULT.withEps(1e-2).withAtol(1e-3), true));
-
-        // ---- indexing, joining, splitting
-        add("gather", one(1, ANY), xs -> {
-            Tensor x = xs.get(0);
-            int[] s = x.shape();
-            return x.gather(-1, indices(s[s.length - 1], with(s, s.length - 1, s[s.length - 1] + 1)));
-        });
-        add("indexSelect", one(1, ANY), xs -> xs.get(0).indexSelect(0, indices(xs.get(0).size(0), 5)));
-        add("scatterAdd", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> xs.get(0).scatterAdd(0, indices(xs.get(0).size(0), xs.get(1).shape()), xs.get(1)));
-        add("embedding", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}), 2, ANY),
-                xs -> Tensor.embedding(xs.get(0), indices(xs.get(0).size(0), 2, 3)));
-        add("concat", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> Tensor.concat(0, xs.get(0), xs.get(1)));
-        add("stack", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
-                xs -> Tensor.stack(-1, xs.get(0), xs.get(1)));
-        add("split", one(1, ANY), xs -> weightedConcat(xs.get(0).split(2, 0)));
-        add("split/sizes", shaped(s -> List.of(new int[] {s.get(0) + 2, s.get(1)}), 2, ANY),
-                xs -> weightedConcat(xs.get(0).split(new int[] {1, xs.get(0).size(0) - 1}, 0)));
-        add("chunk", one(1, ANY), xs -> weightedConcat(xs.get(0).chunk(3, -1)));
 
         // ---- linear algebra
         add("matmul", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),

@@ -2,6 +2,7 @@ package dev.tapegrad.check;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -28,6 +29,21 @@ class OpTableTest {
     Stream<DynamicTest> everyOpPassesGradientChecksOnRandomInputs() {
         return OpTable.all().stream().map(op -> DynamicTest.dynamicTest(op.name(), () ->
                 Property.forAll(op.inputs()).tries(TRIES).seed(op.name().hashCode()).check(op::check)));
+    }
+
+    /**
+     * Forward mode, for every declared op on 100 random cases: the JVP matches central differences along random
+     * tangents, and ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ against the VJP ({@link JvpCheck}).
+     */
+    @TestFactory
+    Stream<DynamicTest> everyDeclaredOpPassesJvpChecksOnRandomInputs() {
+        return declaredEntries().map(op -> DynamicTest.dynamicTest(op.name(), () ->
+                Property.forAll(op.inputs()).tries(TRIES).seed(op.name().hashCode() + 1).check(
+                        xs -> JvpCheck.check(op.function(), xs, op.options()))));
+    }
+
+    private static Stream<OpInfo> declaredEntries() {
+        return Primitives.all().stream().flatMap(d -> d.examples().stream());
     }
 
     /** Public Tensor methods that return tensors: each must have an op-table entry or a stated reason. */

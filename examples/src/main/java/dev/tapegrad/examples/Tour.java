@@ -2,6 +2,7 @@ package dev.tapegrad.examples;
 
 import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
+import dev.tapegrad.DualLevel;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.check.GradCheck;
@@ -32,6 +33,7 @@ public final class Tour {
         tensors();
         backward();
         secondOrder();
+        forwardMode();
         propertyCheck();
         optimizer();
         weights();
@@ -63,6 +65,17 @@ public final class Tour {
         Tensor x = Tensor.of(new double[] {1, -2, 0.5});
         Tensor v = Tensor.of(new double[] {1, 1, 1});
         System.out.println(Autograd.hvp(t -> t.pow(3).sum(), x, v));    // [6, -12, 3]
+    }
+
+    static void forwardMode() {
+        Tensor x = Tensor.of(new double[] {0.5, -1.0, 2.0});
+        Tensor v = Tensor.of(new double[] {1, 0, 0});
+        Autograd.Jvp r = Autograd.jvp(t -> t.sin().mul(t), x, v);       // f(x) and J·v in one pass
+        System.out.println(r.tangent());                                // [sin 0.5 + 0.5 cos 0.5, 0, 0]
+        try (DualLevel level = Autograd.dualLevel()) {                  // tangents on a model's parameters
+            level.setTangent(x, v);
+            System.out.println(level.tangent(x.exp()));                 // eˣ·v
+        }
     }
 
     static void propertyCheck() {

@@ -1,5 +1,7 @@
 package dev.tapegrad.examples;
 
+import dev.tapegrad.OpDef;
+import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.check.OpInfo;
 import dev.tapegrad.check.OpTable;
@@ -81,22 +83,24 @@ final class ReferenceDoc {
     // ------------------------------------------------------------------ sections
 
     private static void ops(StringBuilder md) {
-        Map<String, List<OpInfo>> byMethod = new TreeMap<>();
-        for (OpInfo e : OpTable.all()) byMethod.computeIfAbsent(e.method(), k -> new ArrayList<>()).add(e);
+        List<OpDef> defs = Primitives.all();
         md.append("## Differentiable ops\n\n")
-                .append(byMethod.size()).append(" methods of `dev.tapegrad.Tensor` in ").append(OpTable.all().size())
-                .append(" entries of the engine's `OpTable`; the property tests check every entry's gradient against central\n")
-                .append("differences on random shapes (with broadcasting and size-1 axes) at first order and, unless marked,")
-                .append(" second order.\n\n");
-        for (var e : byMethod.entrySet()) {
-            md.append("- `").append(e.getKey()).append("` — ").append(methodSentence("engine", Tensor.class, e.getKey()));
+                .append(defs.size()).append(" op declarations (`dev.tapegrad.Primitives`) with ").append(OpTable.all().size())
+                .append(" examples in the engine's `OpTable`. Each primitive declares its forward, its VJP and its JVP rule")
+                .append(" together; the property tests check every example\non random shapes (with broadcasting and size-1 axes):")
+                .append(" gradients against central differences at first order and, unless marked, second order; JVPs against")
+                .append("\ncentral differences and against the VJP (⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩).\n\n");
+        for (OpDef d : defs) {
+            md.append("- `").append(d.name()).append("` — ").append(escape(d.doc()));
+            if (d.isComposite()) md.append(" *(composite)*");
             List<String> variants = new ArrayList<>();
-            for (OpInfo o : e.getValue()) {
-                String v = o.name().equals(o.method()) ? "" : o.name().substring(o.method().length() + 1);
+            for (OpInfo o : d.examples()) {
+                String v = o.name().equals(d.name()) ? "" : o.name().startsWith(d.name() + "/")
+                        ? o.name().substring(d.name().length() + 1) : "`" + o.name() + "`";
                 if (!o.secondOrder()) v = (v.isEmpty() ? "" : v + ", ") + "first order only";
                 if (!v.isEmpty()) variants.add(v);
             }
-            if (!variants.isEmpty()) md.append(" *Checked:* ").append(escape(String.join("; ", variants))).append('.');
+            if (!variants.isEmpty()) md.append(". *Checked:* ").append(String.join("; ", variants));
             md.append('\n');
         }
         md.append("\nTensor methods that return tensors without a gradient to check:\n\n");

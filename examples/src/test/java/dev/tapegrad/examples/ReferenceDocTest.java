@@ -27,7 +27,7 @@ class ReferenceDocTest {
     @Test
     void referenceListsEveryOpEntryMethodAndOptimizer() {
         String doc = ReferenceDoc.generate();
-        for (var e : OpTable.all()) assertTrue(doc.contains("- `" + e.method() + "` — "), "op " + e.method());
+        for (var d : dev.tapegrad.Primitives.all()) assertTrue(doc.contains("- `" + d.name() + "` — "), "op " + d.name());
         for (String name : OpTable.NOT_DIFFERENTIABLE.keySet()) assertTrue(doc.contains("- `" + name + "` ("), name);
         for (String name : Optimizers.names()) assertTrue(doc.contains("- `" + name + "`"), "optimizer " + name);
         for (String type : new String[] {"Linear", "MultiHeadAttention", "GptDecoder", "ClippedSurrogate", "HolderPo", "Garl"}) {
