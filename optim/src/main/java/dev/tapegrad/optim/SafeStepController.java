@@ -139,7 +139,7 @@ public final class SafeStepController {
         optimizer.loadStateDict(state);
     }
 
-    /** Builds a {@link SafeStepController}; r_max defaults to {@value #DEFAULT_MAX_NORMALISED_STEP}. */
+    /** Builds a {@link SafeStepController}; r_max defaults to {@value SafeStepController#DEFAULT_MAX_NORMALISED_STEP}. */
     public static final class Builder {
         private final Optimizer optimizer;
         private double maxNormalisedStep = DEFAULT_MAX_NORMALISED_STEP;
