@@ -270,7 +270,7 @@ public final class Autograd {
      * never formed.
      */
     public static Tensor hvp(Function<Tensor, Tensor> f, Tensor x, Tensor v) {
-        return hvp(f, x, v, Mode.REVERSE); // forward over reverse once every op has a JVP rule
+        return hvp(f, x, v, Mode.FORWARD);
     }
 
     /**

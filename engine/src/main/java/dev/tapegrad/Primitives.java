@@ -14,7 +14,8 @@ public final class Primitives {
     private Primitives() {}
 
     /** The classes that declare ops, in the order the reference lists them. */
-    private static final List<Class<?>> FAMILIES = List.of(UnaryOps.class, BinaryOps.class, ViewOps.class, IndexOps.class);
+    private static final List<Class<?>> FAMILIES = List.of(UnaryOps.class, BinaryOps.class, ReduceOps.class, SoftmaxOps.class,
+            NormOps.class, ViewOps.class, IndexOps.class);
 
     private static volatile List<OpDef> all;
 

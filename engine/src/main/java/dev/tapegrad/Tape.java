@@ -61,13 +61,16 @@ final class Tape {
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule, JvpRule jvp) {
         State s = STATE.get();
         if (s.anomaly) checkForward(op, out, inputs);
+        if (s.recording && out.dtype().isFloating()) { // masks and indices carry no gradient
+            boolean any = false;
+            for (Tensor t : inputs) any |= t.requiresGrad;
+            if (any) {
+                out.gradFn = new Node(NEXT_POSITION.getAndIncrement(), op, out, inputs, saved, rule, s.anomaly ? callSite() : null);
+                out.requiresGrad = true;
+            }
+        }
+        // After the node: a JVP rule that reads the output must see it on the tape (reverse over forward).
         if (s.dualLevel != 0 && !s.inJvpRule) ForwardMode.propagate(op, out, inputs, jvp, s);
-        if (!s.recording || !out.dtype().isFloating()) return out; // masks and indices carry no gradient
-        boolean any = false;
-        for (Tensor t : inputs) any |= t.requiresGrad;
-        if (!any) return out;
-        out.gradFn = new Node(NEXT_POSITION.getAndIncrement(), op, out, inputs, saved, rule, s.anomaly ? callSite() : null);
-        out.requiresGrad = true;
         return out;
     }
 

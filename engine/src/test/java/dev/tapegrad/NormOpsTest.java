@@ -99,6 +99,47 @@ class NormOpsTest {
         for (int i = 0; i < hv[0].length; i++) assertEquals(hv[0][i], hv[1][i], 1e-9 * (1 + Math.abs(hv[0][i])));
     }
 
+    /**
+     * Forward mode: the tangent ẏ for tangents of x, w and b matches the composed form's, both when it comes
+     * from the fused kernel (nothing requires grad) and when it is written with differentiable ops (x
+     * requires grad while recording, so the tangent lands on the tape).
+     */
+    @Test
+    void tangentsMatchTheComposedFormOnBothPaths() {
+        for (boolean centre : new boolean[] {true, false}) {
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                for (int[] shape : new int[][] {{1}, {7}, {3, 17}, {2, 1, 40}}) {
+                    Generator gen = new Generator(shape.length * 17 + shape[shape.length - 1]);
+                    int n = shape[shape.length - 1];
+                    Tensor x = Tensor.randn(gen, dtype, shape).mul(2).add(0.5);
+                    Tensor w = Tensor.randn(gen, dtype, n).mul(0.2).add(1);
+                    Tensor b = centre ? Tensor.randn(gen, dtype, n) : null;
+                    Tensor tx = Tensor.randn(gen, dtype, shape), tw = Tensor.randn(gen, dtype, n);
+                    Tensor tb = centre ? Tensor.randn(gen, dtype, n) : null;
+                    double tol = dtype == DType.FLOAT32 ? 2e-4 : 1e-10;
+                    String what = (centre ? "layerNorm " : "rmsNorm ") + dtype + " " + java.util.Arrays.toString(shape);
+                    Tensor expected = tangent(false, centre, x, w, b, tx, tw, tb, false);
+                    assertClose(what + " kernel", expected, tangent(true, centre, x, w, b, tx, tw, tb, false), tol);
+                    assertClose(what + " differentiable", expected, tangent(true, centre, x, w, b, tx, tw, tb, true), tol);
+                }
+            }
+        }
+    }
+
+    /** ẏ of the fused op or the composed form; with {@code onTape}, x requires grad and the tangent is recorded. */
+    private static Tensor tangent(boolean fusedOp, boolean centre, Tensor x0, Tensor w, Tensor b, Tensor tx, Tensor tw,
+                                  Tensor tb, boolean onTape) {
+        Tensor x = x0.detach().requiresGrad(onTape);
+        try (var scope = onTape ? Autograd.enableGrad() : Autograd.noGrad(); DualLevel level = Autograd.dualLevel()) {
+            level.setTangent(x, tx);
+            level.setTangent(w, tw);
+            if (b != null) level.setTangent(b, tb);
+            Tensor t = level.tangent(fusedOp ? fused(centre, x, w, b) : composed(centre, x, w, b));
+            assertEquals(onTape, t.gradFn != null, "the tangent is recorded exactly when x requires grad");
+            return t.detach();
+        }
+    }
+
     @Test
     void noTapeWithoutGradients() {
         Tensor y = Tensor.ones(DType.FLOAT32, 2, 3).layerNorm(null, null, EPS);

@@ -2,6 +2,11 @@ package dev.tapegrad;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tapegrad.check.GradCheck;
+import dev.tapegrad.check.JvpCheck;
+import dev.tapegrad.check.Property;
+import dev.tapegrad.check.Samples;
+import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +95,43 @@ class SoftmaxOpsTest {
         double[][] h = ReduceOpsTest.hessian(t -> t.logSoftmax(0).select(0, 1).neg(), x);
         for (int i = 0; i < 3; i++) {
             for (int k = 0; k < 3; k++) assertEquals((i == k ? s[i] : 0) - s[i] * s[k], h[k][i], 1e-12);
+        }
+    }
+
+    /**
+     * The fused backward ops have no op-table entry of their own (they are not Tensor methods): their JVP
+     * rules are checked here, in both arguments, against central differences and the VJP.
+     */
+    @Test
+    void fusedBackwardOpsPassTheJvpChecks() {
+        for (boolean log : new boolean[] {false, true}) {
+            Property.forAll(Samples.shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(0), s.get(1)}), 2, Samples.ANY))
+                    .tries(50).seed(log ? 3 : 4).check(xs -> {
+                        int axis = xs.get(0).size(0) % 2; // either axis, chosen by the shape
+                        JvpCheck.check(ys -> SoftmaxOps.backward(log, ys.get(0), ys.get(1), axis), xs, GradCheck.Options.DEFAULT);
+                    });
+        }
+    }
+
+    /**
+     * Forward over reverse runs the VJP rules inside a forward level, so it exercises the JVPs of the fused
+     * backward ops (cross-entropy's included): its Hessian-vector product must equal reverse over reverse.
+     */
+    @Test
+    void forwardOverReverseHvpEqualsReverseOverReverse() {
+        Tensor v = randn(9, 3, 5);
+        Tensor w = randn(10, 3, 5);
+        Tensor labels = Tensor.of(new int[] {4, -1, 0}, 3);
+        List<Function<Tensor, Tensor>> fs = List.of(
+                x -> x.softmax(1).mul(w).sum(), x -> x.logSoftmax(0).mul(w).sum(),
+                x -> x.crossEntropy(Tensor.of(new int[] {4, 1, 0}, 3)).sum(), x -> x.crossEntropy(labels, -1, -1, 0.2).mean(),
+                x -> x.crossEntropy(labels, -1, -1, 0.2).mul(randn(11, 3)).sum());
+        for (int k = 0; k < fs.size(); k++) {
+            Tensor x = randn(8 + k, 3, 5);
+            double[] fwd = Autograd.hvp(fs.get(k), x, v, Autograd.Mode.FORWARD).toDoubleArray();
+            double[] rev = Autograd.hvp(fs.get(k), x, v, Autograd.Mode.REVERSE).toDoubleArray();
+            assertArrayEquals(rev, fwd, 1e-12, "function " + k);
+            assertTrue(java.util.Arrays.stream(rev).anyMatch(r -> Math.abs(r) > 1e-3), "a non-trivial Hessian, function " + k);
         }
     }
 }

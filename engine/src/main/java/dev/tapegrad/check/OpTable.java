@@ -76,52 +76,6 @@ public final class OpTable {
     static {
         for (OpDef def : Primitives.all()) for (OpInfo example : def.examples()) add(example);
 
-        // ---- reductions
-        unary("sum", ANY, Tensor::sum);
-        unary("sum/axes", ANY, x -> x.sum(someAxes(x)));
-        unary("sum/axes-keepdim", ANY, x -> x.sum(someAxes(x), true));
-        unary("mean", ANY, Tensor::mean);
-        unary("mean/axes-keepdim", ANY, x -> x.mean(someAxes(x), true));
-        unary("prod", NONZERO, Tensor::prod);
-        unary("prod/axes", NONZERO, x -> x.prod(someAxes(x)));
-        unary("max", ANY, Tensor::max);
-        unary("max/axes", ANY, x -> x.max(someAxes(x)));
-        unary("min/axes-keepdim", ANY, x -> x.min(someAxes(x), true));
-        unary("min", ANY, Tensor::min);
-        add("var", one(1, ANY).filter(xs -> xs.get(0).numel() > 1), xs -> xs.get(0).var());
-        unary("var/axes-correction", ANY, x -> x.var(someAxes(x), 0, true));
-        add("std", one(1, ANY).filter(xs -> xs.get(0).numel() > 1), xs -> xs.get(0).std());
-        unary("std/axes-correction", NONZERO, x -> x.std(someAxes(x), 0, false).add(x.sum().mul(0.0))); // σ > 0 away from constant rows
-        unary("logsumexp", ANY, x -> x.logsumexp(someAxes(x)));
-        unary("logsumexp/keepdim", ANY, x -> x.logsumexp(someAxes(x), true));
-        unary("norm/p2", NONZERO, x -> x.norm(2));
-        unary("norm/p1-axes", NONZERO, x -> x.norm(1, someAxes(x), true));
-        unary("norm/p3", NONZERO, x -> x.norm(3));
-        unary("norm/inf", ANY, x -> x.norm(Double.POSITIVE_INFINITY));
-        add("cumsum", one(1, ANY), xs -> xs.get(0).cumsum(-1));
-        add("sumToSize", one(1, ANY), xs -> {
-            int[] s = xs.get(0).shape();
-            for (int a = 0; a < s.length; a += 2) s[a] = 1;
-            return xs.get(0).sumToSize(s);
-        });
-
-        // ---- softmax family
-        add("softmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(-1));
-        add("logSoftmax", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(0));
-        add("softmax/axis0", one(2, TensorGen.values(-4, 4)), xs -> xs.get(0).softmax(0));
-        add("logSoftmax/last", one(1, TensorGen.values(-4, 4)), xs -> xs.get(0).logSoftmax(-1));
-        add("crossEntropy", one(1, TensorGen.values(-4, 4)), xs -> {
-            int[] s = xs.get(0).shape();
-            int[] rows = Arrays.copyOf(s, s.length - 1);
-            return xs.get(0).crossEntropy(indices(s[s.length - 1], rows).reshape(rows));
-        });
-        add("crossEntropy/axis0-ignore-smoothing", one(2, TensorGen.values(-4, 4)), xs -> {
-            int[] s = xs.get(0).shape();
-            int[] labels = indices(s[0], Arrays.copyOfRange(s, 1, s.length)).toIntArray();
-            for (int i = 1; i < labels.length; i += 3) labels[i] = -1; // every third row ignored
-            return xs.get(0).crossEntropy(Tensor.of(labels, Arrays.copyOfRange(s, 1, s.length)), 0, -1, 0.1);
-        });
-
         // ---- fused linear map
         add("linear", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}, new int[] {s.get(2)}), 3, ANY),
                 xs -> Tensor.linear(xs.get(0), xs.get(1), xs.get(2)));
@@ -129,14 +83,6 @@ public final class OpTable {
                 xs -> Tensor.linear(xs.get(0), xs.get(1), null));
         add("linear/vector-transposed-weight", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
                 xs -> Tensor.linear(xs.get(0), xs.get(1).t(), xs.get(2)));
-
-        // ---- fused normalisations (ε = 0.1 keeps near-constant rows well conditioned for finite differences)
-        add("layerNorm", normInputs(2), xs -> xs.get(0).layerNorm(xs.get(1), xs.get(2), 0.1));
-        add("layerNorm/plain", normInputs(0), xs -> xs.get(0).layerNorm(null, null, 0.1));
-        add("layerNorm/transposed-input", shaped(s -> List.of(new int[] {s.get(0) + 1, s.get(1)}, new int[] {s.get(0) + 1}), 2, ANY),
-                xs -> xs.get(0).t().layerNorm(xs.get(1), null, 0.1));
-        add("rmsNorm", normInputs(1), xs -> xs.get(0).rmsNorm(xs.get(1), 0.1));
-        add("rmsNorm/plain", normInputs(0), xs -> xs.get(0).rmsNorm(null, 0.1));
 
         // ---- linear algebra
         add("matmul", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),

@@ -238,15 +238,22 @@ final class SoftmaxDouble {
         });
     }
 
+    /**
+     * One row of z̄ = g·w with w = e^(z − lse) − ε/n − (1 − ε)·[j = t]. w is formed first and then scaled, so
+     * every g gives g times the same rounded w (the JVP contracts that w, computed with g = 1, with the
+     * tangent: both derivative rules then use one w).
+     */
     private static void crossEntropyRow(double[] z, int zi, double lse, double g, int t, double eps, double[] out, int oi, int n) {
-        double uniform = (double) (eps / n) * g;
+        double uniform = (double) (eps / n);
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
-            DoubleVector e = DoubleVector.fromArray(S, z, zi + j).sub(lse).lanewise(VectorOperators.EXP);
-            e.mul(g).sub(uniform).intoArray(out, oi + j);
+            DoubleVector.fromArray(S, z, zi + j).sub(lse).lanewise(VectorOperators.EXP).sub(uniform).intoArray(out, oi + j);
         }
-        for (; j < n; j++) out[oi + j] = (double) Math.exp(z[zi + j] - lse) * g - uniform;
-        out[oi + t] -= (double) (1 - eps) * g;
+        for (; j < n; j++) out[oi + j] = (double) Math.exp(z[zi + j] - lse) - uniform;
+        out[oi + t] -= (double) (1 - eps);
+        if (g == 1) return;
+        for (j = 0; j < S.loopBound(n); j += L) DoubleVector.fromArray(S, out, oi + j).mul(g).intoArray(out, oi + j);
+        for (; j < n; j++) out[oi + j] *= g;
     }
 
     private static double sum(double[] x, int xi, int n) {

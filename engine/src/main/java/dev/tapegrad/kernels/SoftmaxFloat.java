@@ -237,15 +237,22 @@ final class SoftmaxFloat {
         });
     }
 
+    /**
+     * One row of z̄ = g·w with w = e^(z − lse) − ε/n − (1 − ε)·[j = t]. w is formed first and then scaled, so
+     * every g gives g times the same rounded w (the JVP contracts that w, computed with g = 1, with the
+     * tangent: both derivative rules then use one w).
+     */
     private static void crossEntropyRow(float[] z, int zi, float lse, float g, int t, double eps, float[] out, int oi, int n) {
-        float uniform = (float) (eps / n) * g;
+        float uniform = (float) (eps / n);
         int j = 0;
         for (; j < S.loopBound(n); j += L) {
-            FloatVector e = FloatVector.fromArray(S, z, zi + j).sub(lse).lanewise(VectorOperators.EXP);
-            e.mul(g).sub(uniform).intoArray(out, oi + j);
+            FloatVector.fromArray(S, z, zi + j).sub(lse).lanewise(VectorOperators.EXP).sub(uniform).intoArray(out, oi + j);
         }
-        for (; j < n; j++) out[oi + j] = (float) Math.exp(z[zi + j] - lse) * g - uniform;
-        out[oi + t] -= (float) (1 - eps) * g;
+        for (; j < n; j++) out[oi + j] = (float) Math.exp(z[zi + j] - lse) - uniform;
+        out[oi + t] -= (float) (1 - eps);
+        if (g == 1) return;
+        for (j = 0; j < S.loopBound(n); j += L) FloatVector.fromArray(S, out, oi + j).mul(g).intoArray(out, oi + j);
+        for (; j < n; j++) out[oi + j] *= g;
     }
 
     private static float sum(float[] x, int xi, int n) {

@@ -2,6 +2,9 @@ package dev.tapegrad.check;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tapegrad.Autograd;
+import dev.tapegrad.DType;
+import dev.tapegrad.Generator;
 import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
 import java.lang.reflect.Method;
@@ -40,6 +43,35 @@ class OpTableTest {
         return declaredEntries().map(op -> DynamicTest.dynamicTest(op.name(), () ->
                 Property.forAll(op.inputs()).tries(TRIES).seed(op.name().hashCode() + 1).check(
                         xs -> JvpCheck.check(op.function(), xs, op.options()))));
+    }
+
+    /**
+     * The Hessian-vector product forward over reverse equals reverse over reverse, for every declared op with a
+     * second-order check: s(x) = ⟨w, f(x)⟩ for a fixed random w, differentiated in each input in turn.
+     */
+    @TestFactory
+    Stream<DynamicTest> forwardOverReverseHvpEqualsReverseOverReverse() {
+        return declaredEntries().filter(OpInfo::secondOrder).map(op -> DynamicTest.dynamicTest(op.name(), () ->
+                Property.forAll(op.inputs()).tries(TRIES / 4).seed(op.name().hashCode() + 2).check(xs -> {
+                    Tensor y = op.function().apply(xs);
+                    Tensor w = Tensor.randn(new Generator(7), DType.FLOAT64, y.shape());
+                    for (int k = 0; k < xs.size(); k++) {
+                        int at = k;
+                        java.util.function.Function<Tensor, Tensor> s = x -> {
+                            List<Tensor> args = new java.util.ArrayList<>(xs);
+                            args.set(at, x);
+                            return op.function().apply(args).mul(w).sum();
+                        };
+                        Tensor v = Tensor.randn(new Generator(11 + k), DType.FLOAT64, xs.get(k).shape());
+                        double[] fwd = Autograd.hvp(s, xs.get(k), v, Autograd.Mode.FORWARD).toDoubleArray();
+                        double[] rev = Autograd.hvp(s, xs.get(k), v, Autograd.Mode.REVERSE).toDoubleArray();
+                        double scale = 0;
+                        for (double r : rev) scale = Math.max(scale, Math.abs(r));
+                        for (int i = 0; i < fwd.length; i++) {
+                            assertEquals(rev[i], fwd[i], 1e-10 * (1 + scale), op.name() + ": input " + k + ", element " + i);
+                        }
+                    }
+                })));
     }
 
     private static Stream<OpInfo> declaredEntries() {
