@@ -45,7 +45,7 @@ class ForwardGradientTest {
         Tensor t = Tensor.randn(gen, DType.FLOAT64, 4);
         Map<String, Tensor> p2 = new LinkedHashMap<>();
         p2.put("w", Tensor.randn(gen, DType.FLOAT64, 4));
-        list.add(new Problem("quadratic", p2, () -> m.matmul(p2.get("w")).sub(t).square().sum().mul(0.5)));
+        list.add(new Problem("quadratic", p2, () -> m.mul(p2.get("w")).sum(1).sub(t).square().sum().mul(0.5)));   // M·w as Σ_j M_ij w_j
         // 3. the cross-entropy of a small softmax classifier
         SoftmaxToy toy = new SoftmaxToy(5, 20, 3, 3, 0);
         list.add(new Problem("softmax", toy.params, toy::loss));

@@ -34,8 +34,13 @@ final class SoftmaxToy {
 
     /** The logits of {@code inputs}, [n, classes]. */
     Tensor logits(Tensor inputs) {
-        Tensor h = hidden > 0 ? inputs.matmul(params.get("w1")).add(params.get("b1")).tanh() : inputs;
-        return h.matmul(params.get("w2")).add(params.get("b2"));
+        Tensor h = hidden > 0 ? affine(inputs, params.get("w1"), params.get("b1")).tanh() : inputs;
+        return affine(h, params.get("w2"), params.get("b2"));
+    }
+
+    /** x·w + b, written as a broadcast product summed over the input axis ([n, in, 1]·[in, out] summed over in). */
+    private static Tensor affine(Tensor x, Tensor w, Tensor b) {
+        return x.unsqueeze(2).mul(w).sum(1).add(b);
     }
 
     Tensor logits() {
