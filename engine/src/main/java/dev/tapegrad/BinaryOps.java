@@ -24,7 +24,7 @@ final class BinaryOps {
         if (isSingle(a) && isSingle(b) && a.shape.length == b.shape.length) return single(op, a, b);
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
-        Elementwise.binary(op, ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(), out.data());
+        Elementwise.binary(a.dtype(), op, ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(), out.data());
         return out;
     }
 
@@ -63,7 +63,7 @@ final class BinaryOps {
         Checks.requireSameDType(name, a, c);
         int[] shape = Shapes.broadcast(name, Shapes.broadcast(name, a.shape, b.shape), c.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
-        Elementwise.addcmul(ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(),
+        Elementwise.addcmul(a.dtype(), ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(),
                 ViewOps.expandRaw(c, shape).strided(), value, out.data());
         return ADDCMUL.record(out, new Tensor[] {a, b, c}, new Tensor[] {b, c},
                 g -> new Tensor[] {a.requiresGrad ? g.sumToSize(a.shape) : null,
@@ -183,7 +183,7 @@ final class BinaryOps {
         }
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         Tensor out = Tensor.allocate(DType.BOOL, shape);
-        Elementwise.compare(CompareOp.valueOf(name.toUpperCase(java.util.Locale.ROOT)),
+        Elementwise.compare(a.dtype(), b.dtype(), CompareOp.valueOf(name.toUpperCase(java.util.Locale.ROOT)),
                 ViewOps.expandRaw(a, shape).strided(), ViewOps.expandRaw(b, shape).strided(), (int[]) out.data());
         return out;
     }
@@ -201,7 +201,7 @@ final class BinaryOps {
         Checks.requireSameDType("where", a, b);
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
         Tensor out = Tensor.allocate(a.dtype(), shape);
-        Elementwise.where(ViewOps.expandRaw(mask, shape).strided(), ViewOps.expandRaw(a, shape).strided(),
+        Elementwise.where(a.dtype(), ViewOps.expandRaw(mask, shape).strided(), ViewOps.expandRaw(a, shape).strided(),
                 ViewOps.expandRaw(b, shape).strided(), out.data());
         if (!a.dtype().isFloating()) return out;
         return record(WHERE, out, a, b, new Tensor[] {mask}, g -> {

@@ -39,8 +39,8 @@ final class InPlace {
         check("copyInPlace", dst);
         Tensor s = broadcastSource("copyInPlace", dst, src);
         Object tmp = dst.dtype().newArray(dst.numel());
-        Elementwise.copy(s.strided(), tmp); // via a temporary: src may overlap dst
-        Elementwise.scatterInto(tmp, dst.strided());
+        Elementwise.copy(s.dtype(), dst.dtype(), s.strided(), tmp); // via a temporary: src may overlap dst
+        Elementwise.scatterInto(dst.dtype(), dst.dtype(), tmp, dst.strided());
         dst.storage.bumpVersion();
         return dst;
     }
@@ -49,8 +49,8 @@ final class InPlace {
         check("fillInPlace", dst);
         Tensor v = Creation.full(value, dst.dtype());
         Object tmp = dst.dtype().newArray(dst.numel());
-        Elementwise.copy(ViewOps.expandRaw(v, dst.shape).strided(), tmp);
-        Elementwise.scatterInto(tmp, dst.strided());
+        Elementwise.copy(v.dtype(), dst.dtype(), ViewOps.expandRaw(v, dst.shape).strided(), tmp);
+        Elementwise.scatterInto(dst.dtype(), dst.dtype(), tmp, dst.strided());
         dst.storage.bumpVersion();
         return dst;
     }
@@ -61,11 +61,11 @@ final class InPlace {
         Tensor s = broadcastSource("addInPlace", dst, other);
         Checks.requireSameDType("addInPlace", dst, other);
         Object scaled = dst.dtype().newArray(dst.numel());
-        Elementwise.binary(BinaryOp.MUL, s.strided(), ViewOps.expandRaw(dst.constant(alpha), dst.shape).strided(), scaled);
+        Elementwise.binary(dst.dtype(), BinaryOp.MUL, s.strided(), ViewOps.expandRaw(dst.constant(alpha), dst.shape).strided(), scaled);
         Object sum = dst.dtype().newArray(dst.numel());
         Tensor scaledT = new Tensor(new Storage(dst.dtype(), scaled), dst.shape, Shapes.contiguousStrides(dst.shape), 0);
-        Elementwise.binary(BinaryOp.ADD, dst.strided(), scaledT.strided(), sum);
-        Elementwise.scatterInto(sum, dst.strided());
+        Elementwise.binary(dst.dtype(), BinaryOp.ADD, dst.strided(), scaledT.strided(), sum);
+        Elementwise.scatterInto(dst.dtype(), dst.dtype(), sum, dst.strided());
         dst.storage.bumpVersion();
         return dst;
     }
@@ -74,8 +74,8 @@ final class InPlace {
         check("mulInPlace", dst);
         Checks.requireFloating("mulInPlace", dst);
         Object out = dst.dtype().newArray(dst.numel());
-        Elementwise.binary(BinaryOp.MUL, dst.strided(), ViewOps.expandRaw(dst.constant(factor), dst.shape).strided(), out);
-        Elementwise.scatterInto(out, dst.strided());
+        Elementwise.binary(dst.dtype(), BinaryOp.MUL, dst.strided(), ViewOps.expandRaw(dst.constant(factor), dst.shape).strided(), out);
+        Elementwise.scatterInto(dst.dtype(), dst.dtype(), out, dst.strided());
         dst.storage.bumpVersion();
         return dst;
     }

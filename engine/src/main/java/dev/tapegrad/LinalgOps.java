@@ -1,8 +1,11 @@
 package dev.tapegrad;
 
+import static dev.tapegrad.check.Samples.*;
+
 import dev.tapegrad.kernels.Gemm;
 import dev.tapegrad.kernels.StridedIndex;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Matrix products with NumPy's {@code matmul} semantics.
@@ -13,11 +16,28 @@ import java.util.Arrays;
  * are multiplied where they lie, without copying. A 1-D left operand is treated as a row [1, k] and a 1-D
  * right operand as a column [k, 1]; the added axis is removed from the result.
  *
- * <p>Rule: for C = A·B, Ā = C̄·Bᵀ and B̄ = Aᵀ·C̄ (products of transposed views), summed over the batch
- * axes along which the operand was broadcast.
+ * <p>The product is bilinear, so its rules are products too: the VJP is Ā = C̄·Bᵀ and B̄ = Aᵀ·C̄ (summed over
+ * the batch axes along which the operand was broadcast), the JVP is Ċ = Ȧ·B + A·Ḃ (matmul applied to the
+ * tangents, which broadcasts by itself).
  */
 final class LinalgOps {
     private LinalgOps() {}
+
+    static final OpDef MATMUL = OpDef.of("matmul",
+                    "A·B over the last two axes, batch axes broadcast, a vector taken as a row (left) or column (right); VJP (C̄·Bᵀ, Aᵀ·C̄), JVP Ȧ·B + A·Ḃ")
+            .example(shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),
+                    xs -> xs.get(0).matmul(xs.get(1)))
+            .example("vector-vector", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0)}), 1, ANY),
+                    xs -> xs.get(0).matmul(xs.get(1)))
+            .example("matrix-vector", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
+                    xs -> xs.get(0).matmul(xs.get(1)))
+            .example("vector-matrix", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
+                    xs -> xs.get(0).matmul(xs.get(1)))
+            .example("batched-broadcast",
+                    shaped(s -> List.of(new int[] {2, 1, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1), s.get(0)}), 3, ANY),
+                    xs -> xs.get(0).matmul(xs.get(1)))
+            .example("transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
+                    xs -> xs.get(0).t().matmul(xs.get(1).t()));
 
     static Tensor matmul(Tensor a, Tensor b) {
         if (a.shape.length == 0 || b.shape.length == 0) {
@@ -35,13 +55,41 @@ final class LinalgOps {
                     + Shapes.str(b.shape) + " (" + ka + " vs " + kb + ")");
         }
         String where = "matmul of " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape) + " (batch axes)";
-        Tensor c = product(rowVector ? a.unsqueeze(0) : a, columnVector ? b.unsqueeze(1) : b, where);
-        if (columnVector) c = c.squeeze(-1);
-        if (rowVector) c = c.squeeze(columnVector ? -1 : -2);
-        return c;
+        Tensor c = product(rowVector ? withUnitAxis(a, 0) : a, columnVector ? withUnitAxis(b, 1) : b, where);
+        if (rowVector || columnVector) c = withoutVectorAxes(c, rowVector, columnVector);
+        return MATMUL.record(c, new Tensor[] {a, b}, new Tensor[] {a, b}, g -> {
+            // the rule on the matrix forms: vectors and ḡ get back the size-1 axes the product added and removed
+            Tensor am = rowVector ? a.unsqueeze(0) : a, bm = columnVector ? b.unsqueeze(1) : b;
+            Tensor gm = columnVector ? g.unsqueeze(-1) : g;
+            if (rowVector) gm = gm.unsqueeze(-2);
+            return new Tensor[] {
+                a.requiresGrad ? sumTo(gm.matmul(bm.transpose(-1, -2)), am, a) : null,
+                b.requiresGrad ? sumTo(am.transpose(-1, -2).matmul(gm), bm, b) : null};
+        }, t -> JvpRule.sum(t[0] == null ? null : t[0].matmul(b), t[1] == null ? null : a.matmul(t[1])));
     }
 
-    /** The batched product of operands of rank ≥ 2 with matching inner sizes, and its rule. */
+    /** A gradient of the matrix form {@code m} of an operand, summed over broadcast axes to the operand's shape. */
+    private static Tensor sumTo(Tensor grad, Tensor m, Tensor operand) {
+        Tensor g = grad.sumToSize(m.shape);
+        return m == operand ? g : g.reshape(operand.shape);
+    }
+
+    /** A vector as a one-row (axis 0) or one-column (axis 1) matrix: a view for the kernel, not recorded. */
+    private static Tensor withUnitAxis(Tensor v, int axis) {
+        int k = v.shape[0], s = v.strides[0];
+        return axis == 0 ? v.view(new int[] {1, k}, new int[] {k * s, s}, v.offset)
+                         : v.view(new int[] {k, 1}, new int[] {s, 1}, v.offset);
+    }
+
+    /** The fresh product c without the row axis (m = 1) of a vector A and the column axis (n = 1) of a vector B. */
+    private static Tensor withoutVectorAxes(Tensor c, boolean rowVector, boolean columnVector) {
+        int r = c.shape.length;
+        int[] shape = Arrays.copyOf(c.shape, r - (rowVector ? 1 : 0) - (columnVector ? 1 : 0));
+        if (rowVector && !columnVector) shape[r - 2] = c.shape[r - 1];
+        return c.view(shape, Shapes.contiguousStrides(shape), c.offset);
+    }
+
+    /** The batched product of operands of rank ≥ 2 with matching inner sizes (no tape). */
     private static Tensor product(Tensor a, Tensor b, String where) {
         int ra = a.shape.length, rb = b.shape.length;
         int m = a.shape[ra - 2], k = a.shape[ra - 1], n = b.shape[rb - 1];
@@ -53,14 +101,12 @@ final class LinalgOps {
         StridedIndex aAt = new StridedIndex(batch, Arrays.copyOf(ea.strides, r), ea.offset);
         StridedIndex bAt = new StridedIndex(batch, Arrays.copyOf(eb.strides, r), eb.offset);
         for (int i = 0, count = Shapes.numel(batch); i < count; i++) {
-            Gemm.gemm(m, n, k,
+            Gemm.gemm(c.dtype(), m, n, k,
                     ea.storage.data(), aAt.next(), ea.strides[r], ea.strides[r + 1],
                     eb.storage.data(), bAt.next(), eb.strides[r], eb.strides[r + 1],
                     c.data(), i * m * n, n, false);
         }
-        return Tape.record("matmul", c, new Tensor[] {a, b}, new Tensor[] {a, b}, g -> new Tensor[] {
-            a.requiresGrad ? g.matmul(b.transpose(-1, -2)).sumToSize(a.shape) : null,
-            b.requiresGrad ? a.transpose(-1, -2).matmul(g).sumToSize(b.shape) : null});
+        return c;
     }
 
     private static int[] withMatrix(int[] batch, int rows, int cols) {

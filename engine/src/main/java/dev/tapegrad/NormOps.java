@@ -101,7 +101,7 @@ final class NormOps {
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
         Tensor mean = centre ? Tensor.allocate(x.dtype(), rowShape) : null;
         Tensor rstd = Tensor.allocate(x.dtype(), rowShape);
-        NormKernels.forward(centre, rows, n, xc.data(), xc.offset, vector(w), vector(b), eps, out.data(),
+        NormKernels.forward(xc.dtype(), centre, rows, n, xc.data(), xc.offset, vector(w), vector(b), eps, out.data(),
                 mean == null ? null : mean.data(), rstd.data());
 
         // x, w, b in this order, without the absent ones: the rules see only the inputs that exist
@@ -138,7 +138,7 @@ final class NormOps {
         boolean params = w != null || b != null;
         Tensor dw = params ? Tensor.allocate(xc.dtype(), new int[] {n}) : null;
         Tensor db = b != null ? Tensor.allocate(xc.dtype(), new int[] {n}) : null;
-        NormKernels.backward(centre, rows, n, xc.data(), xc.offset, gc.data(), gc.offset, vector(w),
+        NormKernels.backward(xc.dtype(), centre, rows, n, xc.data(), xc.offset, gc.data(), gc.offset, vector(w),
                 mean == null ? null : mean.data(), rstd.data(), dx.data(), params ? dw.data() : null,
                 db == null ? null : db.data());
         return new Tensor[] {dx, w == null ? null : dw, db};

@@ -85,7 +85,7 @@ final class ReduceOps {
     static Tensor reduceRaw(ReduceOp op, Tensor x, int[] axes) {
         Block b = block(x, axes);
         Tensor out = Tensor.allocate(x.dtype(), keptShape(x.shape, axes));
-        Reductions.reduce(op, b.data().data(), b.data().offset, b.outer(), b.length(), b.inner(), out.data());
+        Reductions.reduce(x.dtype(), op, b.data().data(), b.data().offset, b.outer(), b.length(), b.inner(), out.data());
         return out;
     }
 
@@ -380,7 +380,7 @@ final class ReduceOps {
         Tensor abs = UnaryOps.compute("norm", UnaryOp.ABS, x);
         Tensor scale = Tensor.allocate(x.dtype(), kept);
         boolean single = x.dtype() == DType.FLOAT32;
-        Elementwise.clamp(reduceRaw(ReduceOp.MAX, abs, axes).strided(), single ? Float.MIN_NORMAL : Double.MIN_NORMAL,
+        Elementwise.clamp(x.dtype(), reduceRaw(ReduceOp.MAX, abs, axes).strided(), single ? Float.MIN_NORMAL : Double.MIN_NORMAL,
                 single ? Float.MAX_VALUE : Double.MAX_VALUE, scale.data());
         Tensor powered = BinaryOps.compute("norm", BinaryOp.POW,
                 BinaryOps.compute("norm", BinaryOp.DIV, abs, scale), x.constant(p));

@@ -69,7 +69,7 @@ final class SoftmaxOps {
     private static Tensor forward(boolean log, Tensor x, int axis) {
         Block b = Block.of(x, axis);
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
-        SoftmaxKernels.softmax(log, b.data(), b.offset(), b.outer(), b.n(), b.inner(), out.data());
+        SoftmaxKernels.softmax(x.dtype(), log, b.data(), b.offset(), b.outer(), b.n(), b.inner(), out.data());
         return out;
     }
 
@@ -90,7 +90,7 @@ final class SoftmaxOps {
     static Tensor backward(boolean log, Tensor y, Tensor g, int axis) {
         Block by = Block.of(y, axis), bg = Block.of(g, axis);
         Tensor out = Tensor.allocate(y.dtype(), y.shape);
-        SoftmaxKernels.softmaxBackward(log, by.data(), by.offset(), bg.data(), bg.offset(), by.outer(), by.n(),
+        SoftmaxKernels.softmaxBackward(y.dtype(), log, by.data(), by.offset(), bg.data(), bg.offset(), by.outer(), by.n(),
                 by.inner(), out.data());
         int[] axes = {axis};
         Tensor[] inputs = {y, g};
@@ -160,7 +160,7 @@ final class SoftmaxOps {
         Block b = Block.of(z, axis);
         Tensor loss = Tensor.allocate(z.dtype(), rowShape);
         Object lse = Tensor.allocate(z.dtype(), rowShape).data();
-        SoftmaxKernels.crossEntropy(b.data(), b.offset(), b.outer(), n, b.inner(), labels, ignoreIndex, eps, loss.data(), lse);
+        SoftmaxKernels.crossEntropy(z.dtype(), b.data(), b.offset(), b.outer(), n, b.inner(), labels, ignoreIndex, eps, loss.data(), lse);
         return CROSS_ENTROPY.record(loss, z, new Tensor[] {z},
                 g -> crossEntropyBackward(z, g, axis, labels, ignoreIndex, eps, lse),
                 t -> crossEntropyBackward(z, Tensor.ones(z.dtype(), rowShape), axis, labels, ignoreIndex, eps, lse)
@@ -187,7 +187,7 @@ final class SoftmaxOps {
         for (int s : g.strides) broadcast &= s == 0;
         if (broadcast && g.numel() > 0) gc = g; // one value for every row
         Tensor out = Tensor.allocate(z.dtype(), z.shape);
-        SoftmaxKernels.crossEntropyBackward(b.data(), b.offset(), b.outer(), b.n(), b.inner(), labels, ignore, eps, lse,
+        SoftmaxKernels.crossEntropyBackward(z.dtype(), b.data(), b.offset(), b.outer(), b.n(), b.inner(), labels, ignore, eps, lse,
                 gc.storage.data(), gc.offset, broadcast ? 0 : 1, out.data());
         // k·ḡ as a column along the axis: the not-ignored rows' upstream gradient
         java.util.function.Supplier<Tensor> keptG = () -> g.mul(keepMask(labels, ignore, g.shape, z.dtype())).unsqueeze(axis);

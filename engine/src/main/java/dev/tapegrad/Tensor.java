@@ -313,21 +313,21 @@ public final class Tensor {
     /** All elements in row-major order, as doubles. */
     public double[] toDoubleArray() {
         double[] out = new double[numel()];
-        Elementwise.copy(strided(), out);
+        Elementwise.copy(dtype(), DType.FLOAT64, strided(), out);
         return out;
     }
 
     /** All elements in row-major order, as floats. */
     public float[] toFloatArray() {
         float[] out = new float[numel()];
-        Elementwise.copy(strided(), out);
+        Elementwise.copy(dtype(), DType.FLOAT32, strided(), out);
         return out;
     }
 
     /** All elements in row-major order, as ints (floats truncated toward zero). */
     public int[] toIntArray() {
         int[] out = new int[numel()];
-        Elementwise.copy(strided(), out);
+        Elementwise.copy(dtype(), DType.INT32, strided(), out);
         return out;
     }
 

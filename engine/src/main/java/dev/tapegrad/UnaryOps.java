@@ -30,7 +30,7 @@ final class UnaryOps {
     static Tensor compute(String name, UnaryOp op, Tensor x) {
         Checks.requireFloating(name, x);
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
-        Elementwise.unary(op, x.strided(), out.data());
+        Elementwise.unary(x.dtype(), op, x.strided(), out.data());
         return out;
     }
 
@@ -204,7 +204,7 @@ final class UnaryOps {
             throw new IllegalArgumentException("clamp: low " + low + " is greater than high " + high);
         }
         Tensor y = Tensor.allocate(x.dtype(), x.shape);
-        Elementwise.clamp(x.strided(), low, high, y.data());
+        Elementwise.clamp(x.dtype(), x.strided(), low, high, y.data());
         Slope slope = (v, x1, y1) -> v.mul(x1.ge(low).to(v.dtype()).mul(x1.le(high).to(v.dtype())));
         return CLAMP.record(y, x, new Tensor[] {x}, g -> slope.times(g, x, y), t -> slope.times(t, x, y));
     }

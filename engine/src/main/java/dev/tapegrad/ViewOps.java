@@ -402,7 +402,7 @@ final class ViewOps {
     /** A contiguous copy of x's elements with its own storage (no tape). */
     static Tensor contiguousRaw(Tensor x) {
         Tensor out = Tensor.allocate(x.dtype(), x.shape);
-        Elementwise.copy(x.strided(), out.data());
+        Elementwise.copy(x.dtype(), x.dtype(), x.strided(), out.data());
         return out;
     }
 
@@ -452,7 +452,7 @@ final class ViewOps {
         Tensor out = Tensor.allocate(dtype, x.shape);
         Strided xs = x.strided();
         if (!xs.isContiguous() || !convertSlice(xs.data(), xs.offset(), out.data(), out.numel())) {
-            Elementwise.copy(xs, out.data());
+            Elementwise.copy(x.dtype(), dtype, xs, out.data());
         }
         if (!x.dtype().isFloating() || !dtype.isFloating()) return out;
         DType from = x.dtype();

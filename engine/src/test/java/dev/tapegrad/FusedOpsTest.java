@@ -98,10 +98,22 @@ class FusedOpsTest {
     }
 
     @Test
-    void linearRejectsMismatchedShapes() {
+    void linearRejectsMismatchedShapesNamingThemAndWhatWasExpected() {
         Tensor w = Tensor.zeros(DType.FLOAT32, 5, 7);
-        assertThrows(IllegalArgumentException.class, () -> Tensor.linear(Tensor.zeros(DType.FLOAT32, 2, 6), w, null));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.linear(Tensor.zeros(DType.FLOAT32, 2, 7), w, Tensor.zeros(DType.FLOAT32, 4)));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.linear(Tensor.zeros(DType.FLOAT64, 2, 7), w, null));
+        assertMessage(() -> Tensor.linear(Tensor.zeros(DType.FLOAT32, 2, 6), w, null), "linear: input of shape [2, 6]",
+                "input size 7", "[5, 7]");
+        assertMessage(() -> Tensor.linear(Tensor.zeros(DType.FLOAT32), w, null), "linear: input of shape []");
+        assertMessage(() -> Tensor.linear(Tensor.zeros(DType.FLOAT32, 2, 7), w, Tensor.zeros(DType.FLOAT32, 4)),
+                "linear: bias must have shape [5]", "[5, 7]", "got [4]");
+        assertMessage(() -> Tensor.linear(Tensor.zeros(DType.FLOAT32, 2, 7), Tensor.zeros(DType.FLOAT32, 7), null),
+                "linear: weight must be [out, in]", "[7]");
+        assertMessage(() -> Tensor.linear(Tensor.zeros(DType.FLOAT64, 2, 7), w, null), "linear", "float64", "float32");
+        assertMessage(() -> Tensor.linear(Tensor.zeros(DType.FLOAT32, 2, 7), w, Tensor.zeros(DType.FLOAT64, 5)),
+                "linear", "float64", "float32");
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String part : parts) assertTrue(e.getMessage().contains(part), "'" + part + "' missing from: " + e.getMessage());
     }
 }

@@ -110,21 +110,21 @@ public class ElementwiseBench {
     /** b·c + d on the fused kernel, one pass into a preallocated array. */
     @Benchmark
     public float[] kernelFma() {
-        Elementwise.addcmul(flat(ds), flat(bs), flat(cs), 1.0, out);
+        Elementwise.addcmul(DType.FLOAT32, flat(ds), flat(bs), flat(cs), 1.0, out);
         return out;
     }
 
     /** e^x on the kernel, into a preallocated array. */
     @Benchmark
     public float[] kernelExp() {
-        Elementwise.unary(UnaryOp.EXP, flat(xs), out);
+        Elementwise.unary(DType.FLOAT32, UnaryOp.EXP, flat(xs), out);
         return out;
     }
 
     /** tanh x on the kernel, into a preallocated array. */
     @Benchmark
     public float[] kernelTanh() {
-        Elementwise.unary(UnaryOp.TANH, flat(xs), out);
+        Elementwise.unary(DType.FLOAT32, UnaryOp.TANH, flat(xs), out);
         return out;
     }
 
@@ -151,20 +151,20 @@ public class ElementwiseBench {
             int reps = 4_000_000 / size;
             for (int r = 0; r < reps; r++) {
                 for (UnaryOp op : UnaryOp.values()) {
-                    Elementwise.unary(op, flat(fa), fo);
-                    Elementwise.unary(op, flatD(da), dout);
+                    Elementwise.unary(DType.FLOAT32, op, flat(fa), fo);
+                    Elementwise.unary(DType.FLOAT64, op, flatD(da), dout);
                 }
                 for (BinaryOp op : BinaryOp.values()) {
-                    Elementwise.binary(op, flat(fa), flat(fb), fo);
-                    Elementwise.binary(op, flat(fa), scalar(fb), fo);
-                    Elementwise.binary(op, scalar(fa), flat(fb), fo);
-                    Elementwise.binary(op, flatD(da), flatD(db), dout);
+                    Elementwise.binary(DType.FLOAT32, op, flat(fa), flat(fb), fo);
+                    Elementwise.binary(DType.FLOAT32, op, flat(fa), scalar(fb), fo);
+                    Elementwise.binary(DType.FLOAT32, op, scalar(fa), flat(fb), fo);
+                    Elementwise.binary(DType.FLOAT64, op, flatD(da), flatD(db), dout);
                 }
-                for (var op : dev.tapegrad.kernels.CompareOp.values()) Elementwise.compare(op, flat(fa), flat(fb), mask);
+                for (var op : dev.tapegrad.kernels.CompareOp.values()) Elementwise.compare(DType.FLOAT32, DType.FLOAT32, op, flat(fa), flat(fb), mask);
                 for (ReduceOp op : ReduceOp.values()) {
-                    Reductions.reduce(op, fa, 0, 1, size, 1, fo);
-                    Reductions.reduce(op, fa, 0, 1, size / 16, 16, fo);
-                    Reductions.reduce(op, da, 0, 1, size, 1, dout);
+                    Reductions.reduce(DType.FLOAT32, op, fa, 0, 1, size, 1, fo);
+                    Reductions.reduce(DType.FLOAT32, op, fa, 0, 1, size / 16, 16, fo);
+                    Reductions.reduce(DType.FLOAT64, op, da, 0, 1, size, 1, dout);
                 }
             }
         }

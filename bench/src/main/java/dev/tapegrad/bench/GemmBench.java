@@ -1,5 +1,6 @@
 package dev.tapegrad.bench;
 
+import dev.tapegrad.DType;
 import dev.tapegrad.Parallelism;
 import dev.tapegrad.kernels.Gemm;
 import java.util.SplittableRandom;
@@ -60,14 +61,14 @@ public class GemmBench {
     /** Float32 C = A·B. */
     @Benchmark
     public float[] sgemm() {
-        Gemm.gemm(m, n, k, af, 0, k, 1, bf, 0, n, 1, cf, 0, n, false);
+        Gemm.gemm(DType.FLOAT32, m, n, k, af, 0, k, 1, bf, 0, n, 1, cf, 0, n, false);
         return cf;
     }
 
     /** Float64 C = A·B. */
     @Benchmark
     public double[] dgemm() {
-        Gemm.gemm(m, n, k, ad, 0, k, 1, bd, 0, n, 1, cd, 0, n, false);
+        Gemm.gemm(DType.FLOAT64, m, n, k, ad, 0, k, 1, bd, 0, n, 1, cd, 0, n, false);
         return cd;
     }
 }

@@ -36,6 +36,17 @@ public final class JvpCheck {
 
     /** Runs both checks of f at {@code inputs}, with {@code options.directions()} random tangents. */
     public static void check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, GradCheck.Options options) {
+        checkAgainst(f, f, inputs, options);
+    }
+
+    /**
+     * Checks the JVP of {@code f} against central differences of another function {@code reference}, and
+     * against f's own VJP by the transpose identity: for a custom op whose forward is not differentiable but
+     * whose derivative rules stand for the derivative of a known function (a straight-through estimator, a
+     * surrogate gradient), as {@link GradCheck#checkAgainst} does for the backward.
+     */
+    public static void checkAgainst(Function<List<Tensor>, Tensor> f, Function<List<Tensor>, Tensor> reference,
+                                    List<Tensor> inputs, GradCheck.Options options) {
         Tensor y0;
         try (var scope = Autograd.noGrad()) {
             y0 = f.apply(detached(inputs));
@@ -49,9 +60,14 @@ public final class JvpCheck {
             if (!Arrays.equals(jv.shape(), y0.shape())) {
                 throw new JvpCheckFailure("JVP has shape " + Arrays.toString(jv.shape()) + ", the output " + Arrays.toString(y0.shape()));
             }
-            againstDifferences(f, inputs, v, jv, options, d);
+            againstDifferences(reference, inputs, v, jv, options, d);
             againstVjp(f, inputs, v, jv, Tensor.randn(gen, DType.FLOAT64, y0.shape()), options.transposeRtol(), d);
         }
+    }
+
+    /** {@link #checkAgainst(Function, Function, List, GradCheck.Options)} for one input and default options. */
+    public static void checkAgainst(Function<Tensor, Tensor> f, Function<Tensor, Tensor> reference, Tensor x) {
+        checkAgainst(xs -> f.apply(xs.getFirst()), xs -> reference.apply(xs.getFirst()), List.of(x), GradCheck.Options.DEFAULT);
     }
 
     private static void againstDifferences(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, List<Tensor> v,

@@ -1,17 +1,12 @@
 package dev.tapegrad.check;
 
-import static dev.tapegrad.check.Samples.*;
-
 import dev.tapegrad.OpDef;
 import dev.tapegrad.Primitives;
 import dev.tapegrad.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The table of differentiable ops: one {@link OpInfo} per op (or overload) with the inputs it is defined on,
@@ -61,42 +56,12 @@ public final class OpTable {
             Map.entry("copyInPlace", "in-place, not recorded"), Map.entry("fillInPlace", "in-place, not recorded"),
             Map.entry("addInPlace", "in-place, not recorded"), Map.entry("mulInPlace", "in-place, not recorded"));
 
-    private static void add(String name, Gen<List<Tensor>> inputs, Function<List<Tensor>, Tensor> f) {
-        add(new OpInfo(name, inputs, f, GradCheck.Options.DEFAULT, true));
-    }
-
     private static void add(OpInfo info) {
         if (ENTRIES.putIfAbsent(info.name(), info) != null) throw new IllegalStateException("duplicate op " + info.name());
     }
 
-    private static void unary(String name, Gen<Double> values, Function<Tensor, Tensor> f) {
-        add(name, one(0, values), xs -> f.apply(xs.get(0)));
-    }
-
     static {
         for (OpDef def : Primitives.all()) for (OpInfo example : def.examples()) add(example);
-
-        // ---- fused linear map
-        add("linear", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}, new int[] {s.get(2)}), 3, ANY),
-                xs -> Tensor.linear(xs.get(0), xs.get(1), xs.get(2)));
-        add("linear/batched-no-bias", shaped(s -> List.of(new int[] {2, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> Tensor.linear(xs.get(0), xs.get(1), null));
-        add("linear/vector-transposed-weight", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
-                xs -> Tensor.linear(xs.get(0), xs.get(1).t(), xs.get(2)));
-
-        // ---- linear algebra
-        add("matmul", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1), s.get(2)}), 3, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/vector-vector", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0)}), 1, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/matrix-vector", shaped(s -> List.of(new int[] {s.get(0), s.get(1)}, new int[] {s.get(1)}), 2, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/vector-matrix", shaped(s -> List.of(new int[] {s.get(0)}, new int[] {s.get(0), s.get(1)}), 2, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/batched-broadcast", shaped(s -> List.of(new int[] {2, 1, s.get(0), s.get(1)}, new int[] {s.get(2), s.get(1), s.get(0)}), 3, ANY),
-                xs -> xs.get(0).matmul(xs.get(1)));
-        add("matmul/transposed", shaped(s -> List.of(new int[] {s.get(1), s.get(0)}, new int[] {s.get(2), s.get(1)}), 3, ANY),
-                xs -> xs.get(0).t().matmul(xs.get(1).t()));
     }
 
     /** Names of all entries, for messages. */

@@ -1,5 +1,7 @@
 package dev.tapegrad.kernels;
 
+import dev.tapegrad.DType;
+
 /**
  * Reductions over the middle axis of a contiguous {@code [outer, length, inner]} block: for every
  * (o, i), {@code out[o*inner + i] = reduce_k src[offset + (o*length + k)*inner + i]}.
@@ -10,17 +12,18 @@ public final class Reductions {
     private Reductions() {}
 
     /**
-     * out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]; the identity when length is 0.
-     * Float and double arrays use SIMD kernels (vectors along the run when inner is 1, along the inner axis
-     * otherwise), summing in the array's own precision with several accumulators; MAX and MIN propagate NaN.
+     * out[o*inner + i] = op over k of src[offset + (o*length + k)*inner + i]; the identity when length is 0;
+     * src and out are arrays of {@code dtype}. Float32 and float64 use SIMD kernels (vectors along the run when
+     * inner is 1, along the inner axis otherwise), summing in the array's own precision with several
+     * accumulators; MAX and MIN propagate NaN. Int arrays use the scalar definition. One dispatch on the dtype,
+     * with every {@link DType} listed (see {@link Elementwise}).
      */
-    public static void reduce(ReduceOp op, Object src, int offset, int outer, int length, int inner, Object out) {
-        if (src instanceof float[] s && out instanceof float[] o) {
-            FloatKernels.reduce(op, s, offset, outer, length, inner, o);
-        } else if (src instanceof double[] s && out instanceof double[] o) {
-            DoubleKernels.reduce(op, s, offset, outer, length, inner, o);
-        } else {
-            ReferenceKernels.reduce(op, src, offset, outer, length, inner, out);
+    public static void reduce(DType dtype, ReduceOp op, Object src, int offset, int outer, int length, int inner, Object out) {
+        switch (dtype) {
+            case FLOAT32 -> FloatKernels.reduce(op, (float[]) src, offset, outer, length, inner, (float[]) out);
+            case FLOAT64 -> DoubleKernels.reduce(op, (double[]) src, offset, outer, length, inner, (double[]) out);
+            case INT32, BOOL -> ReferenceKernels.reduce(op, src, offset, outer, length, inner, out);
+            case null -> throw Elementwise.noDType("reduce");
         }
     }
 

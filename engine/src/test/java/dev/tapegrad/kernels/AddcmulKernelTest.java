@@ -47,7 +47,7 @@ class AddcmulKernelTest {
             int n = a.size();
             Object expected = newArray(type, n), got = newArray(type, n), magnitude = newArray(type, n);
             ReferenceKernels.addcmul(a, b, c, value, expected);
-            Elementwise.addcmul(a, b, c, value, got);
+            Elementwise.addcmul(dtypeOf(got), a, b, c, value, got);
             Strided absA = abs(a), absB = abs(b), absC = abs(c);
             ReferenceKernels.addcmul(absA, absB, absC, Math.abs(value), magnitude);
             for (int i = 0; i < n; i++) {

@@ -51,7 +51,7 @@ class ElementwiseKernelTest {
     private static void checkUnary(UnaryOp op, Strided x, Type type) {
         Object expected = newArray(type, x.size()), got = newArray(type, x.size());
         ReferenceKernels.unary(op, x, expected);
-        Elementwise.unary(op, x, got);
+        Elementwise.unary(dtypeOf(got), op, x, got);
         assertClose(expected, got, ulps(op, type), op + " " + type + " " + describe(x));
     }
 
@@ -87,7 +87,7 @@ class ElementwiseKernelTest {
     private static void checkBinary(BinaryOp op, Strided a, Strided b, Type type) {
         Object expected = newArray(type, a.size()), got = newArray(type, a.size());
         ReferenceKernels.binary(op, a, b, expected);
-        Elementwise.binary(op, a, b, got);
+        Elementwise.binary(dtypeOf(got), op, a, b, got);
         assertClose(expected, got, ulps(op), op + " " + type + " " + describe(a) + " / " + describe(b));
     }
 
@@ -106,15 +106,15 @@ class ElementwiseKernelTest {
             for (CompareOp op : CompareOp.values()) {
                 int[] expected = new int[a.size()], got = new int[a.size()];
                 ReferenceKernels.compare(op, a, b, expected);
-                Elementwise.compare(op, a, b, got);
+                Elementwise.compare(dtypeOf(a.data()), dtypeOf(b.data()), op, a, b, got);
                 assertArrayEquals(expected, got, op + " " + where);
             }
             Strided mask = layout(rnd, shape, Type.INT, bcast, false);
-            check(type, a.size(), out -> ReferenceKernels.where(mask, a, b, out), out -> Elementwise.where(mask, a, b, out), "where " + where);
+            check(type, a.size(), out -> ReferenceKernels.where(mask, a, b, out), out -> Elementwise.where(dtypeOf(out), mask, a, b, out), "where " + where);
             double lo = rnd.nextDouble(-3, 0), hi = rnd.nextDouble(0, 3);
-            check(type, a.size(), out -> ReferenceKernels.clamp(a, lo, hi, out), out -> Elementwise.clamp(a, lo, hi, out), "clamp " + where);
+            check(type, a.size(), out -> ReferenceKernels.clamp(a, lo, hi, out), out -> Elementwise.clamp(dtypeOf(out), a, lo, hi, out), "clamp " + where);
             for (Type to : all) {
-                check(to, a.size(), out -> ReferenceKernels.copy(a, out), out -> Elementwise.copy(a, out), "copy to " + to + " " + where);
+                check(to, a.size(), out -> ReferenceKernels.copy(a, out), out -> Elementwise.copy(dtypeOf(a.data()), dtypeOf(out), a, out), "copy to " + to + " " + where);
             }
         }
     }
@@ -139,7 +139,7 @@ class ElementwiseKernelTest {
             Object expected = copyOf(dst.data());
             Object got = copyOf(dst.data());
             ReferenceKernels.scatterInto(src, new Strided(expected, dst.offset(), dst.shape(), dst.strides()));
-            Elementwise.scatterInto(src, new Strided(got, dst.offset(), dst.shape(), dst.strides()));
+            Elementwise.scatterInto(dtypeOf(src), dtypeOf(got), src, new Strided(got, dst.offset(), dst.shape(), dst.strides()));
             assertClose(expected, got, 0, "scatterInto " + type + " " + describe(dst));
         }
     }
@@ -171,14 +171,14 @@ class ElementwiseKernelTest {
         float[] x = {Float.NaN, -0.0f, 0.0f, -2.5f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         Strided s = new Strided(x, 0, new int[] {x.length}, new int[] {1});
         float[] sign = new float[x.length], relu = new float[x.length], sigmoid = new float[x.length];
-        Elementwise.unary(UnaryOp.SIGN, s, sign);
-        Elementwise.unary(UnaryOp.RELU, s, relu);
-        Elementwise.unary(UnaryOp.SIGMOID, s, sigmoid);
+        Elementwise.unary(dtypeOf(sign), UnaryOp.SIGN, s, sign);
+        Elementwise.unary(dtypeOf(relu), UnaryOp.RELU, s, relu);
+        Elementwise.unary(dtypeOf(sigmoid), UnaryOp.SIGMOID, s, sigmoid);
         assertArrayEquals(new float[] {Float.NaN, -0.0f, 0.0f, -1, 1, -1}, sign);
         assertArrayEquals(new float[] {0, 0, 0, 0, Float.POSITIVE_INFINITY, 0}, relu);
         assertArrayEquals(new float[] {Float.NaN, 0.5f, 0.5f, (float) (1 / (1 + Math.exp(2.5))), 1, 0}, sigmoid, 1e-7f);
         float[] max = new float[x.length];
-        Elementwise.binary(BinaryOp.MAXIMUM, s, new Strided(new float[] {1}, 0, new int[] {x.length}, new int[] {0}), max);
+        Elementwise.binary(dtypeOf(max), BinaryOp.MAXIMUM, s, new Strided(new float[] {1}, 0, new int[] {x.length}, new int[] {0}), max);
         assertArrayEquals(new float[] {Float.NaN, 1, 1, 1, Float.POSITIVE_INFINITY, 1}, max);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tapegrad.kernels;
 
+import static dev.tapegrad.kernels.KernelTestSupport.dtypeOf;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class ErfTest {
         }
         double[] y = new double[x.length];
         float[] yf = new float[x.length];
-        Elementwise.unary(UnaryOp.ERF, new Strided(x, 0, new int[] {x.length}, new int[] {1}), y);
-        Elementwise.unary(UnaryOp.ERF, new Strided(xf, 0, new int[] {x.length}, new int[] {1}), yf);
+        Elementwise.unary(dtypeOf(y), UnaryOp.ERF, new Strided(x, 0, new int[] {x.length}, new int[] {1}), y);
+        Elementwise.unary(dtypeOf(yf), UnaryOp.ERF, new Strided(xf, 0, new int[] {x.length}, new int[] {1}), yf);
         for (int i = 0; i < x.length; i++) {
             assertEquals(KNOWN[i][1], y[i], 2e-15, "double erf(" + x[i] + ")");
             assertEquals(KNOWN[i][1], yf[i], 1.2e-7, "float erf(" + x[i] + ")");
@@ -50,8 +51,8 @@ class ErfTest {
         for (int i = 0; i < n; i++) xf[i] = (float) x[i];
         double[] y = new double[n];
         float[] yf = new float[n];
-        Elementwise.unary(UnaryOp.ERF, new Strided(x, 0, new int[] {n}, new int[] {1}), y);
-        Elementwise.unary(UnaryOp.ERF, new Strided(xf, 0, new int[] {n}, new int[] {1}), yf);
+        Elementwise.unary(dtypeOf(y), UnaryOp.ERF, new Strided(x, 0, new int[] {n}, new int[] {1}), y);
+        Elementwise.unary(dtypeOf(yf), UnaryOp.ERF, new Strided(xf, 0, new int[] {n}, new int[] {1}), yf);
         double worstD = 0, worstF = 0;
         for (int i = 0; i < n; i++) {
             double refD = ScalarMath.erf(x[i]), refF = ScalarMath.erf(xf[i]);
@@ -68,7 +69,7 @@ class ErfTest {
     void vectorErfHandlesSpecialValues() {
         double[] x = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 1e-300, 30};
         double[] y = new double[x.length];
-        Elementwise.unary(UnaryOp.ERF, new Strided(x, 0, new int[] {x.length}, new int[] {1}), y);
+        Elementwise.unary(dtypeOf(y), UnaryOp.ERF, new Strided(x, 0, new int[] {x.length}, new int[] {1}), y);
         assertTrue(Double.isNaN(y[0]));
         assertEquals(1.0, y[1]);
         assertEquals(-1.0, y[2]);

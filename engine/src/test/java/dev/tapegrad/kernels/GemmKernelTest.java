@@ -36,7 +36,7 @@ class GemmKernelTest {
         System.arraycopy(c0, 0, got, 0, length(c0));
         ReferenceKernels.gemm(m, n, k, a.data(), a.offset(), a.rowStride(), a.colStride(),
                 b.data(), b.offset(), b.rowStride(), b.colStride(), expected, cOff, ldc, accumulate);
-        Gemm.gemm(m, n, k, a.data(), a.offset(), a.rowStride(), a.colStride(),
+        Gemm.gemm(dtypeOf(got), m, n, k, a.data(), a.offset(), a.rowStride(), a.colStride(),
                 b.data(), b.offset(), b.rowStride(), b.colStride(), got, cOff, ldc, accumulate);
         String what = type + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " acc=" + accumulate;
         double eps = type == Type.FLOAT ? 0x1p-24 : 0x1p-53;
@@ -108,9 +108,9 @@ class GemmKernelTest {
     @Test
     void zeroDepthClearsOrKeepsC() {
         float[] c = {1, 2, 3, 4};
-        Gemm.gemm(2, 2, 0, new float[0], 0, 0, 1, new float[0], 0, 2, 1, c, 0, 2, true);
+        Gemm.gemm(dtypeOf(c), 2, 2, 0, new float[0], 0, 0, 1, new float[0], 0, 2, 1, c, 0, 2, true);
         assertArrayEquals(new float[] {1, 2, 3, 4}, c);
-        Gemm.gemm(2, 2, 0, new float[0], 0, 0, 1, new float[0], 0, 2, 1, c, 0, 2, false);
+        Gemm.gemm(dtypeOf(c), 2, 2, 0, new float[0], 0, 0, 1, new float[0], 0, 2, 1, c, 0, 2, false);
         assertArrayEquals(new float[] {0, 0, 0, 0}, c);
     }
 
@@ -118,7 +118,7 @@ class GemmKernelTest {
     void knownProduct() {
         // [[1,2],[3,4]] · [[5,6],[7,8]] = [[19,22],[43,50]]; B given column-major
         double[] a = {1, 2, 3, 4}, b = {5, 7, 6, 8}, c = new double[4];
-        Gemm.gemm(2, 2, 2, a, 0, 2, 1, b, 0, 1, 2, c, 0, 2, false);
+        Gemm.gemm(dtypeOf(c), 2, 2, 2, a, 0, 2, 1, b, 0, 1, 2, c, 0, 2, false);
         assertArrayEquals(new double[] {19, 22, 43, 50}, c);
     }
 }

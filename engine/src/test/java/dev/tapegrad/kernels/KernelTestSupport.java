@@ -2,6 +2,7 @@ package dev.tapegrad.kernels;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tapegrad.DType;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -19,6 +20,16 @@ final class KernelTestSupport {
             case FLOAT -> new float[n];
             case DOUBLE -> new double[n];
             case INT -> new int[n];
+        };
+    }
+
+    /** The dtype whose storage an array is (float[] float32, double[] float64, int[] int32), for the kernels' typed entry points. */
+    static DType dtypeOf(Object array) {
+        return switch (array) {
+            case float[] f -> DType.FLOAT32;
+            case double[] d -> DType.FLOAT64;
+            case int[] i -> DType.INT32;
+            default -> throw new IllegalArgumentException("not a kernel array: " + array.getClass());
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.tapegrad.kernels;
 
+import static dev.tapegrad.kernels.KernelTestSupport.dtypeOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +42,8 @@ class NormKernelTest {
             Object out = array(isFloat, rows * n), mean = array(isFloat, rows), rstd = array(isFloat, rows);
             Object dx = array(isFloat, rows * n), dw = array(isFloat, n), db = array(isFloat, n);
             if (fast) {
-                NormKernels.forward(centre, rows, n, x, off, w, b, 1e-5, out, mean, rstd);
-                NormKernels.backward(centre, rows, n, x, off, g, off, w, mean, rstd, dx, dw, db);
+                NormKernels.forward(dtypeOf(x), centre, rows, n, x, off, w, b, 1e-5, out, mean, rstd);
+                NormKernels.backward(dtypeOf(x), centre, rows, n, x, off, g, off, w, mean, rstd, dx, dw, db);
             } else if (isFloat) {
                 float[] m = (float[]) mean, r = (float[]) rstd;
                 NormFloat.forwardScalar(centre, rows, n, (float[]) x, off, (float[]) w, (float[]) b, 1e-5, (float[]) out, m, r);
@@ -121,7 +122,7 @@ class NormKernelTest {
     @Test
     void aConstantRowNormalisesToTheBias() {
         float[] x = {2, 2, 2, 2, 2}, b = {1, 2, 3, 4, 5}, out = new float[5], mean = new float[1], rstd = new float[1];
-        NormKernels.forward(true, 1, 5, x, 0, null, b, 1e-5, out, mean, rstd);
+        NormKernels.forward(dtypeOf(x), true, 1, 5, x, 0, null, b, 1e-5, out, mean, rstd);
         assertArrayEquals(b, out);
         assertEquals(2f, mean[0]);
         assertEquals((float) (1 / Math.sqrt(1e-5)), rstd[0], 1e-2f);

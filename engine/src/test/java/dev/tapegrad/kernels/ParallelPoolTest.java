@@ -117,7 +117,7 @@ class ParallelPoolTest {
                 ParallelPool.setThreads(threads[run]);
                 out[run] = newArray(type, m * n);
                 System.arraycopy(c0, 0, out[run], 0, m * n);
-                Gemm.gemm(m, n, k, a.data(), a.offset(), a.rowStride(), a.colStride(),
+                Gemm.gemm(dtypeOf(out[run]), m, n, k, a.data(), a.offset(), a.rowStride(), a.colStride(),
                         b.data(), b.offset(), b.rowStride(), b.colStride(), out[run], 0, n, acc);
             }
             String what = type + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc;

@@ -29,7 +29,7 @@ class ReductionKernelTest {
             }
             Object expected = newArray(type, outer * inner), got = newArray(type, outer * inner);
             ReferenceKernels.reduce(op, src, offset, outer, length, inner, expected);
-            Reductions.reduce(op, src, offset, outer, length, inner, got);
+            Reductions.reduce(dtypeOf(got), op, src, offset, outer, length, inner, got);
             String what = op + " " + type + " [" + outer + ", " + length + ", " + inner + "]";
             double eps = type == Type.FLOAT ? 0x1p-24 : 0x1p-53;
             for (int o = 0; o < outer; o++) {
@@ -54,10 +54,10 @@ class ReductionKernelTest {
     @Test
     void reduceOfNothingIsTheIdentity() {
         float[] out = new float[3];
-        Reductions.reduce(ReduceOp.MAX, new float[0], 0, 3, 0, 1, out);
+        Reductions.reduce(dtypeOf(out), ReduceOp.MAX, new float[0], 0, 3, 0, 1, out);
         assertArrayEquals(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, out);
         double[] prod = new double[2];
-        Reductions.reduce(ReduceOp.PROD, new double[0], 0, 1, 0, 2, prod);
+        Reductions.reduce(dtypeOf(prod), ReduceOp.PROD, new double[0], 0, 1, 0, 2, prod);
         assertArrayEquals(new double[] {1, 1}, prod);
     }
 

@@ -1,5 +1,6 @@
 package dev.tapegrad.kernels;
 
+import static dev.tapegrad.kernels.KernelTestSupport.dtypeOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class SoftmaxKernelTest {
         for (boolean log : new boolean[] {false, true}) {
             eachLayout((single, outer, n, inner, off, rnd) -> {
                 double[] x = random(rnd, off + outer * n * inner, 30);
-                double[] out = run(single, outer * n * inner, o -> SoftmaxKernels.softmax(log, single ? toFloat(x) : x, off, outer, n, inner, o));
+                double[] out = run(single, outer * n * inner, o -> SoftmaxKernels.softmax(dtypeOf(o), log, single ? toFloat(x) : x, off, outer, n, inner, o));
                 double tol = single ? 2e-6 : 1e-13;
                 for (int o = 0; o < outer; o++) {
                     for (int i = 0; i < inner; i++) {
@@ -120,7 +121,7 @@ class SoftmaxKernelTest {
             eachLayout((single, outer, n, inner, off, rnd) -> {
                 int size = outer * n * inner;
                 double[] y = random(rnd, size, log ? 5 : 1), g = random(rnd, off + size, 2);
-                double[] out = run(single, size, o -> SoftmaxKernels.softmaxBackward(log, single ? toFloat(y) : y, 0,
+                double[] out = run(single, size, o -> SoftmaxKernels.softmaxBackward(dtypeOf(o), log, single ? toFloat(y) : y, 0,
                         single ? toFloat(g) : g, off, outer, n, inner, o));
                 double tol = single ? 1e-4 : 1e-12; // sums of n terms of size ~1 (e^y up to e^5 for log-softmax)
                 for (int o = 0; o < outer; o++) {
@@ -148,8 +149,8 @@ class SoftmaxKernelTest {
                 int[] t = new int[rows];
                 for (int r = 0; r < rows; r++) t[r] = r % 4 == 3 ? -7 : rnd.nextInt(n); // every fourth ignored
                 Object loss = single ? new float[rows] : new double[rows], lse = single ? new float[rows] : new double[rows];
-                SoftmaxKernels.crossEntropy(single ? toFloat(z) : z, off, outer, n, inner, t, -7, eps, loss, lse);
-                double[] grad = run(single, outer * n * inner, o -> SoftmaxKernels.crossEntropyBackward(single ? toFloat(z) : z,
+                SoftmaxKernels.crossEntropy(dtypeOf(loss), single ? toFloat(z) : z, off, outer, n, inner, t, -7, eps, loss, lse);
+                double[] grad = run(single, outer * n * inner, o -> SoftmaxKernels.crossEntropyBackward(dtypeOf(o), single ? toFloat(z) : z,
                         off, outer, n, inner, t, -7, eps, lse, single ? toFloat(g) : g, 0, 1, o));
                 double[] l = loss instanceof float[] f ? toDouble(f) : (double[]) loss;
                 double tol = single ? 1e-5 : 1e-12;
@@ -171,7 +172,7 @@ class SoftmaxKernelTest {
     @Test
     void rowsOfAllMinusInfinityGiveNaNAndLargeLogitsStayFinite() {
         float[] out = new float[4];
-        SoftmaxKernels.softmax(false, new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e4f, -1e4f}, 0, 2, 2, 1, out);
+        SoftmaxKernels.softmax(dtypeOf(out), false, new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e4f, -1e4f}, 0, 2, 2, 1, out);
         assertTrue(Float.isNaN(out[0]) && Float.isNaN(out[1]));
         assertArrayEquals(new float[] {1, 0}, new float[] {out[2], out[3]});
     }
@@ -189,10 +190,10 @@ class SoftmaxKernelTest {
             for (int threads = 1; threads <= 2; threads++) {
                 ParallelPool.setThreads(threads);
                 float[] s = new float[size], b = new float[size], loss = new float[outer], lse = new float[outer], zg = new float[size];
-                SoftmaxKernels.softmax(true, x, 0, outer, n, 1, s);
-                SoftmaxKernels.softmaxBackward(false, s, 0, g, 0, outer, n, 1, b);
-                SoftmaxKernels.crossEntropy(x, 0, outer, n, 1, t, -1, 0.1, loss, lse);
-                SoftmaxKernels.crossEntropyBackward(x, 0, outer, n, 1, t, -1, 0.1, lse, g, 0, 1, zg);
+                SoftmaxKernels.softmax(dtypeOf(s), true, x, 0, outer, n, 1, s);
+                SoftmaxKernels.softmaxBackward(dtypeOf(b), false, s, 0, g, 0, outer, n, 1, b);
+                SoftmaxKernels.crossEntropy(dtypeOf(loss), x, 0, outer, n, 1, t, -1, 0.1, loss, lse);
+                SoftmaxKernels.crossEntropyBackward(dtypeOf(zg), x, 0, outer, n, 1, t, -1, 0.1, lse, g, 0, 1, zg);
                 results[threads - 1] = new float[][] {s, b, loss, zg};
             }
         } finally {

@@ -32,16 +32,9 @@ public final class Layers {
      * @param weight W, {@code [out, in]} (PyTorch's layout)
      * @param bias   b, {@code [out]}, or {@code null} for none
      * @return {@code [*, out]}
+     * @throws IllegalArgumentException from the engine's {@link Tensor#linear}, which checks the shapes and dtypes
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        if (weight.dim() != 2) {
-            throw new IllegalArgumentException("linear: weight must be [out, in], got shape " + str(weight));
-        }
-        if (x.dim() == 0 || x.size(-1) != weight.size(1)) {
-            throw new IllegalArgumentException("linear: input of shape " + str(x) + " does not end with the input size "
-                    + weight.size(1) + " of the weight " + str(weight));
-        }
-        requireParam("linear", "bias", bias, x, weight.size(0));
         return Tensor.linear(x, weight, bias); // one GEMM accumulating onto the broadcast bias
     }
 

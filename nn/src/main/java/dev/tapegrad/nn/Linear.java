@@ -75,13 +75,16 @@ public final class Linear extends UnaryModule {
         return bias;
     }
 
+    /**
+     * y = x·Wᵀ + b for x of shape {@code [*, in]}. A bad input fails with the engine's check of
+     * {@link Tensor#linear}, prefixed with this layer's sizes ({@code Linear(in → out): linear: ...}).
+     */
     @Override
     public Tensor forward(Tensor x) {
-        int in = weight.size(1);
-        if (x.dim() == 0 || x.size(-1) != in) {
-            throw new IllegalArgumentException("Linear: input of shape " + java.util.Arrays.toString(x.shape())
-                    + " does not end with the layer's input size " + in);
+        try {
+            return Tensor.linear(x, weight, bias); // the fused op: y starts as b, the GEMM accumulates x·Wᵀ
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Linear(" + weight.size(1) + " → " + weight.size(0) + "): " + e.getMessage(), e);
         }
-        return Tensor.linear(x, weight, bias); // the fused op: y starts as b, the GEMM accumulates x·Wᵀ
     }
 }

@@ -9,11 +9,13 @@ import java.util.function.UnaryOperator;
  * Straight-through and surrogate-gradient estimators: ops whose forward is a step function (sign, round,
  * ReLU's hard zero) and whose backward passes a chosen surrogate derivative instead of the true one, which
  * is 0 almost everywhere. Each is one {@link CustomOp} made by {@link #elementwise}: forward y = f(x),
- * backward x̄ = ȳ·s(x) with s the declared surrogate derivative.
+ * backward x̄ = ȳ·s(x) and forward-mode tangent ẏ = s(x)·ẋ, with s the declared surrogate derivative (the
+ * Jacobian diag(s(x)) read both ways, so forward and reverse mode agree).
  *
- * <p>Finite differences of the forward say nothing about these backwards. Instead, each surrogate s is the
- * derivative of a known "reference" function R, and tests check the backward against central differences of
- * R with {@code GradCheck.checkAgainst(op, R, x)}; each method's javadoc names its R.
+ * <p>Finite differences of the forward say nothing about these derivatives. Instead, each surrogate s is the
+ * derivative of a known "reference" function R, and tests check the backward and the JVP against central
+ * differences of R with {@code GradCheck.checkAgainst(op, R, x)} and {@code JvpCheck.checkAgainst(op, R, x)};
+ * each method's javadoc names its R.
  */
 public final class StraightThrough {
     private StraightThrough() {}
@@ -23,13 +25,14 @@ public final class StraightThrough {
 
     /**
      * An elementwise custom op: forward y = f(x) computed in double precision (f need not be differentiable),
-     * backward x̄ = ȳ·derivative(x), where {@code derivative} is written with tensor ops (so the backward is
-     * itself differentiable). The mechanism behind every estimator here.
+     * backward x̄ = ȳ·derivative(x) and JVP ẏ = derivative(x)·ẋ, where {@code derivative} is written with tensor
+     * ops (so both rules are themselves differentiable). The mechanism behind every estimator here.
      */
     static Tensor elementwise(String name, DoubleUnaryOperator f, UnaryOperator<Tensor> derivative, Tensor x) {
         CustomOp op = CustomOp.of(name,
                 in -> Activations.mapValues(name, in[0], f),
-                (g, in, out) -> new Tensor[] {g.mul(derivative.apply(in[0]))});
+                (g, in, out) -> new Tensor[] {g.mul(derivative.apply(in[0]))},
+                (t, in, out) -> t[0].mul(derivative.apply(in[0])));
         return op.apply(x);
     }
 

@@ -221,10 +221,15 @@ class LayersBehaviourTest {
 
     @Test
     void linearAndBilinearErrors() {
+        // one check, the engine's: the module adds its sizes, the message names the shapes
         assertMessage(IllegalArgumentException.class, () -> new Linear(new Generator(0), 4, 3).forward(Tensor.ones(2, 5)),
-                "Linear", "[2, 5]", "4");
+                "Linear(4 → 3)", "[2, 5]", "4", "[3, 4]");
+        assertMessage(IllegalArgumentException.class, () -> new Linear(new Generator(0), 4, 3).forward(Tensor.ones(DType.FLOAT64, 2, 4)),
+                "Linear(4 → 3)", "float64", "float32");
         assertMessage(IllegalArgumentException.class, () -> Layers.linear(Tensor.ones(2, 4), Tensor.ones(3, 4), Tensor.ones(4)),
                 "linear", "bias", "[3]", "[4]");
+        assertMessage(IllegalArgumentException.class, () -> Layers.linear(Tensor.ones(2, 4), Tensor.ones(4), null),
+                "linear", "weight", "[out, in]", "[4]");
         Bilinear b = new Bilinear(new Generator(0), 3, 2, 4);
         assertArrayEquals(new int[] {4, 3, 2}, b.weight().shape());
         assertArrayEquals(new int[] {5, 4}, b.forward(Tensor.ones(5, 3), Tensor.ones(5, 2)).shape());

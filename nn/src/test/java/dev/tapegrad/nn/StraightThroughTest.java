@@ -10,6 +10,7 @@ import dev.tapegrad.DType;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.check.GradCheck;
 import dev.tapegrad.check.GradCheckFailure;
+import dev.tapegrad.check.JvpCheck;
 import dev.tapegrad.check.Property;
 import dev.tapegrad.check.TensorGen;
 import java.util.List;
@@ -20,8 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Straight-through estimators: each declared backward is checked against central differences of its
- * reference function (GradCheck.checkAgainst), and each forward against the step function it computes.
+ * Straight-through estimators: each declared backward and forward-mode tangent is checked against central
+ * differences of its reference function (GradCheck.checkAgainst, JvpCheck.checkAgainst, which also checks the
+ * tangent against the backward by the transpose identity), and each forward against the step function it
+ * computes.
  */
 class StraightThroughTest {
 
@@ -55,6 +58,25 @@ class StraightThroughTest {
                 .forAll(TensorGen.tensors(TensorGen.shapes(0, 3, 1, 4), TensorGen.valuesAwayFrom(-2.5, 2.5, 0.01, s.kinks())))
                 .tries(40).seed(21)
                 .check(x -> GradCheck.checkAgainst(s.op()::apply, s.reference()::apply, x))));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> forwardModeTangentIsTheDeclaredSurrogate() {
+        return SURROGATES.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> Property
+                .forAll(TensorGen.tensors(TensorGen.shapes(0, 3, 1, 4), TensorGen.valuesAwayFrom(-2.5, 2.5, 0.01, s.kinks())))
+                .tries(40).seed(23)
+                .check(x -> JvpCheck.checkAgainst(s.op()::apply, s.reference()::apply, x))));
+    }
+
+    @Test
+    void forwardModeTangentValues() {
+        // the clipped sign STE: ẏ = 1[|x| ≤ 1]·ẋ, the same slope its backward uses
+        Tensor x = Tensor.of(new double[] {-2, -0.5, 0.25, 3});
+        Tensor v = Tensor.of(new double[] {1, 2, 3, 4});
+        assertArrayEquals(new double[] {0, 2, 3, 0}, Autograd.jvp(t -> StraightThrough.sign(t, 1.0), x, v).tangent().toDoubleArray());
+        assertArrayEquals(gradient(t -> StraightThrough.reste(t, 2, 1.5), -2, -0.5, 0.05, 1),
+                Autograd.jvp(t -> StraightThrough.reste(t, 2, 1.5), Tensor.of(new double[] {-2, -0.5, 0.05, 1}),
+                        Tensor.ones(DType.FLOAT64, 4)).tangent().toDoubleArray(), 0.0);
     }
 
     @Test

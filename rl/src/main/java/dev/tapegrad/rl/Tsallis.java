@@ -55,9 +55,10 @@ public final class Tsallis {
      * ln_q(e^u) elementwise for log-probabilities u, differentiable: d/du = e^{(1−q)u} = x^{1−q}. Preferred over
      * {@link #lnQ(Tensor, double)} when the policy gives log-probabilities (tiny P stay exact).
      *
-     * <p>One op with its own rule: the forward is expm1((1−q)u)/(1−q), the backward g·exp((1−q)u), written with
-     * differentiable ops (so second order works). Composing expm1 would be exact in value but its derivative
-     * 1 + expm1(v) cancels when x^{1−q} is tiny (relative error 1e-8 at x^{1−q} = 1e-8); exp(v) does not.
+     * <p>One op with its own rules: the forward is expm1((1−q)u)/(1−q), the backward ḡ·exp((1−q)u) and the JVP
+     * exp((1−q)u)·u̇ (the same slope, so forward and reverse mode agree), written with differentiable ops (so
+     * second order works). Composing expm1 would be exact in value but its derivative 1 + expm1(v) cancels when
+     * x^{1−q} is tiny (relative error 1e-8 at x^{1−q} = 1e-8); exp(v) does not.
      */
     public static Tensor lnQOfLog(Tensor logX, double q) {
         checkQ(q);
@@ -65,7 +66,8 @@ public final class Tsallis {
         if (a == 0.0) return logX;
         return CustomOp.of("ln_q",
                 in -> in[0].mul(a).expm1().div(a),
-                (g, in, out) -> new Tensor[] {g.mul(in[0].mul(a).exp())}).apply(logX);
+                (g, in, out) -> new Tensor[] {g.mul(in[0].mul(a).exp())},
+                (t, in, out) -> t[0].mul(in[0].mul(a).exp())).apply(logX);
     }
 
     /**

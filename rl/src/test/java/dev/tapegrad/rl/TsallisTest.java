@@ -9,11 +9,13 @@ import dev.tapegrad.Autograd;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.check.Gen;
 import dev.tapegrad.check.GradCheck;
+import dev.tapegrad.check.JvpCheck;
 import dev.tapegrad.check.Property;
 import dev.tapegrad.check.TensorGen;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** ln_q: identities, accuracy near q = 1, x = 1 and x = 0, derivative and gradient checks. */
+/** ln_q: identities, accuracy near q = 1, x = 1 and x = 0, derivative, gradient and forward-mode checks. */
 class TsallisTest {
     private static final Gen<Double> X = TensorGen.values(0.01, 10);
     private static final Gen<Double> Q = TensorGen.values(0, 2);
@@ -88,6 +90,23 @@ class TsallisTest {
                     GradCheck.checkSecondOrder(x -> Tsallis.lnQ(x, q), p.first());
                     GradCheck.check(u -> Tsallis.lnQOfLog(u, q), p.first().log());
                 });
+    }
+
+    /**
+     * Forward mode through the ln_q op: its JVP e^{(1−q)u}·u̇ matches central differences and its backward
+     * (transpose identity), and keeps full relative accuracy where x^{1−q} is tiny.
+     */
+    @Test
+    void lnQOfLogHasAJvpConsistentWithItsBackward() {
+        Property.forAll(Gen.pair(TensorGen.tensors(TensorGen.shapes(0, 3, 1, 4), TensorGen.values(-6, 1)), Q))
+                .tries(50).check(p -> JvpCheck.check(us -> Tsallis.lnQOfLog(us.get(0), p.second()), List.of(p.first()),
+                        GradCheck.Options.DEFAULT));
+        double q = 0.5;
+        Tensor u = Tensor.of(new double[] {-80, -1, 0.5});
+        Tensor v = Tensor.of(new double[] {2, -1, 3});
+        double[] t = Autograd.jvp(x -> Tsallis.lnQOfLog(x, q), u, v).tangent().toDoubleArray();
+        double[] us = u.toDoubleArray(), vs = v.toDoubleArray();
+        for (int i = 0; i < us.length; i++) assertEquals(Math.exp((1 - q) * us[i]) * vs[i], t[i], 1e-15 * Math.abs(t[i]));
     }
 
     /** The derivative is continuous in q at q = 1: x^{−q} on both sides, 1/x at q = 1. */
