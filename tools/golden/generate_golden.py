@@ -20,10 +20,32 @@ Each case is a record of lines (tokens separated by single spaces, '#' starts a 
     output <tensor>                  op(inputs)
     cotangent <tensor>               c, of the output's shape
     grad <name> <tensor>             d/d<name> of sum(output * c)
+    tangent <name> <tensor>          v_<name>, a direction for each input that has a grad line (optional)
+    jvp <tensor>                     J·v = sum over those inputs of d output/d<name> · v_<name> (with tangents)
+    jvpsource <how>                  how the jvp was computed: forward_ad or transposed_vjp (with tangents)
     end
 
 where <tensor> is `<dtype> <size> <size> ... : <value> <value> ...` (row-major; a scalar has no sizes) and
 dtype is f64, i32 or bool (0/1). Floats are printed with repr(), which round-trips exactly.
+
+Forward mode (the tangent, jvp and jvpsource lines). The tangents are drawn from their own torch.Generator
+(seed TANGENT_SEED), after each case's cotangent, so adding them changed none of the other values. Each JVP is
+computed twice, independently of tapegrad:
+  forward_ad      PyTorch's forward-mode AD (torch.autograd.forward_ad: dual_level, make_dual, unpack_dual);
+  transposed_vjp  the transpose of PyTorch's reverse mode: u -> Jᵀu is linear, so J·v = d/du <Jᵀu, v>
+                  exactly (double backward), the same construction as torch.autograd.functional.jvp.
+The two must agree to JVP_AGREEMENT (times 1 + the JVP's largest |entry|) or the generation fails; in the
+committed fixtures they agree to a few ulps on every case. The forward_ad value is recorded; transposed_vjp is
+recorded only where torch has no forward-mode formula (NotImplementedError). With torch 1.13 that is no case
+of these files: every op here has a forward-mode formula, and the script prints any case that falls back.
+When torch has neither (no forward formula and no double backward, e.g. cdist, grid_sample, ctc_loss in
+1.13), the generation fails rather than record an approximate JVP.
+Where torch 1.13's forward mode is weak (found by comparing the two ways; none of it is hit by these cases,
+which stay away from such points): on an input outside the domain it expects, forward mode does not see the
+projection its own VJP applies. linalg.cholesky and linalg.eigh use the tangent as given while their VJPs
+take the symmetric part, so with a non-symmetric tangent the JVPs disagree (eigenvectors by O(1)); give them
+symmetric tangents. At non-differentiable points the two pick different values: std of a constant
+tensor has JVP 0 in forward mode and NaN by the VJP.
 
 Inputs are kept away from kinks and ties (|x| small for abs/relu/norm-1, near-equal values for max/min and
 maximum/minimum, clamp bounds) so that PyTorch's choice of subgradient never matters.
@@ -33,6 +55,7 @@ import math
 import os
 
 import torch
+import torch.autograd.forward_ad as fwAD
 import torch.nn.functional as F
 
 SEED = 20240611
@@ -42,6 +65,10 @@ MARGIN = 0.1  # minimum distance of an input from a kink
 
 torch.manual_seed(SEED)
 torch.set_default_dtype(torch.float64)
+TANGENT_SEED = 20261208
+TANGENTS = torch.Generator().manual_seed(TANGENT_SEED)  # its own stream: the SEED stream is not disturbed
+JVP_AGREEMENT = 1e-12  # max |forward-mode JVP - transposed VJP| / (1 + max |JVP|) allowed for a case
+FORWARD_AD_MISSING = {}  # case name -> torch's message, for the cases whose JVP is the transposed VJP
 
 FAMILIES = {}  # family -> list of record strings
 
@@ -73,6 +100,48 @@ def require_gap(values, what, gap=1e-3):
         raise AssertionError("near tie in " + what)
 
 
+# ------------------------------------------------------------------------------------------- forward mode
+
+def forward_ad_jvp(fn, names, tensors, tangents):
+    """J·v by PyTorch's forward-mode AD: fn on dual numbers (primal, tangent) for the inputs with a tangent."""
+    with fwAD.dual_level():
+        args = [fwAD.make_dual(t.detach(), tangents[n]) if n in tangents else t.detach()
+                for n, t in zip(names, tensors)]
+        primal, tangent = fwAD.unpack_dual(fn(*args))
+        return torch.zeros_like(primal) if tangent is None else tangent.detach().clone()
+
+
+def transposed_vjp_jvp(fn, names, tensors, tangents):
+    """J·v as the transpose of PyTorch's reverse mode: the VJP u ↦ Jᵀu is linear in u, so
+    d/du ⟨Jᵀu, v⟩ = J·v exactly, whatever u is (the double-backward trick; u = 0 here)."""
+    args = [t.detach().requires_grad_(n in tangents) for n, t in zip(names, tensors)]
+    out = fn(*args)
+    u = torch.zeros(out.shape, requires_grad=True)
+    wrt = [a for n, a in zip(names, args) if n in tangents]
+    vjps = torch.autograd.grad(out, wrt, u, create_graph=True, allow_unused=True)
+    inner = sum((g * tangents[n]).sum() for n, g in zip(tangents, vjps) if g is not None)
+    # A VJP that does not depend on u (pow with exponent 0: Jᵀu = 0) leaves nothing to differentiate.
+    jvp = torch.autograd.grad(inner, u, allow_unused=True)[0] if torch.is_tensor(inner) and inner.requires_grad else None
+    return torch.zeros(out.shape) if jvp is None else jvp.detach()
+
+
+def reference_jvp(name, fn, names, tensors, tangents):
+    """The JVP to record and how it was made: forward-mode AD where torch has a formula for the op, else the
+    transposed VJP. Both are computed for every case and must agree (within JVP_AGREEMENT), so each is a check
+    of the other."""
+    transposed = transposed_vjp_jvp(fn, names, tensors, tangents)
+    try:
+        forward = forward_ad_jvp(fn, names, tensors, tangents)
+    except NotImplementedError as e:
+        FORWARD_AD_MISSING.setdefault(name, str(e).splitlines()[0])
+        return transposed, "transposed_vjp"
+    scale = 1.0 + transposed.abs().max().item() if transposed.numel() else 1.0
+    gap = (forward - transposed).abs().max().item() if transposed.numel() else 0.0
+    if forward.shape != transposed.shape or not gap <= JVP_AGREEMENT * scale:
+        raise AssertionError("%s: forward-mode JVP and transposed VJP differ by %r (scale %r)" % (name, gap, scale))
+    return forward, "forward_ad"
+
+
 # ------------------------------------------------------------------------------------------- records
 
 def fmt_tensor(t):
@@ -95,7 +164,8 @@ def fmt_param(v):
 
 
 def case(family, name, op, fn, inputs, params=None, diff=None):
-    """Records one case: out = fn(*inputs); grads of sum(out * c) w.r.t. the float inputs (or `diff`)."""
+    """Records one case: out = fn(*inputs); grads of sum(out * c) w.r.t. the float inputs (or `diff`); the JVP
+    of fn at the inputs along tangents (one per differentiable input) drawn from TANGENTS."""
     names = list(inputs)
     tensors = [inputs[n].detach().clone() for n in names]
     if diff is None:
@@ -106,6 +176,8 @@ def case(family, name, op, fn, inputs, params=None, diff=None):
     cot = torch.randn(out.shape)
     wrt = [t for n, t in zip(names, tensors) if n in diff]
     grads = torch.autograd.grad(out, wrt, cot, allow_unused=False) if wrt else []
+    tangents = {n: torch.randn(t.shape, generator=TANGENTS) for n, t in zip(names, tensors) if n in diff}
+    jvp, source = reference_jvp(name, fn, names, tensors, tangents) if tangents else (None, None)
     lines = ["case " + name, "op " + op]
     for k, v in (params or {}).items():
         vs = v if isinstance(v, (list, tuple)) else [v]
@@ -114,6 +186,10 @@ def case(family, name, op, fn, inputs, params=None, diff=None):
     lines.append("output " + fmt_tensor(out.detach()))
     lines.append("cotangent " + fmt_tensor(cot))
     lines += ["grad %s %s" % (n, fmt_tensor(g)) for n, g in zip(diff, grads)]
+    if jvp is not None:
+        lines += ["tangent %s %s" % (n, fmt_tensor(v)) for n, v in tangents.items()]
+        lines.append("jvp " + fmt_tensor(jvp))
+        lines.append("jvpsource " + source)
     lines.append("end")
     FAMILIES.setdefault(family, []).append("\n".join(lines))
 
@@ -375,11 +451,14 @@ def main():
             f.write("# Golden values for tapegrad, family '%s': %d cases.\n" % (family, len(records)))
             f.write("# Generated by tools/golden/generate_golden.py with torch %s, seed %d, float64.\n"
                     % (torch.__version__, SEED))
+            f.write("# Tangents (forward mode) from a separate generator, seed %d.\n" % TANGENT_SEED)
             f.write("# Do not edit by hand; re-run the generator.\n\n")
             f.write("\n\n".join(records) + "\n")
         total += len(records)
         print("%-45s %3d cases %7d bytes" % (os.path.relpath(path, ROOT), len(records), os.path.getsize(path)))
     print("total", total, "cases")
+    for name, why in FORWARD_AD_MISSING.items():
+        print("JVP of %s is the transposed VJP: %s" % (name, why))
 
 
 if __name__ == "__main__":

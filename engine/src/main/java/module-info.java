@@ -7,5 +7,6 @@ module dev.tapegrad.engine {
 
     exports dev.tapegrad;
     exports dev.tapegrad.check;
+    exports dev.tapegrad.curvature;
     exports dev.tapegrad.io;
 }

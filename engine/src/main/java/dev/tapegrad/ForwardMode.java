@@ -24,10 +24,6 @@ final class ForwardMode {
             tangents[i] = t;
         }
         if (tangents == null || !out.dtype().isFloating()) return; // masks and indices carry no tangent
-        if (jvp == null) {
-            throw new UnsupportedOperationException("forward mode: op '" + op + "' has no JVP rule, so the tangent"
-                    + " of its output (shape " + Shapes.str(out.shape) + ") cannot be computed");
-        }
         Tensor t;
         s.inJvpRule = true;
         try {

@@ -104,6 +104,25 @@ public final class OpDef {
         return Tape.record(name, out, inputs, saved, vjp, jvp);
     }
 
+    /**
+     * Records an op with several outputs (a decomposition): one tape node per output, each with its own VJP and
+     * JVP rule (VJPs are linear, so the contributions of the outputs a loss uses add up, and an unused output
+     * contributes nothing). Every node is created before any JVP rule runs, so that a rule reading another
+     * output sees it on the tape (reverse over forward), whatever the order of the outputs.
+     */
+    Tensor[] record(Tensor[] outs, Tensor[] inputs, Tensor[] saved, Rule[] vjps, JvpRule[] jvps) {
+        Tape.State s = Tape.state();
+        boolean inRule = s.inJvpRule, tangents = s.dualLevel != 0 && !inRule;
+        s.inJvpRule = true; // the nodes first, without tangents
+        try {
+            for (int i = 0; i < outs.length; i++) record(outs[i], inputs, saved, vjps[i], jvps[i]);
+        } finally {
+            s.inJvpRule = inRule;
+        }
+        if (tangents) for (int i = 0; i < outs.length; i++) ForwardMode.propagate(name, outs[i], inputs, jvps[i], s);
+        return outs;
+    }
+
     /** {@link #record} for an op of one input, with rules ḡ ↦ ḡ·∂out/∂x and ẋ ↦ ∂out/∂x·ẋ. */
     Tensor record(Tensor out, Tensor input, Tensor[] saved, java.util.function.UnaryOperator<Tensor> vjp,
                   java.util.function.UnaryOperator<Tensor> jvp) {

@@ -15,7 +15,8 @@ public final class Primitives {
 
     /** The classes that declare ops, in the order the reference lists them. */
     private static final List<Class<?>> FAMILIES = List.of(UnaryOps.class, BinaryOps.class, ReduceOps.class, SoftmaxOps.class,
-            NormOps.class, LinearOps.class, LinalgOps.class, ViewOps.class, IndexOps.class);
+            NormOps.class, LinearOps.class, LinalgOps.class, ViewOps.class, IndexOps.class, MatrixSolveOps.class,
+            MatrixDecompositionOps.class);
 
     private static volatile List<OpDef> all;
 

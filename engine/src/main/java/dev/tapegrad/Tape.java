@@ -59,6 +59,7 @@ final class Tape {
      *               {@link DualLevel} is open and an input carries a tangent
      */
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule, JvpRule jvp) {
+        java.util.Objects.requireNonNull(jvp, () -> op + ": missing JVP rule");
         State s = STATE.get();
         if (s.anomaly) checkForward(op, out, inputs);
         if (s.recording && out.dtype().isFloating()) { // masks and indices carry no gradient
@@ -72,16 +73,6 @@ final class Tape {
         // After the node: a JVP rule that reads the output must see it on the tape (reverse over forward).
         if (s.dualLevel != 0 && !s.inJvpRule) ForwardMode.propagate(op, out, inputs, jvp, s);
         return out;
-    }
-
-    /** An op not yet given a JVP rule: forward mode through it fails with a message naming the op. */
-    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Rule rule) {
-        return record(op, out, inputs, saved, rule, null);
-    }
-
-    /** Convenience for ops with one input. */
-    static Tensor record(String op, Tensor out, Tensor input, Tensor[] saved, Rule rule) {
-        return record(op, out, new Tensor[] {input}, saved, rule, null);
     }
 
     /**

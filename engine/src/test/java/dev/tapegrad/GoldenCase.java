@@ -13,10 +13,13 @@ import java.util.Map;
 
 /**
  * One record of a golden fixture file written by {@code tools/golden/generate_golden.py}: an op, its
- * parameters and inputs, the expected output, a cotangent c and the expected gradients of Σ(output·c).
+ * parameters and inputs, the expected output, a cotangent c and the expected gradients of Σ(output·c), and
+ * optionally tangents vᵢ of the differentiable inputs with the expected Jacobian-vector product Σᵢ ∂output/∂xᵢ·vᵢ.
  *
- * <p>The format is line oriented ({@code case / op / param / input / output / cotangent / grad / end}, see
- * the generator's docstring); a tensor is written {@code <dtype> <sizes...> : <values...>}.
+ * <p>The format is line oriented ({@code case / op / param / input / output / cotangent / grad / tangent / jvp /
+ * jvpsource / end}, see the generator's docstring); a tensor is written {@code <dtype> <sizes...> : <values...>}.
+ * The forward-mode lines are optional (a record without them has no tangents and a null {@code jvp}); when
+ * present there is one tangent per input with a grad line, of that input's shape, and a jvp of the output's shape.
  *
  * @param source    file and line where the record starts, for messages
  * @param name      unique case name
@@ -26,9 +29,16 @@ import java.util.Map;
  * @param output    expected op(inputs)
  * @param cotangent c, of the output's shape
  * @param grads     input name to the expected ∂Σ(output·c)/∂input; these inputs require grad
+ * @param tangents  input name to its tangent vᵢ (the inputs of {@code grads}), or empty
+ * @param jvp       expected Σᵢ ∂output/∂xᵢ·vᵢ, or null when the record has no tangents
+ * @param jvpSource how the generator computed {@code jvp} ({@code forward_ad} or {@code transposed_vjp}), or null
  */
 record GoldenCase(String source, String name, String op, Map<String, String[]> params, Map<String, Value> inputs,
-                  Value output, Value cotangent, Map<String, Value> grads) {
+                  Value output, Value cotangent, Map<String, Value> grads, Map<String, Value> tangents, Value jvp,
+                  String jvpSource) {
+
+    /** The ways the generator may have computed a JVP (see its docstring). */
+    static final List<String> JVP_SOURCES = List.of("forward_ad", "transposed_vjp");
 
     /** A tensor literal: dtype token ({@code f64}, {@code i32} or {@code bool}), shape and row-major values. */
     record Value(String dtype, int[] shape, double[] values) {
@@ -121,6 +131,9 @@ record GoldenCase(String source, String name, String op, Map<String, String[]> p
                     case "output" -> b.output = value(where, tok, 1);
                     case "cotangent" -> b.cotangent = value(where, tok, 1);
                     case "grad" -> b.grads.put(tok[1], value(where, tok, 2));
+                    case "tangent" -> b.tangents.put(tok[1], value(where, tok, 2));
+                    case "jvp" -> b.jvp = value(where, tok, 1);
+                    case "jvpsource" -> b.jvpSource = tok[1];
                     case "end" -> {
                         cases.add(b.build(where));
                         b = null;
@@ -152,8 +165,10 @@ record GoldenCase(String source, String name, String op, Map<String, String[]> p
         final String source, name;
         String op;
         final Map<String, String[]> params = new LinkedHashMap<>();
-        final Map<String, Value> inputs = new LinkedHashMap<>(), grads = new LinkedHashMap<>();
-        Value output, cotangent;
+        final Map<String, Value> inputs = new LinkedHashMap<>(), grads = new LinkedHashMap<>(),
+                tangents = new LinkedHashMap<>();
+        Value output, cotangent, jvp;
+        String jvpSource;
 
         Builder(String source, String name) {
             this.source = source;
@@ -167,7 +182,35 @@ record GoldenCase(String source, String name, String op, Map<String, String[]> p
             if (!inputs.keySet().containsAll(grads.keySet())) {
                 throw new IllegalStateException(where + ": case " + name + " has a grad for an unknown input");
             }
-            return new GoldenCase(source, name, op, params, inputs, output, cotangent, grads);
+            checkForwardMode(where);
+            return new GoldenCase(source, name, op, params, inputs, output, cotangent, grads, tangents, jvp, jvpSource);
+        }
+
+        /** The forward-mode lines are all absent, or complete and consistent with the inputs and output. */
+        private void checkForwardMode(String where) {
+            String at = where + ": case " + name + " ";
+            if (tangents.isEmpty() && jvp == null && jvpSource == null) return;
+            if (jvp == null || jvpSource == null || tangents.isEmpty()) {
+                throw new IllegalStateException(at + "needs all of 'tangent', 'jvp' and 'jvpsource' or none of them");
+            }
+            if (!tangents.keySet().equals(grads.keySet())) {
+                throw new IllegalStateException(at + "has tangents for " + tangents.keySet()
+                        + " but grads for " + grads.keySet() + " (one tangent per differentiable input)");
+            }
+            tangents.forEach((input, t) -> {
+                if (!Arrays.equals(t.shape(), inputs.get(input).shape()) || !t.dtype().equals("f64")) {
+                    throw new IllegalStateException(at + "tangent " + input + " (" + t.dtype() + " "
+                            + Arrays.toString(t.shape()) + ") does not match its input (" + inputs.get(input).dtype()
+                            + " " + Arrays.toString(inputs.get(input).shape()) + ")");
+                }
+            });
+            if (!Arrays.equals(jvp.shape(), output.shape())) {
+                throw new IllegalStateException(at + "jvp shape " + Arrays.toString(jvp.shape())
+                        + " differs from the output's " + Arrays.toString(output.shape()));
+            }
+            if (!JVP_SOURCES.contains(jvpSource)) {
+                throw new IllegalStateException(at + "unknown jvpsource '" + jvpSource + "', expected one of " + JVP_SOURCES);
+            }
         }
     }
 }

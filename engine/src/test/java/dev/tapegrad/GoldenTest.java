@@ -30,7 +30,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Compares tapegrad with values computed independently by PyTorch (float64): for every fixture case, the
  * forward output (exact shape, values within {@link #RTOL}/{@link #ATOL}) and, after
- * {@code output.backward(c)}, the gradient cᵀ·∂output/∂input of every differentiable input.
+ * {@code output.backward(c)}, the gradient cᵀ·∂output/∂input of every differentiable input; and, for every
+ * case with tangents, the forward-mode {@link Autograd#jvp} Σᵢ ∂output/∂xᵢ·vᵢ (the other inputs held fixed)
+ * at the same tolerances.
  *
  * <p>The fixtures live in {@code src/test/resources/golden/} and are made by
  * {@code tools/golden/generate_golden.py}; no Python is needed here. {@link #OPS} maps each fixture op name
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class GoldenTest {
     /** The fixture families, one file each; a missing file fails the test. */
-    static final List<String> FAMILIES = List.of("unary", "binary", "reduce", "softmax", "linalg", "index", "movement");
+    static final List<String> FAMILIES = List.of("unary", "binary", "reduce", "softmax", "linalg", "index", "movement",
+            "linalg_decomp");
 
     /**
      * |got − expected| ≤ ATOL + RTOL·|expected|. Both libraries compute in float64 with (nearly) correctly
@@ -115,7 +118,33 @@ class GoldenTest {
             Map.entry("flatten", (c, in) -> in[0].flatten(c.integer("start"), c.integer("end"))),
             Map.entry("select", (c, in) -> in[0].select(c.integer("axis"), c.integer("index"))),
             Map.entry("unsqueeze", (c, in) -> in[0].unsqueeze(c.integer("axis"))),
-            Map.entry("squeeze", (c, in) -> in[0].squeeze(c.integer("axis"))));
+            Map.entry("squeeze", (c, in) -> in[0].squeeze(c.integer("axis"))),
+            // Linalg (tools/golden/generate_linalg.py); an op with several outputs has one entry per output
+            Map.entry("solve", (c, in) -> Linalg.solve(in[0], in[1])),
+            Map.entry("triangularSolve", (c, in) -> Linalg.triangularSolve(in[0], in[1], triangularOptions(c))),
+            Map.entry("inverse", (c, in) -> Linalg.inverse(in[0])),
+            Map.entry("det", (c, in) -> Linalg.det(in[0])),
+            Map.entry("logdet", (c, in) -> Linalg.logdet(in[0])),
+            Map.entry("slogdet", (c, in) -> {
+                Linalg.SlogDet r = Linalg.slogdet(in[0]);
+                return r.sign().mul(r.logAbsDet()); // the sign's value, and log|det|'s derivatives
+            }),
+            Map.entry("cholesky", (c, in) -> Linalg.cholesky(in[0])),
+            Map.entry("qr.q", (c, in) -> Linalg.qr(in[0]).q()),
+            Map.entry("qr.r", (c, in) -> Linalg.qr(in[0]).r()),
+            Map.entry("eigh.values", (c, in) -> Linalg.eigh(in[0]).values()),
+            Map.entry("eigh.vectors", (c, in) -> Linalg.eigh(in[0]).vectors()),
+            Map.entry("svd.u", (c, in) -> Linalg.svd(in[0]).u()),
+            Map.entry("svd.s", (c, in) -> Linalg.svd(in[0]).s()),
+            Map.entry("svd.vh", (c, in) -> Linalg.svd(in[0]).vh()));
+
+    /** The 'upper', 'left' and 'unit' params of a triangularSolve case. */
+    private static Linalg.TriangularSolveOptions triangularOptions(GoldenCase c) {
+        var b = Linalg.TriangularSolveOptions.builder(c.flag("upper") ? Linalg.Triangle.UPPER : Linalg.Triangle.LOWER);
+        if (!c.flag("left")) b.right();
+        if (c.flag("unit")) b.unitDiagonal();
+        return b.build();
+    }
 
     private static OpCall unary(UnaryOperator<Tensor> f) {
         return (c, in) -> f.apply(in[0]);
@@ -162,19 +191,28 @@ class GoldenTest {
     }
 
     /**
-     * One dynamic test per case, per family. The container "strided" repeats every case that has a float
-     * input with two or more non-trivial axes, giving those inputs as non-contiguous views, so the strided
-     * paths of the kernels and rules are checked against the same values.
+     * One dynamic test per case, per family, and one more named "{@code <case> jvp}" for each case with a
+     * JVP. The container "strided" repeats every case that has a float input with two or more non-trivial
+     * axes, giving those inputs (and their tangents) as non-contiguous views, so the strided paths of the
+     * kernels and rules are checked against the same values.
      */
     @TestFactory
     Stream<DynamicNode> matchesPyTorch() {
         Map<String, List<GoldenCase>> byFamily = load();
         Stream<DynamicNode> contiguous = byFamily.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(
-                e.getKey(), e.getValue().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, false)))));
+                e.getKey(), e.getValue().stream().flatMap(c -> tests(c, false))));
         Stream<DynamicTest> strided = byFamily.values().stream().flatMap(List::stream)
                 .filter(c -> c.inputs().values().stream().anyMatch(GoldenTest::stridable))
-                .map(c -> DynamicTest.dynamicTest(c.name() + " (strided)", () -> check(c, true)));
+                .flatMap(c -> tests(c, true));
         return Stream.concat(contiguous, Stream.of(DynamicContainer.dynamicContainer("strided", strided)));
+    }
+
+    /** The value-and-VJP test of a case and, when it has a JVP, its JVP test. */
+    private static Stream<DynamicTest> tests(GoldenCase c, boolean strided) {
+        String suffix = strided ? " (strided)" : "";
+        DynamicTest values = DynamicTest.dynamicTest(c.name() + suffix, () -> check(c, strided));
+        if (c.jvp() == null) return Stream.of(values);
+        return Stream.of(values, DynamicTest.dynamicTest(c.name() + " jvp" + suffix, () -> checkJvp(c, strided)));
     }
 
     /** Float inputs with two or more axes of size &gt; 1 can be given as a transposed (non-contiguous) view. */
@@ -185,6 +223,56 @@ class GoldenTest {
     /** Reverses the axes: its own inverse. */
     private static int[] reversed(int rank) {
         return IntStream.range(0, rank).map(i -> rank - 1 - i).toArray();
+    }
+
+    /** A non-contiguous view holding v's values: {@code leaf.permute(reversed)} of a leaf holding them transposed. */
+    private static Tensor stridedView(GoldenCase.Value v) {
+        int[] r = reversed(v.shape().length);
+        return v.toTensor().permute(r).contiguous().permute(r);
+    }
+
+    /**
+     * Checks a case's JVP: {@link Autograd#jvp} of the op call with the case's tangents on the inputs that have
+     * one (the others are held fixed), output and tangent against the fixture. With {@code strided}, stridable
+     * inputs and their tangents are given as non-contiguous views.
+     */
+    static void checkJvp(GoldenCase c, boolean strided) {
+        String where = c.name() + " (" + c.source() + ", reference by " + c.jvpSource() + "): ";
+        OpCall call = OPS.get(c.op());
+        if (call == null) fail(where + "op '" + c.op() + "' has no entry in GoldenTest.OPS");
+        List<String> names = new ArrayList<>(c.inputs().keySet());
+        Tensor[] fixed = new Tensor[names.size()];
+        boolean[] permuted = new boolean[names.size()];
+        List<Integer> moving = new ArrayList<>();
+        List<Tensor> primals = new ArrayList<>(), tangents = new ArrayList<>();
+        for (int i = 0; i < fixed.length; i++) {
+            GoldenCase.Value v = c.inputs().get(names.get(i)), t = c.tangents().get(names.get(i));
+            permuted[i] = strided && stridable(v);
+            Tensor x = permuted[i] ? stridedView(v) : v.toTensor();
+            if (t == null) {
+                fixed[i] = x;
+            } else {
+                moving.add(i);
+                primals.add(x);
+                tangents.add(permuted[i] ? stridedView(t) : t.toTensor());
+            }
+        }
+        Autograd.Jvp r;
+        try {
+            r = Autograd.jvp(xs -> {
+                Tensor[] in = fixed.clone();
+                for (int k = 0; k < moving.size(); k++) in[moving.get(k)] = xs.get(k);
+                for (int i = 0; i < in.length; i++) {
+                    if (permuted[i]) assertTrue(!in[i].isContiguous(), where + "a strided input should not be contiguous");
+                }
+                return List.of(call.apply(c, in));
+            }, primals, tangents);
+        } catch (RuntimeException e) {  // e.g. an op without a JVP rule: say which case hit it
+            throw new org.opentest4j.AssertionFailedError(where + e, e);
+        }
+        assertEquals(DType.FLOAT64, r.output().dtype(), where + "output dtype");
+        assertClose(where + "output", c.output(), r.output());
+        assertClose(where + "jvp", c.jvp(), r.tangent());
     }
 
     /**
@@ -210,6 +298,7 @@ class GoldenTest {
         Tensor out = call.apply(c, in);
         assertEquals(DType.FLOAT64, out.dtype(), where + "output dtype");
         assertClose(where + "output", c.output(), out);
+        if (c.grads().isEmpty()) return; // a forward-only case
         out.backward(c.cotangent().toTensor());
         for (int i = 0; i < in.length; i++) {
             GoldenCase.Value expected = c.grads().get(names.get(i));
@@ -253,6 +342,59 @@ class GoldenTest {
         untested.removeAll(seenOps);
         assertTrue(untested.isEmpty(), "ops in GoldenTest.OPS without a golden case: " + untested);
         assertTrue(count >= 100, "only " + count + " golden cases were found");
+    }
+
+    /**
+     * The JVP check cannot silently disappear: every case with a differentiable input carries a JVP, at least
+     * {@link #MIN_JVP_CASES} do, and every op of the table has one.
+     */
+    @Test
+    void fixturesCarryJvps() {
+        int withJvp = 0;
+        Set<String> opsWithJvp = new HashSet<>();
+        for (List<GoldenCase> cases : load().values()) {
+            for (GoldenCase c : cases) {
+                if (c.jvp() == null) {
+                    assertTrue(c.grads().isEmpty(), c.name() + " has differentiable inputs but no jvp line");
+                    continue;
+                }
+                withJvp++;
+                opsWithJvp.add(c.op());
+            }
+        }
+        assertTrue(withJvp >= MIN_JVP_CASES, "only " + withJvp + " golden cases carry a JVP, expected " + MIN_JVP_CASES);
+        Set<String> without = new TreeSet<>(OPS.keySet());
+        without.removeAll(opsWithJvp);
+        assertTrue(without.isEmpty(), "ops in GoldenTest.OPS without a golden JVP: " + without);
+    }
+
+    /** The fixtures hold 153 cases, all with a JVP; a regeneration that dropped most of them fails. */
+    static final int MIN_JVP_CASES = 150;
+
+    /** The JVP check must be able to fail: a perturbed JVP, or a perturbed tangent, is rejected. */
+    @Test
+    void jvpCheckRejectsASmallError() {
+        GoldenCase c = load().get("binary").stream().filter(k -> k.name().equals("mul.3x1x4_2x4")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("a", "b"), List.copyOf(c.tangents().keySet()));
+        checkJvp(c, false);
+        checkJvp(c, true);
+        GoldenCase badJvp = new GoldenCase(c.source(), c.name(), c.op(), c.params(), c.inputs(), c.output(),
+                c.cotangent(), c.grads(), c.tangents(), perturbed(c.jvp(), 5), c.jvpSource());
+        assertThrowsAssertion(() -> checkJvp(badJvp, false));
+        assertThrowsAssertion(() -> checkJvp(badJvp, true));
+        Map<String, GoldenCase.Value> tangents = new java.util.LinkedHashMap<>(c.tangents());
+        tangents.put("b", perturbed(tangents.get("b"), 3));
+        GoldenCase badTangent = new GoldenCase(c.source(), c.name(), c.op(), c.params(), c.inputs(), c.output(),
+                c.cotangent(), c.grads(), tangents, c.jvp(), c.jvpSource());
+        assertThrowsAssertion(() -> checkJvp(badTangent, false));
+    }
+
+    /** v with element i scaled by 1 + 1e-8 (far above the tolerance, far below anything a reader would see). */
+    private static GoldenCase.Value perturbed(GoldenCase.Value v, int i) {
+        double[] values = v.values().clone();
+        values[i] *= 1 + 1e-8;
+        return new GoldenCase.Value(v.dtype(), v.shape(), values);
     }
 
     /** The comparison itself must be able to fail: a perturbed output is rejected. */

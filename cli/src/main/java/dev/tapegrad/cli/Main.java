@@ -10,6 +10,7 @@ import dev.tapegrad.examples.BackwardAndTape;
 import dev.tapegrad.examples.CharTransformer;
 import dev.tapegrad.examples.ColdStartTable;
 import dev.tapegrad.examples.CustomOpExample;
+import dev.tapegrad.examples.DigitsCurvature;
 import dev.tapegrad.examples.DigitsMlp;
 import dev.tapegrad.examples.HessianVectorProduct;
 import dev.tapegrad.examples.HolderPoSchedule;
@@ -203,8 +204,8 @@ public final class Main {
                 cli -> cli.string("op", "matmul", "the op (see --list)").integer("cases", 5, 1, "random input draws")
                         .flag("list", "list the op names and exit"),
                 Main::gradcheckJob);
-        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, safestep, tour);"
-                        + " --seed reseeds hvp, customop, charlm and safestep",
+        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, tour, curvature, safestep);"
+                        + " --seed reseeds hvp, customop, charlm, curvature and safestep",
                 cli -> cli.choice("name", "tensors", "which example", EXAMPLES.keySet().toArray(String[]::new)),
                 Main::example);
         String bench = "the benchmark suite (JMH vs PyTorch/NumPy): prints the command, --run runs it";
@@ -508,6 +509,9 @@ public final class Main {
             CharTransformer.run(new CharTransformer.Config(d.steps(), d.batch(), d.context(), d.embed(), d.layers(), d.lr(), seed), true);
         }));
         EXAMPLES.put("holder", new Example(() -> HolderPoSchedule.main(new String[0]), null));
+        // curvature writes its charts into a new runs/curvature-<time> folder and prints where
+        EXAMPLES.put("curvature", new Example(() -> curvature(DigitsCurvature.Config.defaults()),
+                seed -> curvature(DigitsCurvature.Config.defaults().withSeed(seed))));
         EXAMPLES.put("safestep", new Example(() -> SafeStepSpike.main(new String[0]), SafeStepSpike::runSeeded));
         EXAMPLES.put("tour", new Example(() -> {
             try {
@@ -516,6 +520,14 @@ public final class Main {
                 throw new java.io.UncheckedIOException(e);
             }
         }, null));
+    }
+
+    private static void curvature(DigitsCurvature.Config c) {
+        try {
+            DigitsCurvature.runAndWrite(c, null, true);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Job example(Cli.Values v, PrintStream stdout) {

@@ -74,6 +74,19 @@ class OpTableTest {
                 })));
     }
 
+    /**
+     * Every declaration is checked: it has op-table examples, or it is an internal op (a fused backward, with no
+     * Tensor method of its own) whose declaration says so and whose rules its family's test checks.
+     */
+    @Test
+    void everyDeclarationHasExamplesAndTheTableHasNothingElse() {
+        for (var d : Primitives.all()) {
+            assertTrue(!d.examples().isEmpty() || d.doc().startsWith("internal:"),
+                    "op " + d.name() + " is declared without op-table examples");
+        }
+        assertEquals(declaredEntries().count(), OpTable.all().size(), "op-table entries that come from no declaration");
+    }
+
     private static Stream<OpInfo> declaredEntries() {
         return Primitives.all().stream().flatMap(d -> d.examples().stream());
     }
@@ -98,7 +111,10 @@ class OpTableTest {
     @Test
     void tableHasNoStaleNames() {
         Set<String> methods = Stream.of(Tensor.class.getMethods()).map(Method::getName).collect(Collectors.toSet());
-        for (OpInfo op : OpTable.all()) assertTrue(methods.contains(op.method()), "no Tensor method " + op.method());
+        Set<String> linalg = Stream.of(dev.tapegrad.Linalg.class.getMethods()).map(Method::getName).collect(Collectors.toSet());
+        for (OpInfo op : OpTable.all()) {
+            assertTrue(methods.contains(op.method()) || linalg.contains(op.method()), "no Tensor or Linalg method " + op.method());
+        }
         for (String name : OpTable.NOT_DIFFERENTIABLE.keySet()) assertTrue(methods.contains(name), "no Tensor method " + name);
     }
 
