@@ -15,6 +15,7 @@ import dev.tapegrad.examples.DigitsMlp;
 import dev.tapegrad.examples.HessianVectorProduct;
 import dev.tapegrad.examples.HolderPoSchedule;
 import dev.tapegrad.examples.RlColdStart;
+import dev.tapegrad.examples.SafeStepSpike;
 import dev.tapegrad.examples.TensorsAndBroadcasting;
 import dev.tapegrad.examples.Tour;
 import dev.tapegrad.io.AtomicFile;
@@ -203,8 +204,8 @@ public final class Main {
                 cli -> cli.string("op", "matmul", "the op (see --list)").integer("cases", 5, 1, "random input draws")
                         .flag("list", "list the op names and exit"),
                 Main::gradcheckJob);
-        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, tour, curvature);"
-                        + " --seed reseeds hvp, customop, charlm and curvature",
+        add(m, "example", "runs one of the learner examples (tensors, backward, hvp, customop, charlm, holder, tour, curvature, safestep);"
+                        + " --seed reseeds hvp, customop, charlm, curvature and safestep",
                 cli -> cli.choice("name", "tensors", "which example", EXAMPLES.keySet().toArray(String[]::new)),
                 Main::example);
         String bench = "the benchmark suite (JMH vs PyTorch/NumPy): prints the command, --run runs it";
@@ -511,6 +512,7 @@ public final class Main {
         // curvature writes its charts into a new runs/curvature-<time> folder and prints where
         EXAMPLES.put("curvature", new Example(() -> curvature(DigitsCurvature.Config.defaults()),
                 seed -> curvature(DigitsCurvature.Config.defaults().withSeed(seed))));
+        EXAMPLES.put("safestep", new Example(() -> SafeStepSpike.main(new String[0]), SafeStepSpike::runSeeded));
         EXAMPLES.put("tour", new Example(() -> {
             try {
                 Tour.main(new String[0]);

@@ -96,6 +96,13 @@ public final class Optimizer {
         return groups.stream().map(g -> g.name).toList();
     }
 
+    /** The parameters of every group by name, in group order (for wrappers that read or restore them). */
+    Map<String, Tensor> parameters() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (Group g : groups) for (Slot s : g.slots) all.put(s.name(), s.tensor());
+        return all;
+    }
+
     /** Clears the gradient of every parameter (call before each backward: gradients accumulate). */
     public void zeroGrad() {
         for (Group g : groups) for (Slot s : g.slots) s.tensor().zeroGrad();
