@@ -111,6 +111,7 @@ public final class Autograd {
                 Tensor a = at.get(i);
                 // With createGraph the point stays connected to the caller's graph (a differentiable identity).
                 leaves[i] = createGraph && a.requiresGrad ? a.identity() : a.detach().requiresGrad(true);
+                ForwardMode.carryTangent(a, leaves[i]); // inside a DualLevel the gradient's tangent is then H·ȧ
             }
             out = f.apply(List.of(leaves));
         }
@@ -167,7 +168,7 @@ public final class Autograd {
      * outside (a module's parameters) have zero tangent. For a tangent that is itself differentiable, use a
      * {@link DualLevel} with recording on.
      *
-     * @param tangents one per primal, of its shape and dtype
+     * @param tangents one per primal, of its shape and dtype, or {@code null} for a primal held fixed (zero tangent)
      */
     public static Jvp jvp(Function<List<Tensor>, List<Tensor>> f, List<Tensor> primals, List<Tensor> tangents) {
         if (primals.size() != tangents.size()) {
@@ -177,7 +178,7 @@ public final class Autograd {
             List<Tensor> xs = new java.util.ArrayList<>();
             for (int i = 0; i < primals.size(); i++) {
                 Tensor x = primals.get(i).detach();
-                level.setTangent(x, tangents.get(i).detach());
+                if (tangents.get(i) != null) level.setTangent(x, tangents.get(i).detach());
                 xs.add(x);
             }
             List<Tensor> ys = f.apply(List.copyOf(xs));
@@ -246,7 +247,7 @@ public final class Autograd {
     private static Tensor basis(Tensor like, int j) {
         double[] v = new double[like.numel()];
         v[j] = 1;
-        return Tensor.of(v, like.shape.length == 0 ? new int[0] : like.shape).to(like.dtype());
+        return Tensor.of(v, v.length).reshape(like.shape).to(like.dtype()); // reshape: a 0-d tensor stays 0-d
     }
 
     /**

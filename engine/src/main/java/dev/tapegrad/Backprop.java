@@ -225,7 +225,8 @@ final class Backprop {
      */
     private static Tensor accumulate(Tensor previous, Tensor g, boolean createGraph) {
         if (createGraph) return previous == null ? g.clone() : previous.add(g);
-        try (var scope = Autograd.noGrad()) { // nothing recorded, so g's graph is not kept; its tangent is
+        // Nothing recorded, so g's graph is not kept; a tangent of g (forward over reverse) is still pushed on.
+        try (var scope = Autograd.noGrad()) {
             return previous == null ? g.clone() : previous.add(g);
         }
     }
@@ -251,6 +252,8 @@ final class Backprop {
             Tensor sum = accumulate(previous, g, createGraph);
             if (!createGraph) { // with createGraph the sum is on the tape, which may still read previous
                 if (sum.storage.owner instanceof MemoryScope) sum.storage.owner = Storage.GRADIENT;
+                Tensor tangent = sum.tangentAt(Tape.state().dualLevel); // outlives the scope with the gradient
+                if (tangent != null && tangent.storage.owner instanceof MemoryScope) tangent.storage.owner = null;
                 if (previous != null && previous.storage.owner == Storage.GRADIENT) {
                     previous.storage.release("when backward accumulated a new gradient in place of the one that used it");
                 }

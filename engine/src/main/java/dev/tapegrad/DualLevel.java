@@ -25,11 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * op when recording is on and their inputs require grad (reverse over forward).
  *
  * <p>A level belongs to the thread that opened it, and one level at a time may be open on a thread: nested
- * forward mode (forward over forward) is refused. Do not give tangents to a tensor that another thread's level
- * uses at the same time.
+ * forward mode (forward over forward) is refused. A tensor holds one tangent: giving a tangent to a tensor that
+ * another thread's open level has given one is refused (give each thread its own copy of a shared tensor).
  */
 public final class DualLevel implements AutoCloseable {
     private static final AtomicLong NEXT = new AtomicLong(1);
+    /** The numbers of the levels open on any thread: a tensor carrying one of their tangents is taken. */
+    private static final java.util.Set<Long> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final long id;
     private final Thread owner;
@@ -44,6 +46,7 @@ public final class DualLevel implements AutoCloseable {
         }
         id = NEXT.getAndIncrement();
         owner = Thread.currentThread();
+        OPEN.add(id);
         s.dualLevel = id;
     }
 
@@ -59,11 +62,22 @@ public final class DualLevel implements AutoCloseable {
             throw new IllegalArgumentException("setTangent: the tangent (" + Shapes.str(v.shape) + " " + v.dtype()
                     + ") must match the tensor (" + Shapes.str(x.shape) + " " + x.dtype() + ")");
         }
-        x.setTangent(v, id);
+        synchronized (x) { // one tensor, one tangent slot: refuse one that another thread's open level uses
+            long other = x.tangentLevel();
+            if (other != 0 && other != id && OPEN.contains(other)) {
+                throw new IllegalStateException("setTangent: this tensor (" + Shapes.str(x.shape) + ") carries a tangent of"
+                        + " another thread's open DualLevel; give each thread its own copy of a shared tensor");
+            }
+            x.setTangent(v, id);
+        }
         given.add(x);
     }
 
-    /** The tangent {@code y} carries at this level: J·ẋ for the tangents given; zeros when y depends on none. */
+    /**
+     * The tangent {@code y} carries at this level: J·ẋ for the tangents given; zeros when y depends on none. It
+     * is the tangent itself, not a copy, and may be a view (an expanded one when an op broadcast it): clone it
+     * before writing into it.
+     */
     public Tensor tangent(Tensor y) {
         checkOpen("tangent");
         Tensor t = y.tangentAt(id);
@@ -92,7 +106,12 @@ public final class DualLevel implements AutoCloseable {
             throw new IllegalStateException("DualLevel.close: the level belongs to thread '" + owner.getName() + "'");
         }
         closed = true;
-        for (Tensor x : given) if (x.tangentAt(id) != null) x.setTangent(null, 0);
+        for (Tensor x : given) {
+            synchronized (x) {
+                if (x.tangentAt(id) != null) x.setTangent(null, 0);
+            }
+        }
+        OPEN.remove(id);
         given.clear();
         Tape.state().dualLevel = 0;
     }

@@ -25,14 +25,42 @@ final class ForwardMode {
         }
         if (tangents == null || !out.dtype().isFloating()) return; // masks and indices carry no tangent
         Tensor t;
+        boolean outer = s.inJvpRule;
         s.inJvpRule = true;
         try {
             t = jvp.apply(tangents);
         } finally {
-            s.inJvpRule = false;
+            s.inJvpRule = outer;
         }
         if (t == null) return;
         out.setTangent(conform(op, t, out), level);
+    }
+
+    /**
+     * Gives {@code to} the tangent {@code from} carries at the open level, if any: for functional forms that
+     * run a function on fresh leaves holding the caller's values ({@link Autograd#grad(java.util.function.Function,
+     * java.util.List, boolean)}), so that forward mode sees through them.
+     */
+    static void carryTangent(Tensor from, Tensor to) {
+        long level = Tape.state().dualLevel;
+        Tensor t = from.tangentAt(level);
+        if (t != null) to.setTangent(t, level);
+    }
+
+    /**
+     * Whether a result must be computed with differentiable ops rather than by a fused kernel (which records
+     * nothing and pushes no tangent): when it will be recorded (one of {@code ts} requires grad while
+     * recording) or must carry a tangent (one of them has a tangent at the open level, as in a backward pass
+     * run forward over reverse). Fused ops with a fast path check this.
+     */
+    static boolean needsDifferentiableOps(Tensor... ts) {
+        Tape.State s = Tape.state();
+        boolean forward = s.dualLevel != 0 && !s.inJvpRule;
+        for (Tensor t : ts) {
+            if (t == null) continue;
+            if (s.recording && t.requiresGrad || forward && t.tangentAt(s.dualLevel) != null) return true;
+        }
+        return false;
     }
 
     /** The rule's result as a tangent of {@code out}: same dtype, broadcast to out's shape. */

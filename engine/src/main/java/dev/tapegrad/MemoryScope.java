@@ -81,7 +81,8 @@ public final class MemoryScope implements AutoCloseable {
 
     /**
      * Takes a tensor's memory out of every scope, so that the tensor (with every view of its storage) stays
-     * valid after the scope closes; its array leaves the pool for good. Returns the tensor. Its tape
+     * valid after the scope closes; its array leaves the pool for good, and so does its tangent's, inside a
+     * {@link DualLevel}. Returns the tensor. Its tape
      * history is not kept alive: detach it if it will not be differentiated again.
      *
      * @throws IllegalStateException if the tensor was already released
@@ -89,6 +90,8 @@ public final class MemoryScope implements AutoCloseable {
     public static Tensor keep(Tensor t) {
         t.storage.data(); // fails for a released tensor
         if (t.storage.owner != null) t.storage.owner = null;
+        Tensor tangent = t.tangentAt(Tape.state().dualLevel); // a kept tensor keeps its forward-mode tangent
+        if (tangent != null) keep(tangent);
         return t;
     }
 

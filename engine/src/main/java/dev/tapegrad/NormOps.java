@@ -68,21 +68,6 @@ final class NormOps {
         return p.isContiguous() && p.offset == 0 ? p.data() : ViewOps.contiguousRaw(p).data();
     }
 
-    /**
-     * Whether a rule's result must itself be differentiable, so that the fused kernel (no tape, no tangents)
-     * cannot compute it: when it is recorded (one of {@code ts} requires grad) or carries a tangent (one of
-     * them has a tangent at the open forward level, as in a backward pass run forward over reverse).
-     */
-    private static boolean differentiated(Tensor... ts) {
-        Tape.State s = Tape.state();
-        boolean forward = s.dualLevel != 0 && !s.inJvpRule;
-        for (Tensor t : ts) {
-            if (t == null) continue;
-            if (s.recording && t.requiresGrad || forward && t.tangentAt(s.dualLevel) != null) return true;
-        }
-        return false;
-    }
-
     private static Tensor norm(OpDef def, boolean centre, Tensor x, Tensor w, Tensor b, double eps) {
         String name = def.name();
         Checks.requireFloating(name, x);
@@ -109,7 +94,7 @@ final class NormOps {
         Tensor[] in = java.util.Arrays.stream(all).filter(java.util.Objects::nonNull).toArray(Tensor[]::new);
         Tensor[] saved = w == null ? new Tensor[] {x} : new Tensor[] {x, w};
         return def.record(out, in, saved, g -> {
-            Tensor[] grads = differentiated(g, x, w, b) ? composed(centre, x, w, b, eps, g) : fused(centre, rows, n, xc, w, b, mean, rstd, g);
+            Tensor[] grads = ForwardMode.needsDifferentiableOps(g, x, w, b) ? composed(centre, x, w, b, eps, g) : fused(centre, rows, n, xc, w, b, mean, rstd, g);
             Tensor[] result = new Tensor[in.length];
             for (int i = 0, k = 0; i < all.length; i++) if (all[i] != null) result[k++] = grads[i];
             return result;
@@ -118,7 +103,7 @@ final class NormOps {
             for (int i = 0, k = 0; i < all.length; i++) if (all[i] != null) tangent[i] = t[k++];
             Tensor tx = tangent[0], tw = tangent[1], tb = tangent[2];
             Tensor jx, xhat;
-            if (differentiated(x, w, b, tx, tw, tb)) {
+            if (ForwardMode.needsDifferentiableOps(x, w, b, tx, tw, tb)) {
                 Normalised z = Normalised.of(centre, x, eps);
                 jx = tx == null ? null : z.jacobianTimes(centre, tx);
                 xhat = z.xhat();

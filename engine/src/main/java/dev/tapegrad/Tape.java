@@ -7,7 +7,8 @@ package dev.tapegrad;
  * {@link Autograd#noGrad()}) and some input requires a gradient, a {@link Node} is appended: the op's name,
  * its inputs, the values its rule needs (saved with their version numbers) and the rule itself. The node
  * gets the next tape position and becomes the output's {@code gradFn}. Nothing is recorded otherwise, so
- * inference costs no tape.
+ * inference costs no tape. Then, when a {@link DualLevel} is open and an input carries a tangent, the op's
+ * JVP rule computes the output's tangent at once ({@link ForwardMode}): forward mode needs no tape.
  *
  * <p>The tape is not one global list: each tensor points to the node that made it, and a node to its
  * inputs, so the part of the tape a loss depends on is exactly what is reachable from the loss, and the

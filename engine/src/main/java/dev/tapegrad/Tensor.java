@@ -99,6 +99,11 @@ public final class Tensor {
         return level != 0 && tangentLevel == level ? tangent : null;
     }
 
+    /** The number of the level whose tangent this tensor holds (0 for none; the level may be closed). */
+    long tangentLevel() {
+        return tangentLevel;
+    }
+
     /** Attaches a tangent for one forward level ({@code null} removes it). */
     void setTangent(Tensor t, long level) {
         tangent = t;
@@ -453,7 +458,10 @@ public final class Tensor {
         Backprop.run(this, cotangent, null, retainGraph || createGraph, createGraph);
     }
 
-    /** The same values as a new leaf that shares storage but is cut from the tape (stop-gradient). */
+    /**
+     * The same values as a new leaf that shares storage but is cut from the tape (stop-gradient); it carries no
+     * forward-mode tangent either.
+     */
     public Tensor detach() {
         return new Tensor(storage, shape, strides, offset);
     }

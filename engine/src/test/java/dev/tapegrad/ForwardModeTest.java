@@ -118,6 +118,76 @@ class ForwardModeTest {
     }
 
     @Test
+    void scalarInputsAndOutputsHaveScalarShapedJacobiansAndHessians() {
+        Tensor x = Tensor.scalar(0.4, DType.FLOAT64);
+        Function<Tensor, Tensor> f = t -> t.pow(3.0).add(t.sin());
+        for (Autograd.Mode mode : Autograd.Mode.values()) {
+            Tensor j = Autograd.jacobian(f, x, mode);
+            assertArrayEquals(new int[0], j.shape(), mode.toString());
+            assertEquals(3 * 0.16 + Math.cos(0.4), j.item(), 1e-15);
+        }
+        Tensor h = Autograd.hessian(f, x);
+        assertArrayEquals(new int[0], h.shape());
+        assertEquals(6 * 0.4 - Math.sin(0.4), h.item(), 1e-15);
+        Tensor v = t(1, 2, 3); // a scalar output of a vector input: the Jacobian is the gradient
+        assertClose(t(2, 4, 6), Autograd.jacobian(a -> a.square().sum(), v, Autograd.Mode.REVERSE), 0);
+        assertClose(t(2, 4, 6), Autograd.jacobian(a -> a.square().sum(), v, Autograd.Mode.FORWARD), 0);
+    }
+
+    @Test
+    void functionalGradientInsideALevelCarriesTheTangent() {
+        Tensor x = t(1, 2, 3);
+        try (DualLevel level = Autograd.dualLevel()) {
+            level.setTangent(x, t(1, 0, 0));
+            Tensor g = Autograd.grad(a -> a.pow(3.0).sum(), x); // 3x², whose tangent is 6x·ẋ
+            assertClose(t(6, 0, 0), level.tangent(g), 1e-15);
+        }
+    }
+
+    @Test
+    void tangentsOfKeptTensorsAndLeafGradientsSurviveAMemoryScope() {
+        Tensor w = t(1, 2).requiresGrad(true);
+        try (DualLevel level = Autograd.dualLevel()) {
+            level.setTangent(w, t(1, 1));
+            Tensor y;
+            try (MemoryScope scope = MemoryScope.open()) {
+                w.square().sum().mul(0.5).backward(); // ∇ = w, with tangent ẇ
+                y = MemoryScope.keep(w.exp());
+            }
+            assertClose(t(1, 1), level.tangent(w.grad()), 0);
+            assertClose(t(Math.E, Math.exp(2)), level.tangent(y), 1e-15);
+        }
+    }
+
+    @Test
+    void aTensorGivenATangentByAnotherThreadsOpenLevelIsRefused() throws Exception {
+        Tensor shared = t(1, 2);
+        java.util.concurrent.CountDownLatch set = new java.util.concurrent.CountDownLatch(1), done = new java.util.concurrent.CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            try (DualLevel level = Autograd.dualLevel()) {
+                level.setTangent(shared, t(1, 1));
+                set.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        set.await();
+        try (DualLevel level = Autograd.dualLevel()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> level.setTangent(shared, t(0, 1)));
+            assertTrue(e.getMessage().contains("another thread"), e.getMessage());
+        } finally {
+            done.countDown();
+            other.join();
+        }
+        try (DualLevel level = Autograd.dualLevel()) { // free again once the other level closed
+            level.setTangent(shared, t(0, 1));
+            assertClose(t(0, 1), level.tangent(shared), 0);
+        }
+    }
+
+    @Test
     void tangentsLeaveWithTheirLevel() {
         Tensor x = t(1, 2);
         Tensor y;

@@ -1,7 +1,6 @@
 package dev.tapegrad.check;
 
 import dev.tapegrad.Autograd;
-import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
 import java.util.ArrayList;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Checks forward-mode derivatives (JVP rules) of a function of float64 tensors, two ways:
+ * Checks forward-mode derivatives (JVP rules) of a function of tensors, two ways:
  *
  * <ol>
  *   <li><b>against central differences</b>: for random tangents v, J·v from {@link Autograd#jvp} must match
@@ -54,20 +53,50 @@ public final class JvpCheck {
         if (!y0.dtype().isFloating()) return;
         Generator gen = new Generator(options.seed() * 31 + 17);
         for (int d = 0; d < Math.max(1, options.directions()); d++) {
-            List<Tensor> v = new ArrayList<>();
-            for (Tensor x : inputs) v.add(Tensor.randn(gen, DType.FLOAT64, x.shape()));
+            List<Tensor> v = tangents(gen, inputs, d);
+            List<Tensor> dense = new ArrayList<>(); // the same tangents as plain values (zeros where none)
+            for (int k = 0; k < inputs.size(); k++) {
+                Tensor x = inputs.get(k);
+                dense.add(v.get(k) == null ? Tensor.zeros(x.dtype(), x.shape()) : v.get(k).contiguous());
+            }
             Tensor jv = Autograd.jvp(xs -> List.of(f.apply(xs)), inputs, v).tangent();
             if (!Arrays.equals(jv.shape(), y0.shape())) {
                 throw new JvpCheckFailure("JVP has shape " + Arrays.toString(jv.shape()) + ", the output " + Arrays.toString(y0.shape()));
             }
-            againstDifferences(reference, inputs, v, jv, options, d);
-            againstVjp(f, inputs, v, jv, Tensor.randn(gen, DType.FLOAT64, y0.shape()), options.transposeRtol(), d);
+            againstDifferences(reference, inputs, dense, jv, options, d);
+            againstVjp(f, inputs, dense, jv, Tensor.randn(gen, y0.dtype(), y0.shape()), options.transposeRtol(), d);
         }
     }
 
     /** {@link #checkAgainst(Function, Function, List, GradCheck.Options)} for one input and default options. */
     public static void checkAgainst(Function<Tensor, Tensor> f, Function<Tensor, Tensor> reference, Tensor x) {
         checkAgainst(xs -> f.apply(xs.getFirst()), xs -> reference.apply(xs.getFirst()), List.of(x), GradCheck.Options.DEFAULT);
+    }
+
+    /**
+     * Random tangents in each input's dtype. Direction 0 gives every input a dense one; later directions vary
+     * what rules receive: the first input without a tangent (a null: the rule must treat it as zero) when there
+     * are several inputs, and tangents given as transposed (strided) views of their values.
+     */
+    private static List<Tensor> tangents(Generator gen, List<Tensor> inputs, int direction) {
+        List<Tensor> v = new ArrayList<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            Tensor x = inputs.get(k);
+            int[] shape = x.shape();
+            if (direction % 2 == 1 && k == 0 && inputs.size() > 1) {
+                v.add(null);
+            } else if (direction % 2 == 1 && shape.length >= 2) {
+                int[] reversed = new int[shape.length], order = new int[shape.length];
+                for (int i = 0; i < shape.length; i++) {
+                    reversed[i] = shape[shape.length - 1 - i];
+                    order[i] = shape.length - 1 - i;
+                }
+                v.add(Tensor.randn(gen, x.dtype(), reversed).permute(order)); // x's shape, not contiguous
+            } else {
+                v.add(Tensor.randn(gen, x.dtype(), shape));
+            }
+        }
+        return v;
     }
 
     private static void againstDifferences(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, List<Tensor> v,
