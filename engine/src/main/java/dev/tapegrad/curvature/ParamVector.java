@@ -133,6 +133,30 @@ public final class ParamVector {
         return m;
     }
 
+    /**
+     * Writes this vector into {@code params}, in place: each parameter of the layout gets its part of the vector
+     * (rounded to float32 for a float32 parameter; a vector read from float32 tensors by {@link #of} writes back
+     * the same bits). The write is not recorded on the tape (it runs under {@link dev.tapegrad.Autograd#noGrad()}), so this is
+     * how a caller snapshots parameters with {@link #of} and restores them exactly later.
+     *
+     * @throws IllegalArgumentException when {@code params} lacks a parameter of the layout or its shape differs
+     */
+    public void writeTo(Map<String, Tensor> params) {
+        try (var scope = dev.tapegrad.Autograd.noGrad()) {
+            for (int i = 0; i < layout.count(); i++) {
+                String name = layout.names().get(i);
+                Tensor t = params.get(name);
+                if (t == null) throw new IllegalArgumentException("ParamVector.writeTo: no tensor for parameter '" + name + "'");
+                if (!java.util.Arrays.equals(t.shape(), layout.shapeAt(i))) {
+                    throw new IllegalArgumentException("ParamVector.writeTo: tensor '" + name + "' has shape "
+                            + java.util.Arrays.toString(t.shape()) + ", the layout says " + java.util.Arrays.toString(layout.shapeAt(i)));
+                }
+                int from = layout.offsetAt(i), to = layout.offsetAt(i + 1);
+                t.copyInPlace(Tensor.of(java.util.Arrays.copyOfRange(values, from, to), layout.shapeAt(i)));
+            }
+        }
+    }
+
     private Tensor slice(int i) {
         int from = layout.offsetAt(i), to = layout.offsetAt(i + 1);
         Tensor t = Tensor.of(java.util.Arrays.copyOfRange(values, from, to), layout.shapeAt(i));

@@ -2,6 +2,7 @@ package dev.tapegrad.curvature;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
@@ -54,6 +55,31 @@ class ParamVectorTest {
         assertArrayEquals(a.toArray(), b.toArray(), 0);
         for (double x : a.toArray()) assertEquals(1, Math.abs(x));
         assertEquals(l.size(), a.dot(a));
+    }
+
+    @Test
+    void writeToRestoresASnapshotBitForBitInEachParametersDtype() {
+        Map<String, Tensor> p = params();
+        p.put("w", Tensor.of(new float[] {0.1f, (float) Math.PI, -3e-39f, 4, 5, 6}, 2, 3).requiresGrad(true));
+        ParamVector snapshot = ParamVector.of(p);
+        float[] w = p.get("w").toFloatArray();
+        try (var scope = Autograd.noGrad()) {
+            p.get("w").fillInPlace(7);
+            p.get("b").fillInPlace(Double.NaN);
+        }
+        snapshot.writeTo(p);                                   // also for a tensor that requires grad
+        assertArrayEquals(w, p.get("w").toFloatArray(), 0f);
+        assertEquals(DType.FLOAT32, p.get("w").dtype());
+        assertArrayEquals(new double[] {-1, -2}, p.get("b").toDoubleArray(), 0);
+        // a float64 value is rounded into a float32 parameter
+        ParamVector.of(snapshot.layout(), new double[] {1 + 1e-12, 0, 0, 0, 0, 0, 0.1, 0}).writeTo(p);
+        assertEquals(1f, p.get("w").toFloatArray()[0]);
+        assertEquals(0.1, p.get("b").toDoubleArray()[0]);
+        var missing = assertThrows(IllegalArgumentException.class, () -> snapshot.writeTo(Map.of("w", p.get("w"))));
+        assertTrue(missing.getMessage().contains("writeTo") && missing.getMessage().contains("'b'"), missing.getMessage());
+        var shape = assertThrows(IllegalArgumentException.class,
+                () -> snapshot.writeTo(Map.of("w", Tensor.zeros(3, 2), "b", Tensor.zeros(2))));
+        assertTrue(shape.getMessage().contains("'w'") && shape.getMessage().contains("[3, 2]"), shape.getMessage());
     }
 
     @Test

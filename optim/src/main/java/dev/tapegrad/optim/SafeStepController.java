@@ -1,7 +1,7 @@
 package dev.tapegrad.optim;
 
 import dev.tapegrad.Tensor;
-import java.util.LinkedHashMap;
+import dev.tapegrad.curvature.ParamVector;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -15,8 +15,9 @@ import java.util.function.Supplier;
  *   θ ← θ + s·u,   s = min(1, r_max / r)
  * </pre>
  * so that the step taken has r ≤ r_max &lt; 1. Updates already inside the radius are applied unchanged, bit for
- * bit. An update whose r cannot be measured (NaN or infinite, e.g. from a non-finite gradient) is not applied
- * at all (s = 0).
+ * bit. An update that is not finite (a NaN or ±∞ entry, e.g. from a non-finite gradient), or whose r cannot be
+ * measured (NaN or +∞), is skipped (s = 0): the parameters and the optimizer's state are left as they were before
+ * the step, so the next finite gradient trains on as if the bad step had not been taken.
  *
  * <pre>{@code
  * Optimizer opt = Optimizer.builder(Optimizers.sgd()).params(params).set("lr", 0.1).build();
@@ -31,11 +32,14 @@ import java.util.function.Supplier;
  * <p>The logits are recomputed by the closure given to {@link #step}, at the parameters before the update, with
  * a tangent attached to every parameter (the closure must read the optimizer's parameter tensors, and should be
  * deterministic: a model with dropout belongs in evaluation mode inside it). The extra cost
- * per step is that one forward pass with tangents (about two forwards) and three copies of the parameters.
+ * per step is that one forward pass with tangents (about two forwards), a few copies of the parameters and one of
+ * the optimizer's state (taken before the step, to undo a skipped one).
  *
  * <p><b>State.</b> The controller keeps none of its own besides its setting r_max: {@link #stateDict()} and
- * {@link #loadStateDict} are the wrapped optimizer's, whose state (moments, step count) advances on every step
- * whatever the scale. The optimizer is not thread-safe, and neither is the controller.
+ * {@link #loadStateDict} are the wrapped optimizer's. Its state (moments, step count, random state) advances on
+ * every step that is applied, also when the update is scaled down (s &lt; 1: the moments remember the proposed,
+ * unscaled update), and is restored to its value before the step when the step is skipped (s = 0). The optimizer
+ * is not thread-safe, and neither is the controller.
  */
 public final class SafeStepController {
     private final Optimizer optimizer;
@@ -52,11 +56,21 @@ public final class SafeStepController {
     }
 
     /**
-     * What one {@link #step} did.
+     * What one {@link #step} did. Three cases:
+     * <ul>
+     *   <li>s = 1: the optimizer's update was applied unchanged and its state advanced (also when nothing moved);
+     *   <li>0 &lt; s &lt; 1: the update was applied scaled by s; the optimizer's state advanced as for the full
+     *       update;
+     *   <li>s = 0: the step was skipped: the update was not finite or its r could not be measured
+     *       ({@code proposed} is NaN or +∞), the parameters were left at their values before the step and the
+     *       optimizer's state (moments, step count) was restored to its value before the step, so a later finite
+     *       gradient trains normally. The gradients are left as they were.
+     * </ul>
      *
      * @param proposed r of the optimizer's proposed update (NaN or +∞ when it could not be measured, 0 for no move)
-     * @param scale    s, the factor the update was multiplied by (1: unchanged, 0: not applied)
-     * @param radius   the batch radius ρ_a along the update, in parameter distance (+∞ when no logit spreads)
+     * @param scale    s, the factor the update was multiplied by (1: unchanged, 0: skipped)
+     * @param radius   the batch radius ρ_a along the update, in parameter distance (+∞ when no logit spreads,
+     *                 NaN when the update is not finite)
      */
     public record Step(double proposed, double scale, double radius) {
         /** r of the step actually taken, s·r. */
@@ -88,45 +102,55 @@ public final class SafeStepController {
     /**
      * One optimizer step, limited to r ≤ r_max: the wrapped optimizer proposes its update from the current
      * gradients, {@code logits} is called once at the parameters before the update to measure r, and the update
-     * is applied scaled by min(1, r_max/r). When {@code logits} throws, the parameters are left at their values
-     * before the step (the optimizer's state has advanced) and the exception propagates.
+     * is applied scaled by min(1, r_max/r); a non-finite update, or one whose r is NaN or +∞, is skipped (see
+     * {@link Step}). When {@code logits} throws, the parameters and the optimizer's state are left at their values
+     * before the step and the exception propagates.
      *
      * @param logits computes the logits of the current batch from the optimizer's parameters (class axis last)
      */
     public Step step(Supplier<Tensor> logits) {
         Objects.requireNonNull(logits, "logits");
         Map<String, Tensor> params = optimizer.parameters();
-        Map<String, double[]> before = new LinkedHashMap<>();
-        params.forEach((name, p) -> before.put(name, p.toDoubleArray()));
+        ParamVector before = ParamVector.of(params);
+        OptimizerState stateBefore = optimizer.stateDict();
         optimizer.step();
-        Map<String, double[]> after = new LinkedHashMap<>();
-        Map<String, Tensor> direction = new LinkedHashMap<>();
-        boolean moved = false;
-        for (Map.Entry<String, Tensor> e : params.entrySet()) {
-            Tensor p = e.getValue();
-            double[] b = before.get(e.getKey()), a = p.toDoubleArray(), u = new double[a.length];
-            for (int i = 0; i < u.length; i++) {
-                u[i] = a[i] - b[i];
-                moved |= u[i] != 0;
-            }
-            after.put(e.getKey(), a);
-            direction.put(e.getKey(), Tensor.of(u, p.shape()).to(p.dtype()));
+        ParamVector after = ParamVector.of(before.layout(), params);
+        ParamVector update = after.sub(before);
+        if (isZero(update)) return new Step(0, 1, Double.POSITIVE_INFINITY);
+        before.writeTo(params);                                    // measure at θ, not θ + u
+        if (!isFinite(update)) return skip(stateBefore, Double.NaN, Double.NaN);
+        SoftmaxStepRadius rho;
+        try {
+            rho = SoftmaxStepRadius.measure(params, update.toTensors(), logits);
+        } catch (RuntimeException | Error e) {
+            optimizer.loadStateDict(stateBefore);
+            throw e;
         }
-        if (!moved) return new Step(0, 1, Double.POSITIVE_INFINITY);
-        params.forEach((name, p) -> WeightEma.write(p, before.get(name)));   // measure at θ, not θ + u
-        SoftmaxStepRadius rho = SoftmaxStepRadius.measure(params, direction, logits);
         double r = rho.normalisedStep();
-        double scale = !Double.isFinite(r) ? 0 : r > maxNormalisedStep ? maxNormalisedStep / r : 1;
-        for (Map.Entry<String, Tensor> e : params.entrySet()) {
-            double[] b = before.get(e.getKey()), a = after.get(e.getKey());
-            if (scale == 0) {
-                a = b;                                  // not b + 0·u: u may hold NaN or ±∞
-            } else if (scale != 1) {
-                for (int i = 0; i < a.length; i++) a[i] = b[i] + scale * (a[i] - b[i]);
-            }
-            WeightEma.write(e.getValue(), a);
-        }
+        if (!Double.isFinite(r)) return skip(stateBefore, r, rho.radius());
+        double scale = r > maxNormalisedStep ? maxNormalisedStep / r : 1;
+        (scale == 1 ? after : before.axpy(scale, update)).writeTo(params);
         return new Step(r, scale, rho.radius());
+    }
+
+    /** The update is not applied: the parameters are already back at θ; the optimizer's state goes back too. */
+    private Step skip(OptimizerState stateBefore, double proposed, double radius) {
+        optimizer.loadStateDict(stateBefore);
+        return new Step(proposed, 0, radius);
+    }
+
+    private static boolean isZero(ParamVector v) {
+        for (int i = 0; i < v.size(); i++) {
+            if (v.get(i) != 0) return false;
+        }
+        return true;
+    }
+
+    private static boolean isFinite(ParamVector v) {
+        for (int i = 0; i < v.size(); i++) {
+            if (!Double.isFinite(v.get(i))) return false;
+        }
+        return true;
     }
 
     /** The wrapped optimizer's state (the controller has none of its own). */

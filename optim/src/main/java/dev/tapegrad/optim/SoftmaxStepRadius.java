@@ -111,6 +111,7 @@ public record SoftmaxStepRadius(double[] spreads, double directionNorm) {
     /**
      * The radius from directional logit derivatives already computed: {@code a[..., k]} = ∇z_k·u along the
      * unnormalised direction u of norm {@code directionNorm} (class axis last, leading axes index examples).
+     * An example with a NaN or infinite derivative gets the spread NaN (unmeasurable), so the batch's r is NaN.
      */
     public static SoftmaxStepRadius fromLogitDerivatives(Tensor a, double directionNorm) {
         if (a.dim() == 0 || !a.dtype().isFloating()) {
@@ -123,15 +124,16 @@ public record SoftmaxStepRadius(double[] spreads, double directionNorm) {
         double[] spreads = new double[examples];
         for (int i = 0; i < examples; i++) {
             double max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY;
-            boolean nan = false;
+            boolean finite = true;
             for (int k = 0; k < classes; k++) {
                 double v = values[i * classes + k];
-                nan |= Double.isNaN(v);
+                finite &= Double.isFinite(v);
                 max = Math.max(max, v);
                 min = Math.min(min, v);
             }
-            // ∞ − ∞ would be NaN; an infinite derivative is an infinite spread unless all are the same infinity.
-            spreads[i] = nan ? Double.NaN : max == min ? 0 : max - min;
+            // A NaN or infinite derivative means the update itself was not finite: its spread cannot be measured
+            // (not even when every derivative is the same infinity, which would otherwise look like no spread).
+            spreads[i] = finite ? max - min : Double.NaN;
         }
         return new SoftmaxStepRadius(spreads, directionNorm);
     }

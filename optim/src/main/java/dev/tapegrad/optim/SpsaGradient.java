@@ -3,6 +3,7 @@ package dev.tapegrad.optim;
 import dev.tapegrad.Autograd;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
+import dev.tapegrad.curvature.ParamVector;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,40 +44,29 @@ public final class SpsaGradient {
         Objects.requireNonNull(gen, "gen");
         Objects.requireNonNull(loss, "loss");
         if (!(c > 0 && Double.isFinite(c))) throw new IllegalArgumentException("SpsaGradient: c must be > 0 and finite, got " + c);
-        Map<String, double[]> theta = new LinkedHashMap<>(), delta = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : ForwardGradient.sorted(params, "spsa").entrySet()) {
-            Tensor p = e.getValue();
-            if (!p.isDense()) throw new IllegalArgumentException("SpsaGradient: parameter '" + e.getKey() + "' is not dense (a view)");
-            theta.put(e.getKey(), p.toDoubleArray());
-            double[] d = new double[p.numel()];
-            for (int i = 0; i < d.length; i++) d[i] = gen.nextDouble() < 0.5 ? -1 : 1;
-            delta.put(e.getKey(), d);
-        }
+        Map<String, Tensor> sorted = ForwardGradient.sorted(params, "spsa");
+        sorted.forEach((name, p) -> {
+            if (!p.isDense()) throw new IllegalArgumentException("SpsaGradient: parameter '" + name + "' is not dense (a view)");
+        });
+        ParamVector theta = ParamVector.of(sorted);
+        ParamVector delta = ParamVector.rademacher(gen, theta.layout());
         double plus, minus;
         try {
-            plus = evaluateAt(params, theta, delta, c, loss);
-            minus = evaluateAt(params, theta, delta, -c, loss);
+            plus = evaluateAt(theta.axpy(c, delta), params, loss);
+            minus = evaluateAt(theta.axpy(-c, delta), params, loss);
         } finally {
-            theta.forEach((name, t) -> WeightEma.write(params.get(name), t));
+            theta.writeTo(params);
         }
         double slope = (plus - minus) / (2 * c);
+        Map<String, Tensor> estimate = delta.scale(slope).toTensors();      // slope·Δ = slope/Δ for Δ = ±1
         Map<String, Tensor> gradient = new LinkedHashMap<>();
-        params.forEach((name, p) -> {
-            double[] d = delta.get(name), g = new double[d.length];
-            for (int i = 0; i < g.length; i++) g[i] = slope / d[i];
-            gradient.put(name, Tensor.of(g, p.shape()).to(p.dtype()));
-        });
+        params.forEach((name, p) -> gradient.put(name, estimate.get(name)));
         return new GradientEstimate((plus + minus) / 2, slope, gradient);
     }
 
-    /** f(θ + s·Δ), with the parameters written in place. */
-    private static double evaluateAt(Map<String, Tensor> params, Map<String, double[]> theta, Map<String, double[]> delta,
-                                     double s, Supplier<Tensor> loss) {
-        theta.forEach((name, t) -> {
-            double[] d = delta.get(name), moved = new double[t.length];
-            for (int i = 0; i < t.length; i++) moved[i] = t[i] + s * d[i];
-            WeightEma.write(params.get(name), moved);
-        });
+    /** f(θ'), with the parameters set to θ' in place. */
+    private static double evaluateAt(ParamVector moved, Map<String, Tensor> params, Supplier<Tensor> loss) {
+        moved.writeTo(params);
         try (var scope = Autograd.noGrad()) {
             Tensor f = loss.get();
             if (f.numel() != 1) {

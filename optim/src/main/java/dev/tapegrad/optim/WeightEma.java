@@ -163,7 +163,7 @@ public final class WeightEma {
     }
 
     /** Writes values into a tensor's own storage (float32: rounded) and tells the engine it changed. */
-    static void write(Tensor t, double[] values) {
+    private static void write(Tensor t, double[] values) {
         try (var scope = Autograd.noGrad()) {
             if (t.dtype() == DType.FLOAT64) {
                 System.arraycopy(values, 0, t.doubleData(), 0, values.length);

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.tapegrad.DType;
 import dev.tapegrad.Tensor;
+import dev.tapegrad.curvature.ParamVector;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The safe-step controller's mechanics: when it scales, by how much, what it leaves alone, and its state. */
@@ -84,6 +86,48 @@ class SafeStepControllerTest {
         before.forEach((n, v) -> assertArrayEquals(v, toy.params.get(n).toDoubleArray(), 0.0, n));
     }
 
+    /**
+     * A skipped step leaves no trace: after finite steps, a non-finite gradient (NaN everywhere, or −∞ in one bias
+     * only, which would otherwise give an infinite update with no logit spread), then more finite steps, the run
+     * is bit for bit the run that never saw the bad gradient, for a rule with momentum and one with moments and a
+     * step count.
+     */
+    @Test
+    void aSkippedStepLeavesNoTraceAndTrainingContinues() {
+        Map<String, Function<Map<String, Tensor>, Optimizer>> rules = new LinkedHashMap<>();
+        rules.put("sgd", params -> Optimizer.builder(Optimizers.sgd()).params(params).set("lr", 0.01).set("momentum", 0.9).build());
+        rules.put("adam", params -> Optimizer.builder(Optimizers.adam()).params(params).set("lr", 0.01).build());
+        for (Map.Entry<String, Function<Map<String, Tensor>, Optimizer>> rule : rules.entrySet()) {
+            for (String bad : new String[] {"NaN", "-inf bias"}) {
+                String what = rule.getKey() + ", " + bad;
+                SoftmaxToy hit = new SoftmaxToy(10, 32, 5, 4, 8), clean = new SoftmaxToy(10, 32, 5, 4, 8);
+                SafeStepController safeHit = SafeStepController.builder(rule.getValue().apply(hit.params)).build();
+                SafeStepController safeClean = SafeStepController.builder(rule.getValue().apply(clean.params)).build();
+                for (int k = 0; k < 6; k++) {
+                    if (k == 2) {
+                        Map<String, double[]> before = hit.values();
+                        hit.params.forEach((n, p) -> p.setGrad(bad.equals("NaN") || n.equals("b2")
+                                ? Tensor.full(bad.equals("NaN") ? Double.NaN : Double.NEGATIVE_INFINITY, DType.FLOAT64, p.shape())
+                                : Tensor.zeros(DType.FLOAT64, p.shape())));
+                        SafeStepController.Step s = safeHit.step(hit::logits);
+                        assertEquals(0, s.scale(), what + ": " + s);
+                        assertTrue(s.limited() && Double.isNaN(s.proposed()) && s.applied() == 0, what + ": " + s);
+                        before.forEach((n, v) -> assertArrayEquals(v, hit.params.get(n).toDoubleArray(), 0.0, what + ", " + n));
+                        assertEquals(2, safeHit.optimizer().stepCount(), what);
+                    }
+                    sameGradients(clean, hit);
+                    SafeStepController.Step h = safeHit.step(hit::logits), c = safeClean.step(clean::logits);
+                    assertEquals(c, h, what + ", step " + k);
+                    assertTrue(h.scale() > 0 && Double.isFinite(h.proposed()) && h.proposed() > 0, what + ", step " + k + ": " + h);
+                    String where = what + ", step " + k;
+                    clean.params.forEach((n, p) -> assertArrayEquals(p.toDoubleArray(), hit.params.get(n).toDoubleArray(), 0.0,
+                            where + ", " + n));
+                }
+                assertEquals(6, safeHit.optimizer().stepCount(), what);
+            }
+        }
+    }
+
     @Test
     void noGradientMeansNoMoveAndAThrowingLogitsClosureLeavesTheOldValues() {
         SoftmaxToy toy = new SoftmaxToy(8, 32, 5, 4, 8);
@@ -93,10 +137,12 @@ class SafeStepControllerTest {
         assertFalse(none.limited());
         toy.loss().backward();
         Map<String, double[]> before = toy.values();
+        long steps = safe.optimizer().stepCount();
         assertThrows(IllegalStateException.class, () -> safe.step(() -> {
             throw new IllegalStateException("no batch");
         }));
         before.forEach((n, v) -> assertArrayEquals(v, toy.params.get(n).toDoubleArray(), 0.0, n));
+        assertEquals(steps, safe.optimizer().stepCount(), "the optimizer's state is restored too");
     }
 
     @Test
@@ -120,7 +166,7 @@ class SafeStepControllerTest {
             assertFalse(sa.step(a::logits).limited());
         }
         OptimizerState saved = sa.stateDict();
-        b.params.forEach((n, p) -> WeightEma.write(p, a.params.get(n).toDoubleArray()));
+        ParamVector.of(a.params).writeTo(b.params);
         SafeStepController sb = SafeStepController.builder(sgd(b, 0.05)).build();
         sb.loadStateDict(saved);
         assertEquals(5, sb.optimizer().stepCount());

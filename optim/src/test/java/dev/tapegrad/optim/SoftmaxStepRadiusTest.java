@@ -32,8 +32,13 @@ class SoftmaxStepRadiusTest {
         SoftmaxStepRadius nan = SoftmaxStepRadius.fromLogitDerivatives(Tensor.of(new double[] {0, Double.NaN}, 1, 2), 1);
         assertTrue(Double.isNaN(nan.normalisedStep()));
         assertTrue(Double.isNaN(nan.radius()));
-        assertEquals(Double.POSITIVE_INFINITY, SoftmaxStepRadius.fromLogitDerivatives(
-                Tensor.of(new double[] {0, Double.POSITIVE_INFINITY}, 1, 2), 1).normalisedStep());
+        // So does an infinite one, also when every class has the same infinity (which would look like no spread).
+        double inf = Double.POSITIVE_INFINITY;
+        for (double[] d : new double[][] {{0, inf}, {inf, inf}, {-inf, -inf}, {-inf, inf}}) {
+            SoftmaxStepRadius r = SoftmaxStepRadius.fromLogitDerivatives(Tensor.of(new double[] {1, 2, d[0], d[1]}, 2, 2), 1);
+            assertTrue(Double.isNaN(r.spreads()[1]) && Double.isNaN(r.normalisedStep()), java.util.Arrays.toString(d) + ": " + r);
+            assertEquals(1, r.spreads()[0]);
+        }
     }
 
     @Test

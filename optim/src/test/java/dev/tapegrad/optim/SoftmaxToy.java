@@ -1,5 +1,6 @@
 package dev.tapegrad.optim;
 
+import dev.tapegrad.Autograd;
 import dev.tapegrad.DType;
 import dev.tapegrad.Generator;
 import dev.tapegrad.Tensor;
@@ -69,7 +70,9 @@ final class SoftmaxToy {
         params.forEach((n, p) -> {
             double[] b = base.get(n), d = u.get(n).toDoubleArray(), out = new double[b.length];
             for (int i = 0; i < b.length; i++) out[i] = b[i] + s * d[i];
-            WeightEma.write(p, out);
+            try (var scope = Autograd.noGrad()) {
+                p.copyInPlace(Tensor.of(out, p.shape()));
+            }
         });
     }
 }
