@@ -47,46 +47,32 @@ public final class Linalg {
     /**
      * How {@link #triangularSolve(Tensor, Tensor, TriangularSolveOptions)} solves: which triangle of A it
      * reads, whether A is on the left (A·X = B) or the right (X·A = B), and whether A's diagonal is taken
-     * to be all ones (and not read).
+     * to be all ones (and not read). Start from {@link #of(Triangle)} and change the rest with the
+     * {@code withX} copies: {@code TriangularSolveOptions.of(Triangle.UPPER).withLeft(false).withUnitDiagonal(true)}.
      *
      * @param triangle     the triangle of A that is read
      * @param left         A·X = B when true, X·A = B when false
      * @param unitDiagonal whether A's diagonal is taken as ones
      */
     public record TriangularSolveOptions(Triangle triangle, boolean left, boolean unitDiagonal) {
+        /** Requires the triangle. */
         public TriangularSolveOptions {
             if (triangle == null) throw new IllegalArgumentException("triangularSolve: the triangle is required");
         }
 
-        /** Options for a solve with the given triangle, on the left, with the diagonal read. */
-        public static Builder builder(Triangle triangle) {
-            return new Builder(triangle);
+        /** A solve reading the given triangle, with A on the left (A·X = B) and its diagonal read. */
+        public static TriangularSolveOptions of(Triangle triangle) {
+            return new TriangularSolveOptions(triangle, true, false);
         }
 
-        /** Builds {@link TriangularSolveOptions}; defaults: A on the left, diagonal read. */
-        public static final class Builder {
-            private final Triangle triangle;
-            private boolean left = true, unitDiagonal = false;
+        /** These settings with A on the left (A·X = B, {@code true}) or on the right (X·A = B, {@code false}). */
+        public TriangularSolveOptions withLeft(boolean onLeft) {
+            return new TriangularSolveOptions(triangle, onLeft, unitDiagonal);
+        }
 
-            private Builder(Triangle triangle) {
-                this.triangle = triangle;
-            }
-
-            /** Solve X·A = B instead of A·X = B. */
-            public Builder right() {
-                left = false;
-                return this;
-            }
-
-            /** Take A's diagonal to be all ones (it is not read). */
-            public Builder unitDiagonal() {
-                unitDiagonal = true;
-                return this;
-            }
-
-            public TriangularSolveOptions build() {
-                return new TriangularSolveOptions(triangle, left, unitDiagonal);
-            }
+        /** These settings with A's diagonal taken as all ones and not read ({@code true}), or read ({@code false}). */
+        public TriangularSolveOptions withUnitDiagonal(boolean unit) {
+            return new TriangularSolveOptions(triangle, left, unit);
         }
     }
 
@@ -99,7 +85,8 @@ public final class Linalg {
      * A.shape[:-1] ([..., n]). The batch axes of A and B broadcast. Derivatives: B̄ = A⁻ᵀ·X̄, Ā = −B̄·Xᵀ;
      * Ẋ = A⁻¹·(Ḃ − Ȧ·X).
      *
-     * @throws IllegalArgumentException if A is not square, the sizes do not match, or a matrix is singular
+     * @throws IllegalArgumentException if A is not square or has a non-finite element, the sizes do not match, or a matrix
+     *                                  is singular
      *                                  (an exactly zero pivot; the message gives its batch index)
      */
     public static Tensor solve(Tensor a, Tensor b) {
@@ -124,17 +111,18 @@ public final class Linalg {
      * {@link #triangularSolve(Tensor, Tensor, TriangularSolveOptions)} for the other settings.
      */
     public static Tensor triangularSolve(Tensor a, Tensor b, Triangle triangle) {
-        return triangularSolve(a, b, TriangularSolveOptions.builder(triangle).build());
+        return triangularSolve(a, b, TriangularSolveOptions.of(triangle));
     }
 
     /**
-     * Solves A·X = B (or X·A = B with {@link TriangularSolveOptions.Builder#right()}) for a triangular A
-     * [..., n, n] by substitution, reading only the named triangle (and not the diagonal with
-     * {@link TriangularSolveOptions.Builder#unitDiagonal()}). B is [..., n, k] (left) or [..., k, n] (right);
+     * Solves A·X = B (or X·A = B with {@link TriangularSolveOptions#withLeft(boolean) withLeft(false)}) for a
+     * triangular A [..., n, n] by substitution, reading only the named triangle (and not the diagonal with
+     * {@link TriangularSolveOptions#withUnitDiagonal(boolean) withUnitDiagonal(true)}). B is [..., n, k] (left) or [..., k, n] (right);
      * batch axes broadcast. Derivatives (left): B̄ = A⁻ᵀ·X̄, Ā = −tri(B̄·Xᵀ) (only the triangle read gets a
      * gradient); Ẋ = A⁻¹·(Ḃ − tri(Ȧ)·X). The right-side solve is the left one transposed: X = (Aᵀ⁻¹·Bᵀ)ᵀ.
      *
-     * @throws IllegalArgumentException if A is not square, the sizes do not match, or a diagonal element
+     * @throws IllegalArgumentException if A is not square or has a non-finite element (in either triangle), the sizes do
+     *                                  not match, or a diagonal element
      *                                  of A is zero
      */
     public static Tensor triangularSolve(Tensor a, Tensor b, TriangularSolveOptions options) {
@@ -161,7 +149,7 @@ public final class Linalg {
      * A⁻¹ (LU with partial pivoting), like {@code torch.linalg.inv}. Derivatives: Ā = −A⁻ᵀ·X̄·A⁻ᵀ,
      * Ẋ = −A⁻¹·Ȧ·A⁻¹.
      *
-     * @throws IllegalArgumentException if A is not square or a matrix is singular
+     * @throws IllegalArgumentException if A is not square, has a non-finite element or a matrix is singular
      */
     public static Tensor inverse(Tensor a) {
         MatrixBatch.requireSquare("inverse", a);
@@ -175,6 +163,8 @@ public final class Linalg {
      * {@code torch.linalg.det}. Jacobi's formula gives the derivatives: Ā = d̄·det A·A⁻ᵀ and
      * ḋ = det A·tr(A⁻¹·Ȧ); they need A invertible (at a singular A the derivative fails with an
      * error naming det, where PyTorch returns the adjugate).
+     *
+     * @throws IllegalArgumentException if A is not square or has a non-finite element
      */
     public static Tensor det(Tensor a) {
         MatrixBatch.requireSquare("det", a);
@@ -185,6 +175,8 @@ public final class Linalg {
      * log det A, [..., n, n] → [...], computed as Σ log|U_ii| from the LU factors (no overflow of the
      * product), like {@code torch.logdet}: NaN where det A &lt; 0, −∞ where det A = 0 (see {@link #slogdet}
      * for matrices of any sign). Derivatives: Ā = l̄·A⁻ᵀ, l̇ = tr(A⁻¹·Ȧ).
+     *
+     * @throws IllegalArgumentException if A is not square or has a non-finite element
      */
     public static Tensor logdet(Tensor a) {
         MatrixBatch.requireSquare("logdet", a);
@@ -194,6 +186,8 @@ public final class Linalg {
     /**
      * sign(det A) and log |det A| (−∞ for a singular matrix), like {@code torch.linalg.slogdet}. The sign is
      * a constant; log |det A| has the derivatives of {@link #logdet}.
+     *
+     * @throws IllegalArgumentException if A is not square or has a non-finite element
      */
     public static SlogDet slogdet(Tensor a) {
         MatrixBatch.requireSquare("slogdet", a);
@@ -207,8 +201,8 @@ public final class Linalg {
      * {@code torch.linalg.cholesky}; reads the lower triangle of A. With Φ(X) the lower triangle of X with
      * its diagonal halved: L̇ = L·Φ(L⁻¹·Ȧ·L⁻ᵀ) (Ȧ symmetrised) and Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹).
      *
-     * @throws IllegalArgumentException if A is not square or a matrix is not positive definite (the
-     *                                  message gives its batch index and the failing leading minor)
+     * @throws IllegalArgumentException if A is not square, has a non-finite element, or a matrix is not positive
+     *                                  definite (the message gives its batch index and the failing leading minor)
      */
     public static Tensor cholesky(Tensor a) {
         MatrixBatch.requireSquare("cholesky", a);
@@ -222,7 +216,7 @@ public final class Linalg {
      * Ω = L(C) − L(C)ᵀ (L: strictly lower part), Ṙ = (C − Ω)·R and Q̇ = (Ȧ − Q·Ṙ)·R⁻¹; the gradients need
      * A of full column rank.
      *
-     * @throws IllegalArgumentException if A has fewer rows than columns
+     * @throws IllegalArgumentException if A has fewer rows than columns or a non-finite element
      */
     public static QR qr(Tensor a) {
         MatrixBatch.requireMatrix("qr", a);

@@ -77,6 +77,26 @@ final class MatrixBatch {
         return x.toDoubleArray();
     }
 
+    /**
+     * The elements of the matrices x that {@code op} factorises, as {@link #values}, after checking that every one
+     * is finite: a NaN or infinity would otherwise come out as a silent NaN answer or a misleading error (a
+     * Cholesky factor would call the matrix "not positive definite"). The error names the op, the element's
+     * value and position, its batch index and the input's shape. Every element is checked, also in a triangle
+     * the op does not read.
+     */
+    static double[] finiteValues(String op, Tensor x) {
+        double[] v = values(x);
+        int m = rows(x), n = cols(x);
+        for (int k = 0; k < v.length; k++) {
+            if (!Double.isFinite(v[k])) {
+                int within = k % (m * n);
+                throw new IllegalArgumentException(op + ": non-finite element " + v[k] + " at (" + within / n + ", "
+                        + within % n + ")" + at(batchShape(x), k / (m * n)) + " of input shape " + Shapes.str(x.shape));
+            }
+        }
+        return v;
+    }
+
     /** A new tensor of the given dtype and shape holding {@code v} (rounded once for float32). */
     static Tensor tensor(double[] v, DType dtype, int[] shape) {
         Tensor t = Tensor.allocate(dtype, shape);

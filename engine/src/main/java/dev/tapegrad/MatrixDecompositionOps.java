@@ -54,7 +54,7 @@ final class MatrixDecompositionOps {
      */
     static Tensor cholesky(Tensor a) {
         int n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), l = new double[count * n * n];
+        double[] av = MatrixBatch.finiteValues("cholesky", a), l = new double[count * n * n];
         for (int i = 0; i < count; i++) {
             int column = Cholesky.factor(av, i * n * n, l, i * n * n, n);
             if (column >= 0) {
@@ -103,7 +103,7 @@ final class MatrixDecompositionOps {
      */
     static Tensor[] qr(Tensor a) {
         int m = rows(a), n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), q = new double[count * m * n], r = new double[count * n * n];
+        double[] av = MatrixBatch.finiteValues("qr", a), q = new double[count * m * n], r = new double[count * n * n];
         for (int i = 0; i < count; i++) HouseholderQr.factor(av, i * m * n, m, n, q, i * m * n, r, i * n * n);
         int[] batch = batchShape(a);
         Tensor qt = MatrixBatch.tensor(q, a.dtype(), MatrixBatch.withMatrix(batch, m, n));
@@ -155,7 +155,7 @@ final class MatrixDecompositionOps {
      */
     static Tensor[] eigh(Tensor a) {
         int n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), values = new double[count * n], vectors = new double[count * n * n];
+        double[] av = MatrixBatch.finiteValues("eigh", a), values = new double[count * n], vectors = new double[count * n * n];
         for (int i = 0; i < count; i++) {
             try {
                 SymmetricEigen.decompose(av, i * n * n, n, values, i * n, vectors, i * n * n);
@@ -219,7 +219,7 @@ final class MatrixDecompositionOps {
      */
     static Tensor[] svd(Tensor a) {
         int m = rows(a), n = cols(a), k = Math.min(m, n), count = count(a);
-        double[] av = MatrixBatch.values(a), u = new double[count * m * k], s = new double[count * k],
+        double[] av = MatrixBatch.finiteValues("svd", a), u = new double[count * m * k], s = new double[count * k],
                 vt = new double[count * k * n];
         for (int i = 0; i < count; i++) {
             try {

@@ -34,7 +34,7 @@ final class MatrixSolveOps {
      */
     static Tensor solve(Tensor a, Tensor b) {
         int n = cols(a), k = cols(b), count = count(a);
-        double[] av = MatrixBatch.values(a), bv = MatrixBatch.values(b), x = new double[count * n * k];
+        double[] av = MatrixBatch.finiteValues("solve", a), bv = MatrixBatch.values(b), x = new double[count * n * k];
         for (int i = 0; i < count; i++) {
             LuDecomposition lu = LuDecomposition.factor(av, i * n * n, n);
             if (lu.isSingular()) throw singular("solve", a, i, lu.zeroPivot());
@@ -78,7 +78,7 @@ final class MatrixSolveOps {
             .example("lower", shapes("nxn", "nxp"), xs -> Linalg.triangularSolve(invertible(xs.get(0)), xs.get(1), Linalg.Triangle.LOWER))
             .example("upper", shapes("nxn", "nxp"), xs -> Linalg.triangularSolve(invertible(xs.get(0)), xs.get(1), Linalg.Triangle.UPPER))
             .example("upper-right-unit", shapes("nxn", "pxn"), xs -> Linalg.triangularSolve(xs.get(0), xs.get(1),
-                    Linalg.TriangularSolveOptions.builder(Linalg.Triangle.UPPER).right().unitDiagonal().build()));
+                    Linalg.TriangularSolveOptions.of(Linalg.Triangle.UPPER).withLeft(false).withUnitDiagonal(true)));
 
     /**
      * X = T⁻¹·B for T [..., n, n] triangular (only the named triangle is read; with {@code unitDiagonal} its
@@ -87,7 +87,7 @@ final class MatrixSolveOps {
      */
     static Tensor triangularSolve(Tensor t, Tensor b, boolean upper, boolean unitDiagonal) {
         int n = cols(t), k = cols(b), count = count(t);
-        double[] tv = MatrixBatch.values(t), x = MatrixBatch.values(b);
+        double[] tv = MatrixBatch.finiteValues("triangularSolve", t), x = MatrixBatch.values(b);
         for (int i = 0; i < count; i++) {
             int zero = TriangularSolve.solve(tv, i * n * n, x, i * n * k, x, i * n * k, n, k, upper, unitDiagonal);
             if (zero >= 0) {
@@ -127,7 +127,7 @@ final class MatrixSolveOps {
     /** X = A⁻¹. VJP: Ā = −Xᵀ·X̄·Xᵀ. JVP: Ẋ = −X·Ȧ·X. */
     static Tensor inverse(Tensor a) {
         int n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), x = new double[count * n * n];
+        double[] av = MatrixBatch.finiteValues("inverse", a), x = new double[count * n * n];
         for (int i = 0; i < count; i++) {
             LuDecomposition lu = LuDecomposition.factor(av, i * n * n, n);
             if (lu.isSingular()) throw singular("inverse", a, i, lu.zeroPivot());
@@ -151,7 +151,7 @@ final class MatrixSolveOps {
      */
     static Tensor det(Tensor a) {
         int n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), d = new double[count];
+        double[] av = MatrixBatch.finiteValues("det", a), d = new double[count];
         for (int i = 0; i < count; i++) d[i] = LuDecomposition.factor(av, i * n * n, n).determinant();
         Tensor out = MatrixBatch.tensor(d, a.dtype(), batchShape(a));
         return DET.record(out, new Tensor[] {a}, new Tensor[] {a, out},
@@ -181,14 +181,14 @@ final class MatrixSolveOps {
     /** sign(det A) [...]: +1, −1 or 0 (not differentiable). */
     static Tensor detSign(Tensor a) {
         int n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), s = new double[count];
+        double[] av = MatrixBatch.finiteValues("slogdet", a), s = new double[count];
         for (int i = 0; i < count; i++) s[i] = LuDecomposition.factor(av, i * n * n, n).determinantSign();
         return MatrixBatch.tensor(s, a.dtype(), batchShape(a));
     }
 
     private static Tensor logDeterminant(OpDef def, Tensor a, boolean nanWhenNegative) {
         int n = cols(a), count = count(a);
-        double[] av = MatrixBatch.values(a), l = new double[count];
+        double[] av = MatrixBatch.finiteValues(def.name(), a), l = new double[count];
         for (int i = 0; i < count; i++) {
             LuDecomposition lu = LuDecomposition.factor(av, i * n * n, n);
             double sign = lu.determinantSign();

@@ -140,10 +140,8 @@ class GoldenTest {
 
     /** The 'upper', 'left' and 'unit' params of a triangularSolve case. */
     private static Linalg.TriangularSolveOptions triangularOptions(GoldenCase c) {
-        var b = Linalg.TriangularSolveOptions.builder(c.flag("upper") ? Linalg.Triangle.UPPER : Linalg.Triangle.LOWER);
-        if (!c.flag("left")) b.right();
-        if (c.flag("unit")) b.unitDiagonal();
-        return b.build();
+        return Linalg.TriangularSolveOptions.of(c.flag("upper") ? Linalg.Triangle.UPPER : Linalg.Triangle.LOWER)
+                .withLeft(c.flag("left")).withUnitDiagonal(c.flag("unit"));
     }
 
     private static OpCall unary(UnaryOperator<Tensor> f) {

@@ -149,7 +149,7 @@ class LinalgForwardTest {
         assertClose("L·X", b, lower.matmul(x), tol(dtype) * 10);
         Tensor upper = lower.transpose(-1, -2);
         Tensor right = randn(9, dtype, batch, 2, n);
-        Tensor xr = Linalg.triangularSolve(upper, right, Linalg.TriangularSolveOptions.builder(Linalg.Triangle.UPPER).right().build());
+        Tensor xr = Linalg.triangularSolve(upper, right, Linalg.TriangularSolveOptions.of(Linalg.Triangle.UPPER).withLeft(false));
         assertClose("X·U", right, xr.matmul(upper), tol(dtype) * 10);
     }
 
@@ -294,6 +294,44 @@ class LinalgForwardTest {
         assertTrue(m.contains("solve") && m.contains("dtype"), m);
         m = assertThrows(IllegalArgumentException.class, () -> Linalg.svd(Tensor.of(new int[] {1, 2, 3, 4}, 2, 2))).getMessage();
         assertTrue(m.contains("svd") && m.contains("int32"), m);
+    }
+
+    /** Every op that factorises a matrix refuses NaN and ±∞ alike, naming itself, the element and where it is. */
+    @Test
+    void nonFiniteMatricesAreRefusedByEveryOp() {
+        java.util.Map<String, java.util.function.Function<Tensor, Object>> ops = new java.util.LinkedHashMap<>();
+        ops.put("solve", a -> Linalg.solve(a, Tensor.ones(DType.FLOAT64, 2, 2, 1)));
+        ops.put("triangularSolve", a -> Linalg.triangularSolve(a, Tensor.ones(DType.FLOAT64, 2, 2, 1), Linalg.Triangle.LOWER));
+        ops.put("inverse", Linalg::inverse);
+        ops.put("det", Linalg::det);
+        ops.put("logdet", Linalg::logdet);
+        ops.put("slogdet", Linalg::slogdet);
+        ops.put("cholesky", Linalg::cholesky);
+        ops.put("qr", Linalg::qr);
+        ops.put("eigh", Linalg::eigh);
+        ops.put("svd", Linalg::svd);
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            // a batch of two 2x2 matrices, the bad element at (1, 0) of the second (read by every op, in both triangles' ops)
+            Tensor a = Tensor.of(new double[] {4, 1, 1, 3, 5, 1, bad, 2}, 2, 2, 2);
+            for (var op : ops.entrySet()) {
+                String m = assertThrows(IllegalArgumentException.class, () -> op.getValue().apply(a), op.getKey()).getMessage();
+                assertTrue(m.startsWith(op.getKey() + ": non-finite element " + bad + " at (1, 0) at batch index [1]"), m);
+                assertTrue(m.contains("[2, 2, 2]"), m);
+            }
+        }
+        Tensor f32 = Tensor.of(new double[][] {{1, Double.NaN}, {0, 1}}).to(DType.FLOAT32);
+        String m = assertThrows(IllegalArgumentException.class, () -> Linalg.det(f32)).getMessage();
+        assertTrue(m.contains("det: non-finite element NaN at (0, 1)"), m);
+    }
+
+    @Test
+    void triangularSolveOptionsAreARecordWithCopies() {
+        Linalg.TriangularSolveOptions o = Linalg.TriangularSolveOptions.of(Linalg.Triangle.UPPER);
+        assertEquals(new Linalg.TriangularSolveOptions(Linalg.Triangle.UPPER, true, false), o);
+        assertEquals(new Linalg.TriangularSolveOptions(Linalg.Triangle.UPPER, false, true), o.withLeft(false).withUnitDiagonal(true));
+        assertEquals(o, o.withLeft(false).withLeft(true));
+        assertEquals(new Linalg.TriangularSolveOptions(Linalg.Triangle.UPPER, true, false), o, "the copies leave the original alone");
+        assertThrows(IllegalArgumentException.class, () -> Linalg.TriangularSolveOptions.of(null));
     }
 
     @Test

@@ -36,7 +36,7 @@ class LinalgJvpTest {
                 new Case("solve", xs -> Linalg.solve(xs.get(0), xs.get(1)), List.of(a, b), false),
                 new Case("triangularSolve/lower", xs -> Linalg.triangularSolve(xs.get(0), xs.get(1), Linalg.Triangle.LOWER), List.of(a, b), false),
                 new Case("triangularSolve/upper-unit", xs -> Linalg.triangularSolve(xs.get(0), xs.get(1),
-                        Linalg.TriangularSolveOptions.builder(Linalg.Triangle.UPPER).unitDiagonal().build()), List.of(a, b), false),
+                        Linalg.TriangularSolveOptions.of(Linalg.Triangle.UPPER).withUnitDiagonal(true)), List.of(a, b), false),
                 new Case("inverse", xs -> Linalg.inverse(xs.get(0)), List.of(a), false),
                 new Case("det", xs -> Linalg.det(xs.get(0)), List.of(a.div(9)), false),
                 new Case("logdet", xs -> Linalg.logdet(xs.get(0)), List.of(a), false),

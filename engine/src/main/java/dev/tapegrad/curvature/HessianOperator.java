@@ -41,7 +41,6 @@ public final class HessianOperator implements SymmetricOperator {
     /** The outer pass {@link #of} uses: forward over reverse, as {@link Autograd#hvp(java.util.function.Function, Tensor, Tensor)}. */
     static final Autograd.Mode DEFAULT_MODE = Autograd.Mode.FORWARD;
 
-    private final Map<String, Tensor> params;
     private final Tensor[] tensors;
     private final Supplier<Tensor> loss;
     private final ParamLayout layout;
@@ -50,11 +49,11 @@ public final class HessianOperator implements SymmetricOperator {
 
     private HessianOperator(Map<String, Tensor> params, Supplier<Tensor> loss, Autograd.Mode mode) {
         this.layout = ParamLayout.of(params);
-        this.params = new LinkedHashMap<>(params);
-        this.tensors = this.params.values().toArray(Tensor[]::new);
+        Map<String, Tensor> ordered = new LinkedHashMap<>(params);
+        this.tensors = ordered.values().toArray(Tensor[]::new);
         this.loss = java.util.Objects.requireNonNull(loss, "HessianOperator: loss");
         this.mode = mode;
-        for (Map.Entry<String, Tensor> e : this.params.entrySet()) {
+        for (Map.Entry<String, Tensor> e : ordered.entrySet()) {
             if (!e.getValue().requiresGrad()) {
                 throw new IllegalArgumentException("HessianOperator: parameter '" + e.getKey() + "' (shape "
                         + Arrays.toString(e.getValue().shape()) + ") does not require grad; call requiresGrad(true) on it");

@@ -41,6 +41,46 @@ public final class Lanczos {
      */
     public record Result(double[] alpha, double[] beta, double residual, double[] ritzValues, double[] weights,
                          List<ParamVector> ritzVectors, double[] ritzResiduals) {
+        /** Copies the arrays and the list. */
+        public Result {
+            alpha = alpha.clone();
+            beta = beta.clone();
+            ritzValues = ritzValues.clone();
+            weights = weights.clone();
+            ritzVectors = List.copyOf(ritzVectors);
+            ritzResiduals = ritzResiduals.clone();
+        }
+
+        /** A copy of T's diagonal. */
+        @Override
+        public double[] alpha() {
+            return alpha.clone();
+        }
+
+        /** A copy of T's off-diagonal. */
+        @Override
+        public double[] beta() {
+            return beta.clone();
+        }
+
+        /** A copy of the Ritz values, ascending. */
+        @Override
+        public double[] ritzValues() {
+            return ritzValues.clone();
+        }
+
+        /** A copy of the quadrature weights. */
+        @Override
+        public double[] weights() {
+            return weights.clone();
+        }
+
+        /** A copy of the Ritz residuals. */
+        @Override
+        public double[] ritzResiduals() {
+            return ritzResiduals.clone();
+        }
+
         /** The number of steps done (m). */
         public int steps() {
             return alpha.length;
@@ -130,19 +170,20 @@ public final class Lanczos {
         double[] al = java.util.Arrays.copyOf(alpha, done);
         double[] be = java.util.Arrays.copyOf(beta, Math.max(0, done - 1));
         SymmetricTridiagonal.Eigen eig = SymmetricTridiagonal.eigen(al, be);
+        double[][] s = eig.vectors(); // s[j][i]: component j of T's eigenvector i
         double[] weights = new double[done];
         double[] residuals = new double[done];
         for (int i = 0; i < done; i++) {
-            double f = eig.vectors()[0][i];
+            double f = s[0][i];
             weights[i] = f * f;
-            residuals[i] = residual * Math.abs(eig.vectors()[done - 1][i]);
+            residuals[i] = residual * Math.abs(s[done - 1][i]);
         }
         List<ParamVector> vectors = List.of();
         if (options.ritzVectors()) {
             List<ParamVector> ys = new ArrayList<>(done);
             for (int i = 0; i < done; i++) {
                 double[] y = new double[n];
-                for (int j = 0; j < done; j++) axpy(y, eig.vectors()[j][i], q.get(j));
+                for (int j = 0; j < done; j++) axpy(y, s[j][i], q.get(j));
                 ys.add(ParamVector.wrap(a.layout(), y));
             }
             vectors = List.copyOf(ys);

@@ -26,7 +26,8 @@ public final class PowerIteration {
      * Settings.
      *
      * @param maxIterations products allowed per eigenpair (≥ 1)
-     * @param tolerance     stop when ‖A·v − λv‖ ≤ tolerance·max(|λ|, |λ₁|) (&gt; 0), λ₁ the first pair's value
+     * @param tolerance     stop when ‖A·v − λv‖ ≤ tolerance·max(|λ|, |λ₁|, …, |λ_k|) (&gt; 0), over the values of
+     *                      the k pairs deflated so far (an estimate of ‖A‖)
      */
     public record Options(int maxIterations, double tolerance) {
         /** 1000 iterations, relative residual 1e-8 (eigenvalues then typically good to 1e-12 relative or better). */
@@ -76,11 +77,10 @@ public final class PowerIteration {
         v = v.scale(1 / norm);
         double scale = 0; // ‖A‖ as far as known: the largest |λ| deflated
         for (Eigenpair p : deflate) scale = Math.max(scale, Math.abs(p.value()));
-        double lambda = 0, residual = Double.NaN;
-        for (int it = 1; it <= options.maxIterations(); it++) {
+        for (int it = 1; ; it++) {
             ParamVector w = deflated(a, v, deflate);
-            lambda = v.dot(w);
-            residual = w.axpy(-lambda, v).norm();
+            double lambda = v.dot(w);
+            double residual = w.axpy(-lambda, v).norm();
             if (!Double.isFinite(residual)) {
                 throw new ArithmeticException("PowerIteration: the operator returned a non-finite product (is the loss finite?)");
             }
@@ -88,10 +88,11 @@ public final class PowerIteration {
             if (residual <= options.tolerance() * Math.max(scale, Math.abs(lambda)) || wn == 0) {
                 return new Eigenpair(lambda, v, residual, it, true);
             }
+            // out of iterations: return the pair just measured (λ and the residual belong to this v, not the next)
+            if (it == options.maxIterations()) return new Eigenpair(lambda, v, residual, it, false);
             // keep v orthogonal to the deflated directions (rounding would bring them back)
             v = orthogonalise(w.scale(1 / wn), deflate).normalize();
         }
-        return new Eigenpair(lambda, v, residual, options.maxIterations(), false);
     }
 
     /** (A − Σ λⱼuⱼuⱼᵀ)·v. */

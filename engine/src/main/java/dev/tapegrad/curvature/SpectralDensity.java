@@ -107,6 +107,9 @@ public final class SpectralDensity {
 
     /** Σⱼ τ_{l,j}²θ_{l,j}ᵏ: the quadrature of λᵏ for probe l (= vₗᵀAᵏvₗ/‖vₗ‖² for k ≤ 2m − 1). */
     public double probeMoment(int probe, int k) {
+        if (probe < 0 || probe >= nodes.length) {
+            throw new IllegalArgumentException("SpectralDensity.probeMoment: probe must be in [0, " + nodes.length + "), got " + probe);
+        }
         if (k < 0) throw new IllegalArgumentException("SpectralDensity.moment: k must be ≥ 0, got " + k);
         double s = 0;
         for (int j = 0; j < nodes[probe].length; j++) s += weights[probe][j] * Math.pow(nodes[probe][j], k);

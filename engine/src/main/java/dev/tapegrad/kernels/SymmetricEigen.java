@@ -16,6 +16,9 @@ package dev.tapegrad.kernels;
  * An off-diagonal element is set to zero once |e[i]| ≤ ε·(|d[i]| + |d[i+1]|) (or below ε²·‖A‖_F), which
  * splits the problem; convergence is cubic near the end, about two steps per eigenvalue.
  *
+ * <p>{@link #tridiagonal} runs the QR iteration alone on a given tridiagonal matrix (Lanczos's T in
+ * {@code dev.tapegrad.curvature} uses it); {@link #decompose} runs it after the reduction.
+ *
  * <p>Output conventions: eigenvalues ascending; each eigenvector normalised so that its largest-magnitude
  * component (the first one on ties) is positive. Only the lower triangle of A is read (it is mirrored), as
  * LAPACK's and PyTorch's {@code eigh} do by default. Deterministic: the same input gives the same bits.
@@ -52,15 +55,56 @@ public final class SymmetricEigen {
         for (int i = 0; i < n; i++) d[i] = w[i * n + i];
         for (int i = 0; i + 1 < n; i++) e[i] = w[i * n + i + 1];
         diagonalise(d, e, z, 0x1p-104 * norm);
+        sortAscending(d, z);
+        for (int k = 0; k < n; k++) {
+            values[vOff + k] = d[k];
+            for (int i = 0; i < n; i++) vectors[eOff + i * n + k] = z[k][i];
+        }
+        Signs.normaliseColumns(vectors, eOff, n, n);
+    }
+
+    /**
+     * Diagonalises the symmetric tridiagonal T with diagonal {@code d} (length m ≥ 1) and off-diagonal
+     * {@code e} (length m − 1) in place by the QR iteration: T = Z·diag(λ)·Zᵀ. On return {@code d} holds λ
+     * ascending and {@code z[k]} (a new array of length m) the unit eigenvector of λ_k, in the sign the
+     * iteration left it; {@code e} is overwritten.
+     *
+     * @throws IllegalArgumentException if the lengths do not match or an entry is not finite
+     * @throws ArithmeticException      if the iteration does not converge
+     */
+    public static double[][] tridiagonal(double[] d, double[] e) {
+        int m = d.length;
+        if (m == 0 || e.length != m - 1) {
+            throw new IllegalArgumentException("tridiagonal eigenvalues: need m ≥ 1 diagonal and m − 1 off-diagonal entries, got "
+                    + m + " and " + e.length);
+        }
+        double norm = 0.0;
+        for (int i = 0; i < m; i++) norm = Math.hypot(norm, finite(d[i], i, i));
+        for (int i = 0; i + 1 < m; i++) norm = Math.hypot(norm, Math.sqrt(2) * finite(e[i], i + 1, i));
+        double[][] z = new double[m][m];
+        for (int k = 0; k < m; k++) z[k][k] = 1.0;
+        diagonalise(d, e, z, 0x1p-104 * norm);
+        sortAscending(d, z);
+        return z;
+    }
+
+    private static double finite(double x, int i, int j) {
+        if (!Double.isFinite(x)) throw new IllegalArgumentException("non-finite element " + x + " at (" + i + ", " + j + ")");
+        return x;
+    }
+
+    /** Sorts the eigenvalues d ascending (stably) and the eigenvectors z[k] alike. */
+    private static void sortAscending(double[] d, double[][] z) {
+        int n = d.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         java.util.Arrays.sort(order, (x, y) -> Double.compare(d[x], d[y])); // stable
+        double[] values = d.clone();
+        double[][] columns = z.clone();
         for (int k = 0; k < n; k++) {
-            values[vOff + k] = d[order[k]];
-            double[] col = z[order[k]];
-            for (int i = 0; i < n; i++) vectors[eOff + i * n + k] = col[i];
+            d[k] = values[order[k]];
+            z[k] = columns[order[k]];
         }
-        Signs.normaliseColumns(vectors, eOff, n, n);
     }
 
     /** Reduces the symmetric w (full, row-major) to tridiagonal form in place, accumulating Q into z. */

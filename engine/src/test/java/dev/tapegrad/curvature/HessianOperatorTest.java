@@ -62,11 +62,12 @@ class HessianOperatorTest {
             ParamVector v = ParamVector.gaussian(gen, forward.layout());
             ParamVector a = forward.apply(v), b = reverse.apply(v);
             assertTrue(b.norm() > 1e-3, "a non-trivial product");
-            assertTrue(a.sub(b).norm() <= 1e-13 * b.norm(), "‖FoR − RoR‖ = " + a.sub(b).norm() + " of " + b.norm());
+            // two orders of computation round differently; a wrong rule is off by far more than 1e-11
+            assertTrue(a.sub(b).norm() <= 1e-11 * b.norm(), "‖FoR − RoR‖ = " + a.sub(b).norm() + " of " + b.norm());
         }
         // and both are the Hessian: the dense matrices and their top eigenvalue agree
         double[][] hf = forward.toDense(100), hr = reverse.toDense(100);
-        for (int i = 0; i < hf.length; i++) assertArrayEquals(hr[i], hf[i], 1e-13 * (1 + Math.abs(hr[i][i])));
+        for (int i = 0; i < hf.length; i++) assertArrayEquals(hr[i], hf[i], 1e-11 * (1 + Math.abs(hr[i][i])));
         double top = Lanczos.run(new Generator(1), forward, hf.length).largest();
         assertTrue(Problems.rel(top, Problems.eigenvalues(Problems.denseHessian(reverse))[hf.length - 1]) < 1e-10);
         // tangents leave with the level: nothing carries one after a product

@@ -79,4 +79,21 @@ class LanczosTest {
                 ParamVector.zeros(p.operator().layout()), 3, Lanczos.Options.DEFAULT));
         assertTrue(zero.getMessage().contains("norm"), zero.getMessage());
     }
+
+    @Test
+    void theResultHandsOutCopies() {
+        Problems.Problem p = Problems.quadratic(new Generator(61), new double[] {3, 1, 2, 5}, 1, 2);
+        Lanczos.Result r = Lanczos.run(new Generator(2), p.operator(), 3);
+        double top = r.largest(), a0 = r.alpha()[0], w0 = r.weights()[0];
+        r.ritzValues()[r.steps() - 1] = 1e9;
+        r.alpha()[0] = 1e9;
+        r.weights()[0] = 1e9;
+        r.beta()[0] = 1e9;
+        r.ritzResiduals()[0] = 1e9;
+        assertEquals(top, r.largest());
+        assertEquals(a0, r.alpha()[0]);
+        assertEquals(w0, r.weights()[0]);
+        assertNotEquals(1e9, r.beta()[0]);
+        assertNotEquals(1e9, r.ritzResiduals()[0]);
+    }
 }

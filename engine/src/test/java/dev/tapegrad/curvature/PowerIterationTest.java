@@ -72,4 +72,27 @@ class PowerIterationTest {
         assertThrows(IllegalArgumentException.class, () -> PowerIteration.top(new Generator(1), p.operator(), 0));
         assertThrows(IllegalArgumentException.class, () -> PowerIteration.Options.DEFAULT.withTolerance(0));
     }
+
+    @Test
+    void anUnconvergedPairIsConsistent() {
+        // 10 and 9.5 on top: five iterations are far from converged; the returned value and residual must still
+        // be the Rayleigh quotient and residual of the returned vector
+        Generator gen = new Generator(23);
+        double[] spectrum = spectrumWithOutliers(gen, 20);
+        spectrum[1] = 9.5;
+        Problems.Problem p = Problems.quadratic(gen, spectrum, 4, 5);
+        Eigenpair e = PowerIteration.top(new Generator(5), p.operator(), 1,
+                PowerIteration.Options.DEFAULT.withMaxIterations(5)).get(0);
+        assertFalse(e.converged());
+        assertEquals(5, e.iterations());
+        double[] u = e.vector().toArray();
+        double[] au = Problems.times(p.hessian(), u);
+        double rayleigh = 0;
+        for (int k = 0; k < u.length; k++) rayleigh += u[k] * au[k];
+        double r = 0;
+        for (int k = 0; k < u.length; k++) r += Math.pow(au[k] - e.value() * u[k], 2);
+        assertEquals(rayleigh, e.value(), 1e-12 * Math.abs(rayleigh), "value = uᵀAu");
+        assertEquals(Math.sqrt(r), e.residual(), 1e-10, "residual = ‖Au − λu‖");
+        assertEquals(1, e.vector().norm(), 1e-12);
+    }
 }

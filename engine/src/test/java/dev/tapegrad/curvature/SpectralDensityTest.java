@@ -85,5 +85,9 @@ class SpectralDensityTest {
         assertArrayEquals(a.weights(), b.weights(), 0);
         assertThrows(IllegalArgumentException.class, () -> a.density(0, 0));
         assertThrows(IllegalArgumentException.class, () -> SpectralDensity.estimate(new Generator(1), p.operator(), 0, 3));
+        for (int probe : new int[] {-1, 3}) {
+            String m = assertThrows(IllegalArgumentException.class, () -> a.probeMoment(probe, 1)).getMessage();
+            assertTrue(m.contains("probeMoment") && m.contains("[0, 3)") && m.contains("got " + probe), m);
+        }
     }
 }

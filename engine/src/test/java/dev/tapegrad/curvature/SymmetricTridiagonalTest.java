@@ -66,4 +66,16 @@ class SymmetricTridiagonalTest {
                 () -> SymmetricTridiagonal.eigen(new double[] {1, Double.NaN}, new double[] {1}));
         assertTrue(nan.getMessage().contains("NaN"), nan.getMessage());
     }
+
+    @Test
+    void theResultIsACopyInAndOut() {
+        double[] a = {2, 1}, b = {1};
+        SymmetricTridiagonal.Eigen e = SymmetricTridiagonal.eigen(a, b);
+        assertArrayEquals(new double[] {2, 1}, a, 0, "the input is not changed");
+        double[] values = e.values();
+        values[0] = 99;
+        e.vectors()[0][0] = 99;
+        assertNotEquals(99, e.values()[0]);
+        assertNotEquals(99, e.vectors()[0][0]);
+    }
 }

@@ -30,8 +30,12 @@ import java.util.function.Supplier;
  * returns a {@link Reading} with the ratio λ_max/(2/η).
  *
  * <p>λ_max comes from {@code lanczosSteps} Lanczos steps ({@link Lanczos}, one Hessian-vector product each),
- * started from the previous reading's top Ritz vector (the top eigenvector moves slowly during training) and,
- * the first time, from a Rademacher vector drawn from the generator; the same seed gives the same readings.
+ * started the first time from a Rademacher vector z drawn from the generator, and later from the previous
+ * reading's top Ritz vector y (the top eigenvector moves slowly during training) mixed with a fresh one:
+ * normalize(y + 0.1·z/‖z‖). Without the fresh part a start that is still (nearly) an eigenvector spans an
+ * invariant Krylov space after one step, and Lanczos would return the old eigenvalue even after another
+ * direction has become the sharpest. The same seed gives the same readings, and {@link #stateDict()} /
+ * {@link #loadStateDict(State)} let a resumed run give the readings the uninterrupted run would have.
  * Lanczos gives the largest eigenvalue itself, not the largest in magnitude, so negative curvature does not
  * disturb it.
  *
@@ -64,6 +68,38 @@ public final class SharpnessMonitor {
             m.put("2/lr", threshold);
             m.put("sharpness/threshold", ratio);
             return m;
+        }
+    }
+
+    /** The weight of the fresh random direction mixed into the previous top Ritz vector to start a reading. */
+    static final double FRESH_WEIGHT = 0.1;
+
+    /**
+     * A monitor's state, for {@link #loadStateDict(State)}: the previous top Ritz vector (empty before the first
+     * reading), the readings so far and the generator's state. The arrays are copied in and out.
+     *
+     * @param lastTop   the previous reading's top Ritz vector, flattened in the parameters' order; empty if none
+     * @param history   the readings so far, in order
+     * @param generator the generator's {@link Generator#stateDict()}
+     */
+    public record State(double[] lastTop, List<Reading> history, long[] generator) {
+        /** Copies the arrays and the list; none may be null. */
+        public State {
+            lastTop = Objects.requireNonNull(lastTop, "lastTop").clone();
+            history = List.copyOf(history);
+            generator = Objects.requireNonNull(generator, "generator").clone();
+        }
+
+        /** A copy of the previous top Ritz vector (empty before the first reading). */
+        @Override
+        public double[] lastTop() {
+            return lastTop.clone();
+        }
+
+        /** A copy of the generator's state. */
+        @Override
+        public long[] generator() {
+            return generator.clone();
         }
     }
 
@@ -104,7 +140,7 @@ public final class SharpnessMonitor {
             this.loss = Objects.requireNonNull(loss, "loss");
         }
 
-        /** Measure at steps 0, n, 2n, … (default 10; ≥ 1). */
+        /** Measure when the step count is a multiple of n: n, 2n, … after optimizer steps (default 10; ≥ 1). */
         public Builder every(int n) {
             if (n < 1) throw new IllegalArgumentException("SharpnessMonitor: every must be ≥ 1, got " + n);
             this.every = n;
@@ -154,7 +190,8 @@ public final class SharpnessMonitor {
     /** Measures now: λ_max at the current parameters against the threshold for learning rate {@code lr}. */
     public Reading measure(long step, double lr) {
         double threshold = stabilityThreshold(lr, momentum);
-        ParamVector start = lastTop != null ? lastTop : ParamVector.rademacher(gen, hessian.layout());
+        ParamVector fresh = ParamVector.rademacher(gen, hessian.layout());
+        ParamVector start = lastTop == null ? fresh : lastTop.axpy(FRESH_WEIGHT / fresh.norm(), fresh).normalize();
         Lanczos.Result r = Lanczos.fromStart(hessian, start, lanczosSteps, Lanczos.Options.DEFAULT.withRitzVectors(true));
         int top = r.steps() - 1;
         lastTop = r.ritzVectors().get(top);
@@ -166,6 +203,36 @@ public final class SharpnessMonitor {
     /** Every reading so far, in order. */
     public List<Reading> history() {
         return List.copyOf(history);
+    }
+
+    /** The state a resumed run needs to continue with the same readings: see {@link State}. */
+    public State stateDict() {
+        return new State(lastTop == null ? new double[0] : lastTop.toArray(), history, gen.stateDict());
+    }
+
+    /**
+     * Restores a state from {@link #stateDict()} of a monitor of the same parameters. Everything is checked
+     * before anything changes: the vector's length must be 0 or the number of parameters, and finite.
+     */
+    public void loadStateDict(State state) {
+        Objects.requireNonNull(state, "state");
+        double[] top = state.lastTop();
+        int n = hessian.layout().size();
+        if (top.length != 0 && top.length != n) {
+            throw new IllegalArgumentException("SharpnessMonitor.loadStateDict: the top vector has " + top.length
+                    + " elements, the parameters " + n);
+        }
+        for (int i = 0; i < top.length; i++) {
+            if (!Double.isFinite(top[i])) {
+                throw new IllegalArgumentException("SharpnessMonitor.loadStateDict: element " + i + " of the top vector is " + top[i]);
+            }
+        }
+        long[] words = state.generator();
+        new Generator(0).loadStateDict(words); // validates the words on a scratch generator first
+        gen.loadStateDict(words);
+        lastTop = top.length == 0 ? null : ParamVector.of(hessian.layout(), top);
+        history.clear();
+        history.addAll(state.history());
     }
 
     /** Hessian-vector products spent so far. */
