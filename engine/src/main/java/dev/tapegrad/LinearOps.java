@@ -51,10 +51,11 @@ final class LinearOps {
             if (w.requiresGrad) grads[1] = g2.t().matmul(x.reshape(-1, in));
             if (b != null && b.requiresGrad) grads[2] = g2.sum(0);
             return grads;
-        }, t -> JvpRule.sum(
-                t[0] == null ? null : linear(t[0], w, null),   // ẋ·Wᵀ
-                t[1] == null ? null : linear(x, t[1], null),   // x·Ẇᵀ
-                b == null ? null : t[2]));                       // ḃ, broadcast over the rows
+        }, t -> {
+            Tensor db = b == null ? null : t[2];
+            Tensor fromParams = t[1] == null ? db : linear(x, t[1], db); // x·Ẇᵀ + ḃ in one fused product
+            return JvpRule.sum(t[0] == null ? null : linear(t[0], w, null), fromParams); // + ẋ·Wᵀ
+        });
     }
 
     /**
