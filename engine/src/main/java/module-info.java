@@ -9,4 +9,6 @@ module dev.tapegrad.engine {
     exports dev.tapegrad.check;
     exports dev.tapegrad.curvature;
     exports dev.tapegrad.io;
+    // the bfloat16 conversions, for the safetensors reader and writer
+    exports dev.tapegrad.kernels to dev.tapegrad.nn;
 }

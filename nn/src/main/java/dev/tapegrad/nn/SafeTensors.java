@@ -3,6 +3,7 @@ package dev.tapegrad.nn;
 import dev.tapegrad.DType;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.io.AtomicFile;
+import dev.tapegrad.kernels.BFloat16;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +43,9 @@ import java.util.function.Supplier;
  * I32, U32, I64, U64) → int32 when every value fits (else an error naming the element). The 8-bit and
  * sub-byte floats and C64 are validated but not read (an error names the tensor).
  *
- * <p><b>Writing</b> stores float32 as F32, float64 as F64, int32 as I32 and bool as BOOL, in the reference
- * writer's layout: tensors sorted by dtype alignment (descending) then name, compact JSON header padded with
+ * <p><b>Writing</b> stores float32 as F32 (or, with {@link WriteOptions#withFloat32AsBFloat16}, as BF16, each
+ * value rounded to the nearest bfloat16, ties to even, by {@link BFloat16}), float64 as F64, int32 as I32 and
+ * bool as BOOL, in the reference writer's layout: tensors sorted by dtype alignment (descending) then name, compact JSON header padded with
  * spaces to a multiple of 8, metadata (if any) first. Saving is atomic ({@link AtomicFile}): the file is
  * written to a temporary file in the same directory, forced to disk, then renamed over the target, so a failure
  * or a crash part-way leaves the previous file intact.
@@ -235,11 +237,20 @@ public final class SafeTensors {
                 double[] a = out.doubleData();
                 decode = (c, at, k) -> c.asDoubleBuffer().get(a, at, k);
             }
-            case F16, BF16 -> {
+            case F16 -> {
                 out = Tensor.zeros(DType.FLOAT32, shape);
                 float[] a = out.floatData();
                 decode = (c, at, k) -> {
                     for (int j = 0; j < k; j++) a[at + j] = widen(d, c.getShort(2 * j));
+                };
+            }
+            case BF16 -> {
+                out = Tensor.zeros(DType.FLOAT32, shape);
+                float[] a = out.floatData();
+                short[] bits = new short[CHUNK / 2];
+                decode = (c, at, k) -> {
+                    c.asShortBuffer().get(bits, 0, k);
+                    BFloat16.toFloat(bits, 0, a, at, k);
                 };
             }
             default -> { // BOOL and integers: checked into an int[]
@@ -268,7 +279,7 @@ public final class SafeTensors {
      * formats are subsets of float32.
      */
     static float widen(SafeTensorDType d, short bits) {
-        return d == SafeTensorDType.BF16 ? Float.intBitsToFloat((bits & 0xffff) << 16) : Float.float16ToFloat(bits);
+        return d == SafeTensorDType.BF16 ? BFloat16.toFloat(bits) : Float.float16ToFloat(bits);
     }
 
     /** Element i of an integer or BOOL tensor, read at byte {@code at} of the chunk, checked to fit an int (BOOL: 0 or 1). */
@@ -307,6 +318,24 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- writing
 
+    /**
+     * How {@link #write(Path, Map, Map, WriteOptions)} stores tensors. {@link #DEFAULT} stores every value
+     * exactly.
+     *
+     * @param float32AsBFloat16 whether float32 tensors are stored as BF16 (half the bytes; each value rounded
+     *                          to the nearest bfloat16, ties to even, so reading gives the rounded values)
+     *                          instead of F32
+     */
+    public record WriteOptions(boolean float32AsBFloat16) {
+        /** Every tensor stored in its own precision. */
+        public static final WriteOptions DEFAULT = new WriteOptions(false);
+
+        /** A copy that stores float32 tensors as BF16 ({@code true}) or F32 ({@code false}). */
+        public WriteOptions withFloat32AsBFloat16(boolean asBFloat16) {
+            return new WriteOptions(asBFloat16);
+        }
+    }
+
     /** Writes tensors without metadata; see {@link #write(Path, Map, Map)}. */
     public static void write(Path path, Map<String, Tensor> tensors) throws IOException {
         write(path, tensors, Map.of());
@@ -321,19 +350,45 @@ public final class SafeTensors {
      * @throws IOException              if writing fails (the previous file, if any, is left unchanged)
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        writeItems(path, items(tensors), metadata);
+        write(path, tensors, metadata, WriteOptions.DEFAULT);
+    }
+
+    /**
+     * Writes tensors and metadata as {@link #write(Path, Map, Map)} does, storing them as {@code options}
+     * says (e.g. float32 as BF16).
+     *
+     * @throws IllegalArgumentException as {@link #write(Path, Map, Map)}
+     * @throws IOException              if writing fails (the previous file, if any, is left unchanged)
+     */
+    public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata, WriteOptions options)
+            throws IOException {
+        writeItems(path, items(tensors, options), metadata);
     }
 
     /** The tensors as items to write, each encoded when its turn comes. */
-    private static List<Item> items(Map<String, Tensor> tensors) {
+    private static List<Item> items(Map<String, Tensor> tensors, WriteOptions options) {
+        Objects.requireNonNull(options, "options");
         List<Item> items = new ArrayList<>();
         tensors.forEach((name, t) -> {
             if (t == null) throw new IllegalArgumentException("safetensors write: tensor '" + name + "' is null");
-            SafeTensorDType d = SafeTensorDType.writtenAs(t.dtype());
             long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
-            items.add(new Item(name, d, shape, () -> encoder(t)));
+            if (t.dtype() == DType.FLOAT32 && options.float32AsBFloat16()) {
+                items.add(new Item(name, SafeTensorDType.BF16, shape, () -> bfloat16Encoder(t)));
+            } else {
+                items.add(new Item(name, SafeTensorDType.writtenAs(t.dtype()), shape, () -> encoder(t)));
+            }
         });
         return items;
+    }
+
+    /** A float32 tensor's elements rounded to bfloat16 (nearest, ties to even) as an encoder into chunks. */
+    private static ElementCopier bfloat16Encoder(Tensor t) {
+        float[] a = t.toFloatArray();
+        short[] bits = new short[CHUNK / 2];
+        return (c, at, k) -> {
+            BFloat16.fromFloat(a, at, bits, 0, k);
+            c.asShortBuffer().put(bits, 0, k);
+        };
     }
 
     /** The elements of a tensor as an encoder into chunks, in row-major order (copied out once). */
@@ -373,7 +428,18 @@ public final class SafeTensors {
      * @throws IOException if writing fails
      */
     public static void write(WritableByteChannel channel, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        writeItems(channel, items(tensors), metadata);
+        write(channel, tensors, metadata, WriteOptions.DEFAULT);
+    }
+
+    /**
+     * Writes tensors and metadata to {@code channel} (left open) as {@code options} says; see
+     * {@link #write(Path, Map, Map, WriteOptions)}.
+     *
+     * @throws IOException if writing fails
+     */
+    public static void write(WritableByteChannel channel, Map<String, Tensor> tensors, Map<String, String> metadata,
+            WriteOptions options) throws IOException {
+        writeItems(channel, items(tensors, options), metadata);
     }
 
     /** Writes items (the mechanism behind {@link #write}; tests pass items whose data fails part-way). */

@@ -238,6 +238,62 @@ class SafeTensorsTest {
         };
     }
 
+    /**
+     * Float32 written as BF16 reads back as the float32 of each value rounded to bfloat16, bit for bit, across
+     * chunk boundaries and for views; other dtypes are unaffected; the bytes are the bfloat16 patterns.
+     */
+    @Test
+    void float32WrittenAsBFloat16ReadsBackTheRoundedValues() throws IOException {
+        Generator g = new Generator(11);
+        Tensor big = Tensor.randn(g, DType.FLOAT32, 70_001); // several chunks, ragged end
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE,
+                Float.MIN_VALUE, Float.intBitsToFloat(0x3F80_8000), Float.intBitsToFloat(0x3F81_8000), 1e-40f, -3.14159f};
+        Tensor edge = Tensor.of(special);
+        Tensor view = Tensor.randn(g, DType.FLOAT32, 5, 7).transpose(0, 1);
+        Tensor wide = Tensor.randn(g, DType.FLOAT64, 9);
+        Tensor ints = Tensor.of(new int[] {1, -2, 3});
+        Map<String, Tensor> tensors = Map.of("big", big, "edge", edge, "view", view, "wide", wide, "ints", ints);
+        Path p = dir.resolve("bf16.safetensors");
+        SafeTensors.write(p, tensors, Map.of(), SafeTensors.WriteOptions.DEFAULT.withFloat32AsBFloat16(true));
+
+        SafeTensors.Contents c = SafeTensors.readContents(p);
+        assertEquals(Map.of("big", "BF16", "edge", "BF16", "view", "BF16", "wide", "F64", "ints", "I32"), c.fileDTypes());
+        for (String name : List.of("big", "edge", "view")) assertSameBits(roundedToBFloat16(tensors.get(name)), c.tensors().get(name));
+        assertSameBits(wide, c.tensors().get("wide"));
+        assertSameBits(ints, c.tensors().get("ints"));
+
+        // the stored bytes of "edge", checked against patterns worked out by hand
+        byte[] file = Files.readAllBytes(p);
+        long headerLength = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        String header = new String(file, 8, (int) headerLength, StandardCharsets.UTF_8);
+        int at = header.indexOf("\"edge\"");
+        String offsets = header.substring(header.indexOf("data_offsets", at));
+        int begin = Integer.parseInt(offsets.substring(offsets.indexOf('[') + 1, offsets.indexOf(',')));
+        ByteBuffer data = ByteBuffer.wrap(file, 8 + (int) headerLength + begin, 2 * special.length).order(ByteOrder.LITTLE_ENDIAN);
+        int[] want = {0x0000, 0x8000, 0x7F80, 0xFF80, 0x7FC0, 0x7F80, 0x0000, 0x3F80, 0x3F82, 0x0001, 0xC049};
+        for (int w : want) assertEquals(Integer.toHexString(w), Integer.toHexString(data.getShort() & 0xFFFF));
+    }
+
+    @Test
+    void defaultWriteOptionsKeepFloat32() throws IOException {
+        Path p = dir.resolve("f32.safetensors");
+        Tensor t = Tensor.of(new float[] {1.0f + 0x1p-10f});
+        SafeTensors.write(p, Map.of("t", t), Map.of(), SafeTensors.WriteOptions.DEFAULT);
+        assertEquals(Map.of("t", "F32"), SafeTensors.readContents(p).fileDTypes());
+        assertSameBits(t, SafeTensors.read(p).get("t"));
+    }
+
+    /** Each element as the float32 of its nearest bfloat16 (ties to even), by the rule stated on its own. */
+    private static Tensor roundedToBFloat16(Tensor t) {
+        float[] a = t.toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            int bits = Float.floatToRawIntBits(a[i]);
+            a[i] = Float.isNaN(a[i]) ? Float.intBitsToFloat((bits | 0x0040_0000) & 0xFFFF_0000)
+                    : Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF_0000);
+        }
+        return Tensor.of(a).reshape(t.shape());
+    }
+
     @Test
     void largeTensorsCrossChunkBoundaries() throws IOException {
         Generator g = new Generator(7);
