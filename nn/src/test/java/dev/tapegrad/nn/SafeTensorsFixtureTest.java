@@ -139,4 +139,22 @@ class SafeTensorsFixtureTest {
             });
         }
     }
+
+    /** Float32 weights written as BF16 by tapegrad hold the bits PyTorch's float32 → bfloat16 rounding gives. */
+    @Test
+    void float32WrittenAsBFloat16MatchesPyTorchsRounding(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> f32 = SafeTensors.read(fixture("torch_mlp.safetensors"));
+        Path ours = dir.resolve("ours_bf16.safetensors");
+        SafeTensors.write(ours, f32, Map.of(), SafeTensors.WriteOptions.DEFAULT.withFloat32AsBFloat16(true));
+        Map<String, Tensor> torch = SafeTensors.read(fixture("torch_mlp_bf16.safetensors"));
+        Map<String, Tensor> back = SafeTensors.read(ours);
+        assertEquals(torch.keySet(), back.keySet());
+        torch.forEach((name, t) -> {
+            float[] want = t.toFloatArray(), got = back.get(name).toFloatArray();
+            assertEquals(want.length, got.length, name);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), name + " element " + i);
+            }
+        });
+    }
 }
