@@ -139,6 +139,23 @@ class RecomputeTest {
         assertTrue(e.getMessage().contains("second order"), e.getMessage());
     }
 
+    @Test
+    void anInputChangedInPlaceAfterTheForwardIsRefused() {
+        List<Tensor> p = mlpParams(14);
+        Tensor y = Recompute.apply(MLP, p);
+        p.get(0).detach().mulInPlace(2.0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+        assertTrue(e.getMessage().contains("recompute"), e.getMessage());
+    }
+
+    @Test
+    void sameValuesToleratesALastBitChangeButNotADifferentValue() {
+        assertTrue(Recompute.sameValues(new double[] {1, -2, Double.NaN}, new double[] {1, -2, Double.NaN}));
+        assertTrue(Recompute.sameValues(new double[] {1, 0}, new double[] {Math.nextUp(1.0f), 1e-7}));
+        assertFalse(Recompute.sameValues(new double[] {1, 0.5}, new double[] {1, 0}));
+        assertFalse(Recompute.sameValues(new double[] {1, 0.5}, new double[] {1, Double.NaN}));
+    }
+
     /** The number of elements the tape keeps for backward below {@code out}, each saved tensor counted once. */
     static long savedElements(Tensor out) {
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
