@@ -42,9 +42,11 @@ import java.util.function.Function;
  *
  * <p>Forward mode: when an input carries a tangent at the open {@link DualLevel}, the segment simply runs as
  * it is, op by op, so the tangent is the segment's own J·ẋ (and the tape records its internals: no memory
- * is saved then). Second order is not supported: a backward pass that records itself ({@code createGraph},
- * {@link Autograd#hvp}) reaching a checkpointed segment fails with a message; run such code without
- * checkpointing.
+ * is saved then). Second order works: when the backward pass records itself ({@code createGraph},
+ * {@link Autograd#grad(Function, List, boolean)}) or carries tangents (the forward-over-reverse
+ * {@link Autograd#hvp}), the segment is run again on the inputs themselves rather than on fresh leaves, so the
+ * gradients it returns are differentiable functions of the inputs; that recomputed graph stays alive as long
+ * as those gradients do.
  */
 public final class Recompute {
 
@@ -101,21 +103,18 @@ public final class Recompute {
 
     /** The rule: runs the segment again with recording on and back-propagates ȳ through it. */
     private static Tensor[] backward(Function<List<Tensor>, Tensor> segment, Tensor[] ins, Tensor output, Tensor g) {
-        if (Autograd.isRecording()) {
-            throw new UnsupportedOperationException("recompute: a checkpointed segment cannot be differentiated"
-                    + " twice (createGraph, hvp); run the segment without Recompute.apply for second order");
-        }
+        // Second order: a recorded backward (createGraph), or one carrying tangents (forward over reverse), must
+        // see the gradients as functions of the inputs themselves, so the segment runs again on them; the
+        // sweep below stops at them (nodes before the inputs lead to no wanted tensor). First order runs it on
+        // fresh leaves, and the small graph is released afterwards.
         Tape.State s = Tape.state();
-        if (s.dualLevel != 0 && g.tangentAt(s.dualLevel) != null) {
-            throw new UnsupportedOperationException("recompute: a backward pass inside a DualLevel (forward over"
-                    + " reverse, hvp) cannot pass through a checkpointed segment; run it without Recompute.apply");
-        }
+        boolean higherOrder = s.recording || s.dualLevel != 0 && g.tangentAt(s.dualLevel) != null;
         Tensor[] leaves = new Tensor[ins.length];
         int wanted = 0;
         for (int i = 0; i < ins.length; i++) {
-            leaves[i] = ins[i].detach();
+            leaves[i] = higherOrder ? ins[i] : ins[i].detach();
             if (ins[i].requiresGrad()) {
-                leaves[i].requiresGrad(true);
+                if (!higherOrder) leaves[i].requiresGrad(true);
                 wanted++;
             }
         }
@@ -138,7 +137,7 @@ public final class Recompute {
         requireNoHiddenParameters(again, leaves);
         Tensor[] req = new Tensor[wanted];
         for (int i = 0, k = 0; i < ins.length; i++) if (ins[i].requiresGrad()) req[k++] = leaves[i];
-        Tensor[] grads = Backprop.run(again, g, req, false, false);
+        Tensor[] grads = Backprop.run(again, g, req, higherOrder, higherOrder && s.recording);
         Tensor[] result = new Tensor[ins.length];
         for (int i = 0, k = 0; i < ins.length; i++) if (ins[i].requiresGrad()) result[i] = grads[k++];
         return result;
@@ -184,6 +183,7 @@ public final class Recompute {
             Node n = todo.pop();
             if (n == null || !seen.add(n)) continue;
             for (Tensor in : n.inputs) {
+                if (inputs.contains(in)) continue; // the walk stops at the segment's inputs
                 if (in.gradFn != null) {
                     todo.push(in.gradFn);
                 } else if (in.requiresGrad() && !inputs.contains(in)) {
