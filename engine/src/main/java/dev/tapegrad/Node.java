@@ -39,6 +39,11 @@ final class Node {
         return released;
     }
 
+    /** The values this node keeps for its backward rule (empty once released); for memory accounting. */
+    Tensor[] saved() {
+        return saved == null ? new Tensor[0] : saved.clone();
+    }
+
     /** Fails if a value this node saved for backward was modified in place after the op ran. */
     void checkSavedVersions() {
         for (int i = 0; i < saved.length; i++) {

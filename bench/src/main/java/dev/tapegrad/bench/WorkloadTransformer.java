@@ -2,12 +2,14 @@ package dev.tapegrad.bench;
 
 import dev.tapegrad.Generator;
 import dev.tapegrad.MemoryScope;
+import dev.tapegrad.Recompute;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.nn.Activations;
 import dev.tapegrad.nn.Layers;
 import dev.tapegrad.nn.Losses;
 import dev.tapegrad.optim.Optimizer;
 import dev.tapegrad.optim.Optimizers;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,27 +70,58 @@ final class WorkloadTransformer {
         p.put(name, Tensor.full(value, dev.tapegrad.DType.FLOAT32, shape).requiresGrad(true));
     }
 
-    private Tensor ln(Tensor x, String prefix) {
-        return Layers.layerNorm(x, NORM, p.get(prefix + "_g"), p.get(prefix + "_b"), LN_EPS);
+    private static Tensor ln(Tensor x, String prefix, Map<String, Tensor> w) {
+        return Layers.layerNorm(x, NORM, w.get(prefix + "_g"), w.get(prefix + "_b"), LN_EPS);
     }
 
     private static Tensor heads(Tensor t) {
         return t.reshape(B, T, H, D).transpose(1, 2);
     }
 
+    /** The block's parameters, in the order {@link #forwardCheckpointed} passes them to the segment. */
+    private static final List<String> BLOCK = List.of("ln1_g", "ln1_b", "w_qkv", "b_qkv", "w_o", "b_o", "ln2_g",
+            "ln2_b", "w_fc", "b_fc", "w_pr", "b_pr");
+
     /** The loss of one forward pass. */
     Tensor forward() {
-        Tensor x = Tensor.embedding(p.get("wte"), idx).add(p.get("wpe"));
-        Tensor qkv = ln(x, "ln1").matmul(p.get("w_qkv")).add(p.get("b_qkv"));
+        return head(block(embed(), p));
+    }
+
+    /**
+     * The loss of one forward pass with the block as one {@link Recompute} segment: its activations are
+     * recomputed in backward instead of kept (the block's input and parameters are the segment's inputs).
+     */
+    Tensor forwardCheckpointed() {
+        List<Tensor> in = new ArrayList<>();
+        in.add(embed());
+        for (String name : BLOCK) in.add(p.get(name));
+        Tensor x = Recompute.apply(xs -> {
+            Map<String, Tensor> w = new LinkedHashMap<>();
+            for (int i = 0; i < BLOCK.size(); i++) w.put(BLOCK.get(i), xs.get(i + 1));
+            return block(xs.get(0), w);
+        }, in);
+        return head(x);
+    }
+
+    private Tensor embed() {
+        return Tensor.embedding(p.get("wte"), idx).add(p.get("wpe"));
+    }
+
+    /** Attention and MLP with residuals, reading the block's parameters from {@code w}. */
+    private Tensor block(Tensor x, Map<String, Tensor> w) {
+        Tensor qkv = ln(x, "ln1", w).matmul(w.get("w_qkv")).add(w.get("b_qkv"));
         List<Tensor> parts = qkv.split(C, 2);
         Tensor q = heads(parts.get(0)), k = heads(parts.get(1)), v = heads(parts.get(2));
         Tensor att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(D))
                 .maskedFill(mask, Double.NEGATIVE_INFINITY).softmax(-1);
         Tensor y = att.matmul(v).transpose(1, 2).reshape(B, T, C);
-        x = x.add(y.matmul(p.get("w_o")).add(p.get("b_o")));
-        Tensor fc = Activations.gelu(ln(x, "ln2").matmul(p.get("w_fc")).add(p.get("b_fc")));
-        x = x.add(fc.matmul(p.get("w_pr")).add(p.get("b_pr")));
-        Tensor logits = ln(x, "lnf").matmul(p.get("w_head"));
+        x = x.add(y.matmul(w.get("w_o")).add(w.get("b_o")));
+        Tensor fc = Activations.gelu(ln(x, "ln2", w).matmul(w.get("w_fc")).add(w.get("b_fc")));
+        return x.add(fc.matmul(w.get("w_pr")).add(w.get("b_pr")));
+    }
+
+    private Tensor head(Tensor x) {
+        Tensor logits = ln(x, "lnf", p).matmul(p.get("w_head"));
         return Losses.crossEntropy(logits.reshape(-1, V), tgt.reshape(-1));
     }
 
@@ -103,6 +136,21 @@ final class WorkloadTransformer {
             loss.backward();
             return MemoryScope.keep(loss);
         }
+    }
+
+    /** {@link #step} with the block checkpointed ({@link #forwardCheckpointed}). */
+    Tensor stepCheckpointed() {
+        try (var scope = MemoryScope.open()) {
+            for (Tensor t : p.values()) t.zeroGrad();
+            Tensor loss = forwardCheckpointed();
+            loss.backward();
+            return MemoryScope.keep(loss);
+        }
+    }
+
+    /** The parameters by name (their gradients after a step). */
+    Map<String, Tensor> parameters() {
+        return p;
     }
 
     /** {@link #step} followed by an Adam update. */
