@@ -14,7 +14,7 @@ public final class Gemm {
     private Gemm() {}
 
     /**
-     * C[i][j] = Σ_{p<k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) for i &lt; m, j &lt; n, with a, b
+     * C[i][j] = Σ_{p &lt; k} A[i][p]·B[p][j] (+ C[i][j] when {@code accumulate}) for i &lt; m, j &lt; n, with a, b
      * and c all arrays of {@code dtype}. Float32 and float64 use the SIMD kernels of {@link GemmFloat} and
      * GemmDouble (sums in the operands' precision, with fused multiply-adds; large products are split over the
      * threads of {@link ParallelPool} with results that do not depend on the thread count); int arrays use the
