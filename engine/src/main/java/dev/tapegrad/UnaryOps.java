@@ -36,7 +36,11 @@ final class UnaryOps {
 
     /** y = kernel(x), recorded with VJP ḡ ⊙ f′ and JVP ẋ ⊙ f′. */
     private static Tensor elementwise(OpDef def, UnaryOp kernel, Tensor x, Reads reads, Slope slope) {
-        Tensor y = compute(def.name(), kernel, x);
+        return record(def, x, compute(def.name(), kernel, x), reads, slope);
+    }
+
+    /** Records y = f(x) with the one slope that is both its VJP ḡ ⊙ f′ and its JVP ẋ ⊙ f′. */
+    private static Tensor record(OpDef def, Tensor x, Tensor y, Reads reads, Slope slope) {
         Tensor[] saved = switch (reads) {
             case NOTHING -> new Tensor[0];
             case INPUT -> new Tensor[] {x};
@@ -189,8 +193,7 @@ final class UnaryOps {
         Checks.requireFloating("pow", x);
         if (p == 1.0) return x.clone();
         Tensor y = BinaryOps.compute("pow", BinaryOp.POW, x, x.constant(p));
-        Slope slope = (v, x1, y1) -> p == 0.0 ? v.mul(0.0) : v.mul(x1.pow(p - 1.0)).mul(p);
-        return POW_SCALAR.record(y, x, new Tensor[] {x}, g -> slope.times(g, x, y), t -> slope.times(t, x, y));
+        return record(POW_SCALAR, x, y, Reads.INPUT, (v, x1, y1) -> p == 0.0 ? v.mul(0.0) : v.mul(x1.pow(p - 1.0)).mul(p));
     }
 
     static final OpDef CLAMP = OpDef.of("clamp", "min(max(x, low), high); slope 1 where low ≤ x ≤ high, else 0")
@@ -205,7 +208,6 @@ final class UnaryOps {
         }
         Tensor y = Tensor.allocate(x.dtype(), x.shape);
         Elementwise.clamp(x.dtype(), x.strided(), low, high, y.data());
-        Slope slope = (v, x1, y1) -> v.mul(x1.ge(low).to(v.dtype()).mul(x1.le(high).to(v.dtype())));
-        return CLAMP.record(y, x, new Tensor[] {x}, g -> slope.times(g, x, y), t -> slope.times(t, x, y));
+        return record(CLAMP, x, y, Reads.INPUT, (v, x1, y1) -> v.mul(x1.ge(low).to(v.dtype()).mul(x1.le(high).to(v.dtype()))));
     }
 }
